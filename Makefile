@@ -1,0 +1,140 @@
+# rastOS top-level build. `make` builds the kernel, rastboot and a bootable
+# ISO; `make run` boots it in QEMU; `make test` runs every test. Each target
+# that needs packages installs them first (scripts/deps.sh).
+
+BUILD    ?= build
+CC       ?= gcc
+LD       := ld
+NASM     := nasm
+OBJCOPY  := objcopy
+HOSTCC   ?= gcc
+
+KERNEL   := $(BUILD)/kernel/kernel.elf
+STAGE1_CD  := $(BUILD)/boot/stage1-cd.bin
+STAGE1_HDD := $(BUILD)/boot/stage1-hdd.bin
+STAGE2   := $(BUILD)/boot/stage2.bin
+ISO      := $(BUILD)/rastos.iso
+IMG      := $(BUILD)/rastos.img
+
+.PHONY: all kernel rastboot iso img run debug test host-tests clean deps format
+all: iso img
+
+deps:
+	@scripts/deps.sh build
+
+# ---------------------------------------------------------------- kernel
+KERNEL_C   := $(shell find kernel -name '*.c' | sort)
+KERNEL_ASM := $(shell find kernel -name '*.asm' | sort)
+KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
+
+KCFLAGS := -std=c11 -ffreestanding -O2 -g -Wall -Wextra -Werror \
+	-Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
+	-mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
+	-fPIE -fvisibility=hidden -fno-plt -fno-omit-frame-pointer \
+	-fno-stack-protector -fno-strict-aliasing -ffunction-sections \
+	-Ikernel/include -Iinclude -MMD -MP
+KLDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z text \
+	-z max-page-size=0x1000 -z noexecstack --gc-sections \
+	-T kernel/arch/x86_64/linker.ld
+
+kernel: $(KERNEL)
+
+$(BUILD)/kernel/%.o: kernel/%.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.asm.o: kernel/%.asm | deps
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -F dwarf -Ikernel/arch/x86_64/ $< -o $@
+
+# GNU ld 2.40 marks a -pie link based in the higher half ET_EXEC; Limine
+# only slides ET_DYN images, so the type is set to ET_DYN after the link
+# (the image is a genuine PIE: PT_DYNAMIC and relative relocations).
+$(KERNEL): $(KERNEL_OBJ) kernel/arch/x86_64/linker.ld scripts/elf-set-dyn.sh
+	$(LD) $(KLDFLAGS) -o $@.tmp $(KERNEL_OBJ)
+	scripts/elf-set-dyn.sh $@.tmp
+	mv $@.tmp $@
+
+# ---------------------------------------------------------------- rastboot
+BOOT_C     := $(shell find boot/src -name '*.c' | sort)
+BOOT_ASM   := $(sort $(wildcard boot/stage2/*.asm))
+BOOT_OBJ   := $(BOOT_ASM:%.asm=$(BUILD)/%.asm.o) $(BOOT_C:%.c=$(BUILD)/%.o)
+# The pure parts: no BIOS, no privileged instructions; the host tests link them.
+BOOT_PURE  := boot/src/config.c boot/src/elf.c boot/src/memmap.c \
+	boot/src/blockdev.c boot/src/paging.c boot/src/limine_scan.c \
+	boot/src/vbe_pick.c $(wildcard boot/src/fs/*.c) boot/src/strutil.c
+BOOT_PURE  := $(wildcard $(BOOT_PURE))
+
+BCFLAGS := -std=c11 -ffreestanding -Os -g -Wall -Wextra -Werror \
+	-Wno-unused-parameter -mno-red-zone -mgeneral-regs-only -mno-mmx \
+	-mno-sse -mno-sse2 -fno-pic -fno-pie -mcmodel=small \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
+	-fno-asynchronous-unwind-tables -Iboot/src -Iinclude -MMD -MP
+
+rastboot: $(STAGE1_CD) $(STAGE1_HDD) $(STAGE2)
+
+$(BUILD)/boot/stage1-cd.bin: boot/stage1/stage1.asm | deps
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin -DMEDIUM_CD $< -o $@
+
+$(BUILD)/boot/stage1-hdd.bin: boot/stage1/stage1.asm | deps
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin -DMEDIUM_HDD $< -o $@
+
+$(BUILD)/boot/%.asm.o: boot/%.asm | deps
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -F dwarf -Iboot/stage2/ $< -o $@
+
+$(BUILD)/boot/%.o: boot/%.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(BCFLAGS) -c $< -o $@
+
+$(BUILD)/boot/stage2.elf: $(BOOT_OBJ) boot/stage2/stage2.ld
+	$(LD) -nostdlib -static -no-pie -z noexecstack --no-warn-rwx-segments -T boot/stage2/stage2.ld \
+		-o $@ $(BOOT_OBJ)
+
+$(STAGE2): $(BUILD)/boot/stage2.elf
+	$(OBJCOPY) -O binary $< $@
+
+# ---------------------------------------------------------------- images
+iso: $(ISO)
+img: $(IMG)
+
+$(ISO): $(KERNEL) $(STAGE1_CD) $(STAGE2) scripts/make-iso.sh scripts/lib-image.sh
+	scripts/make-iso.sh -o $@
+
+$(IMG): $(KERNEL) $(STAGE1_HDD) $(STAGE2) scripts/make-img.sh scripts/lib-image.sh
+	scripts/make-img.sh -o $@
+
+# ---------------------------------------------------------------- use
+run: $(ISO)
+	@scripts/deps.sh run
+	scripts/run-qemu.sh --iso $(ISO) $(RUNFLAGS)
+
+debug: $(ISO)
+	@scripts/deps.sh test
+	scripts/debug.sh $(ISO)
+
+# ---------------------------------------------------------------- tests
+HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/test_*.c))
+HOSTCFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Iboot/src -Iinclude -Itests/host
+
+$(BUILD)/tests/host/%: tests/host/%.c $(BOOT_PURE) tests/host/testlib.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(BOOT_PURE)
+
+host-tests: $(HOST_TESTS)
+
+test:
+	@scripts/deps.sh test
+	@tests/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+format:
+	clang-format -i $$(find boot kernel include tests user -name '*.[ch]')
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Boot rastOS in QEMU (TCG), serial console on the terminal.
+#
+#   scripts/run-qemu.sh [--iso F | --img F] [--initrd F] [--cmdline "..."]
+#       [--smp N] [--mem MiB] [--cpu MODEL] [--machine pc|q35] [--la57]
+#       [--gdb] [--display] [--timeout S] [--serial-log FILE] [--icount]
+#       [-- QEMU ARGS...]
+#
+# Medium: --iso (CD-ROM) or --img (hard disk). With neither, build/rastos.iso;
+# but given --initrd or --cmdline, a temporary ISO is built from them with
+# scripts/make-iso.sh (and deleted afterwards). --initrd and --cmdline cannot
+# be combined with --iso or --img: those media already hold their config.
+#
+# Defaults: -m 512, -smp 1, -cpu qemu64 (--la57 adds ,+la57), -machine pc,
+# -display none (--display: QEMU's default display), -no-reboot, no monitor,
+# and an isa-debug-exit device at port 0xf4 for the kernel to end the run.
+# --gdb: start halted with the GDB stub on :1234 (-s -S); the monitor is then
+# multiplexed with the serial console (Ctrl-A c switches). --icount: a
+# deterministic instruction count clock. --timeout S: stop QEMU after S
+# seconds. --serial-log FILE: also copy the serial output into FILE.
+# Arguments after -- go to QEMU as they are. $QEMU overrides the binary.
+#
+# The boot medium is attached the same way on pc and q35 (if=ide lands on the
+# legacy IDE controller on pc and on the AHCI ports on q35), with -boot order
+# so that an extra disk given after -- does not take over the boot:
+#   ISO: -drive file=F,format=raw,media=cdrom,readonly=on,if=ide,index=2 -boot order=d
+#   IMG: -drive file=F,format=raw,if=ide,index=0 -boot order=c
+#
+# Exit status, telling how the kernel ended:
+#   0    the kernel wrote 0x10 to port 0xf4 (QEMU status 33)
+#   1    the kernel wrote 0x11 to port 0xf4 (QEMU status 35)
+#   3    QEMU exited by itself otherwise (shutdown, or a triple fault with
+#        -no-reboot; also a SIGINT/SIGTERM to QEMU)
+#   124  --timeout expired
+#   2    usage error, or the boot medium is missing or could not be built
+#   else QEMU's own status (e.g. 1 when it fails to start; a value v other
+#        than 0x10/0x11 written to port 0xf4 gives v*2+1)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+QEMU=${QEMU:-qemu-system-x86_64}
+USAGE="usage: scripts/run-qemu.sh [--iso F | --img F] [--initrd F] [--cmdline \"...\"]
+    [--smp N] [--mem MiB] [--cpu MODEL] [--machine pc|q35] [--la57] [--gdb]
+    [--display] [--timeout S] [--serial-log FILE] [--icount] [-- QEMU ARGS...]"
+
+iso='' img='' initrd='' cmdline='' cmdline_set=0
+smp=1 mem=512 cpu=qemu64 machine=pc la57=0 gdb=0 display=0 timeout='' serial_log='' icount=0
+qemu_extra=()
+tmp=
+
+usage_error() {
+    echo "run-qemu.sh: $*" >&2
+    echo "$USAGE" >&2
+    exit 2
+}
+
+parse_args() {
+    local opt
+    while [ $# -gt 0 ]; do
+        opt=$1
+        shift
+        if [[ $opt == --*=* ]]; then
+            set -- "${opt%%=*}" "${opt#*=}" "$@"
+            continue
+        fi
+        case $opt in
+        -h | --help) echo "$USAGE" && exit 0 ;;
+        --la57) la57=1 && continue ;;
+        --gdb) gdb=1 && continue ;;
+        --display) display=1 && continue ;;
+        --icount) icount=1 && continue ;;
+        --)
+            qemu_extra=("$@")
+            return
+            ;;
+        --iso | --img | --initrd | --cmdline | --smp | --mem | --cpu | --machine | \
+            --timeout | --serial-log)
+            [ $# -gt 0 ] || usage_error "option $opt needs a value"
+            ;;
+        *) usage_error "unknown argument '$opt'" ;;
+        esac
+        case $opt in
+        --iso) iso=$1 ;;
+        --img) img=$1 ;;
+        --initrd) initrd=$1 ;;
+        --cmdline) cmdline=$1 && cmdline_set=1 ;;
+        --smp) smp=$1 ;;
+        --mem) mem=$1 ;;
+        --cpu) cpu=$1 ;;
+        --machine) machine=$1 ;;
+        --timeout) timeout=$1 ;;
+        --serial-log) serial_log=$1 ;;
+        esac
+        shift
+    done
+}
+
+check_args() {
+    [[ $smp =~ ^[1-9][0-9]*$ ]] || usage_error "--smp takes a positive number, not '$smp'"
+    [[ $mem =~ ^[1-9][0-9]*$ ]] || usage_error "--mem takes MiB, not '$mem'"
+    [[ $machine == pc || $machine == q35 ]] || usage_error "--machine takes pc or q35"
+    [[ $cpu =~ ^[^[:space:]]*$ ]] || usage_error "bad --cpu '$cpu'"
+    [ -z "$timeout" ] || [[ $timeout =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+        usage_error "--timeout takes seconds, not '$timeout'"
+    [ -z "$iso" ] || [ -z "$img" ] || usage_error "--iso and --img exclude each other"
+    if [ -n "$iso$img" ] && { [ -n "$initrd" ] || [ "$cmdline_set" = 1 ]; }; then
+        usage_error "--initrd/--cmdline build their own ISO: not with --iso or --img"
+    fi
+}
+
+# make_temp_iso: build an ISO with the given --initrd/--cmdline into $tmp.
+make_temp_iso() {
+    local args=()
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/rastos-run.XXXXXX")
+    [ -z "$initrd" ] || args+=(--initrd "$initrd")
+    [ "$cmdline_set" = 0 ] || args+=(--cmdline "$cmdline")
+    iso=$tmp/rastos.iso
+    "$ROOT/scripts/make-iso.sh" -o "$iso" "${args[@]}" ||
+        { echo "run-qemu.sh: could not build a temporary ISO" >&2 && exit 2; }
+}
+
+# qemu_args: fill the array cmd with the command line, timeout and QEMU.
+# --foreground: timeout must not move QEMU out of the terminal's foreground
+# process group, or QEMU stops (SIGTTOU) when it sets the terminal raw.
+qemu_args() {
+    local medium=${iso//,/,,}${img//,/,,} # QEMU's option syntax escapes ','
+    [ -z "$timeout" ] || cmd+=(timeout --foreground -k 2 "$timeout")
+    [ "$la57" = 0 ] || cpu=$cpu,+la57
+    cmd+=("$QEMU" -accel tcg -machine "$machine" -cpu "$cpu" -m "$mem" -smp "$smp"
+        -no-reboot -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
+    if [ -n "$iso" ]; then
+        cmd+=(-drive "file=$medium,format=raw,media=cdrom,readonly=on,if=ide,index=2" -boot order=d)
+    else
+        cmd+=(-drive "file=$medium,format=raw,if=ide,index=0" -boot order=c)
+    fi
+    [ "$display" = 1 ] || cmd+=(-display none)
+    if [ "$gdb" = 1 ]; then
+        cmd+=(-serial mon:stdio -s -S)
+    else
+        cmd+=(-serial stdio -monitor none)
+    fi
+    [ "$icount" = 0 ] || cmd+=(-icount "shift=0,sleep=off")
+    cmd+=("${qemu_extra[@]}")
+}
+
+parse_args "$@"
+check_args
+trap '[ -z "$tmp" ] || rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+if [ -z "$iso$img" ]; then
+    if [ -n "$initrd" ] || [ "$cmdline_set" = 1 ]; then
+        make_temp_iso
+    else
+        iso=$BUILD/rastos.iso
+    fi
+fi
+medium=$iso$img
+[ -f "$medium" ] || { echo "run-qemu.sh: no boot medium '$medium'" >&2 && exit 2; }
+
+cmd=()
+qemu_args
+if [ "$gdb" = 1 ]; then
+    echo "run-qemu.sh: QEMU is halted at the reset vector, GDB stub on :1234." >&2
+    echo "run-qemu.sh: attach with: gdb -x scripts/gdb/rastos.gdb (or: target remote :1234)" >&2
+fi
+
+set +e
+if [ -n "$serial_log" ]; then
+    "${cmd[@]}" | tee "$serial_log"
+    status=${PIPESTATUS[0]}
+else
+    "${cmd[@]}"
+    status=$?
+fi
+set -e
+
+case $status in
+33) exit 0 ;;
+35) exit 1 ;;
+0) exit 3 ;;
+124) exit 124 ;;
+137) [ -z "$timeout" ] || exit 124 ;; # timeout -k had to SIGKILL QEMU
+esac
+exit "$status"
