@@ -62,7 +62,8 @@ BOOT_OBJ   := $(BOOT_ASM:%.asm=$(BUILD)/%.asm.o) $(BOOT_C:%.c=$(BUILD)/%.o)
 # The pure parts: no BIOS, no privileged instructions; the host tests link them.
 BOOT_PURE  := boot/src/config.c boot/src/elf.c boot/src/memmap.c \
 	boot/src/blockdev.c boot/src/paging.c boot/src/limine_scan.c \
-	boot/src/vbe_pick.c $(wildcard boot/src/fs/*.c) boot/src/strutil.c
+	boot/src/vbe_pick.c $(wildcard boot/src/fs/*.c) boot/src/strutil.c \
+	boot/src/format.c boot/src/date.c
 BOOT_PURE  := $(wildcard $(BOOT_PURE))
 
 BCFLAGS := -std=c11 -ffreestanding -Os -g -Wall -Wextra -Werror \
@@ -138,3 +139,13 @@ format:
 	clang-format -i $$(find boot kernel include tests user -name '*.[ch]')
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# The kernel's printf engine, tested on the host; its functions are renamed
+# k_* so that they do not clash with the C library's.
+$(BUILD)/tests/host/test_printf: tests/host/test_printf.c kernel/lib/printf.c \
+		kernel/include/kernel/printk.h tests/host/testlib.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -Dvsnprintf=k_vsnprintf \
+		-Dsnprintf=k_snprintf -Dvformat=k_vformat -c kernel/lib/printf.c \
+		-o $(BUILD)/tests/host/kernel-printf.o
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(BUILD)/tests/host/kernel-printf.o

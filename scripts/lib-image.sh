@@ -21,14 +21,17 @@
 #   --config FILE           use FILE verbatim as rastboot.conf
 #   --no-config             put no rastboot.conf on the medium
 #   --no-kernel             put no kernel on the medium
-#   --extra SRC:DEST        copy SRC to DEST on the medium (repeatable); done
-#                           last, so it may also replace a file staged above
+#   --extra SRC:DEST        copy SRC to DEST (a path like /boot/x) on the medium
+#                           (repeatable); done last, so it may also replace a
+#                           file staged above
 # Options also accept the --opt=VALUE form.
 #
-# Protocol with the sourcing script: set IMAGE_NAME (for messages),
-# IMAGE_USAGE (its usage text) and image_out (default output) first; define
-# image_extra_option to take options of its own: it gets the remaining
-# arguments and sets image_shift to how many it consumed (0: not its option).
+# Protocol with the sourcing script: set IMAGE_NAME (for messages) and
+# IMAGE_USAGE (its usage text) before sourcing, image_out (the default
+# output) before image_parse_args; define image_extra_option to take options
+# of its own: it gets the remaining arguments and sets image_shift to how
+# many it consumed (left 0: not its option). Then image_make_tmp and
+# image_stage DIR; files put in image_cleanup are removed on exit.
 # Exit status of the scripts: 0 done, 1 failure, 2 usage error.
 #
 # Build products are looked for in $BUILD (default: build/ in the repository).

@@ -1,6 +1,7 @@
 /*
- * rastboot.conf: the loader's configuration, one "key=value" per line,
- * '#' starts a comment. See docs/rastboot.md for the keys.
+ * rastboot.conf: the loader's configuration, one "key=value" per line;
+ * a line whose first non-blank is '#' is a comment. See
+ * docs/rastboot-config.md for the keys.
  */
 #ifndef RASTBOOT_CONFIG_H
 #define RASTBOOT_CONFIG_H

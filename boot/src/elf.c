@@ -502,16 +502,22 @@ static const char *copy_segments(const struct elf_image *img,
 	return NULL;
 }
 
+/*
+ * The slide is an offset modulo 2^64, so a caller may move an image down
+ * as well as up; what it may not do is make the image wrap around.
+ */
 static const char *check_slide(const struct elf_image *img, uint64_t slide)
 {
+	uint64_t lo = img->vaddr_min + slide;
+
 	if (slide == 0)
 		return NULL;
 	if (!img->relocatable)
 		return "image is not relocatable";
 	if (slide % PAGE_SIZE)
 		return "slide not page-aligned";
-	if (slide > UINT64_MAX - (img->vaddr_max - 1))
-		return "slide moves the image past the top of memory";
+	if (lo + (img->vaddr_max - img->vaddr_min - 1) < lo)
+		return "slide wraps the image around the address space";
 	return NULL;
 }
 

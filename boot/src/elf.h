@@ -31,7 +31,10 @@ struct elf_image {
 	bool relocatable;    /* ET_DYN with PT_DYNAMIC: may be slid */
 	int segment_count;
 	struct elf_segment segments[ELF_MAX_SEGMENTS];
-	/* From PT_DYNAMIC, as file offsets resolved through the segments. */
+	/*
+	 * From PT_DYNAMIC: link-time addresses (0 if absent), read through
+	 * the segment that loads them from the file; sizes in bytes.
+	 */
 	uint64_t rela_vaddr, rela_size;
 	uint64_t relr_vaddr, relr_size;
 	uint64_t symtab_vaddr;
@@ -40,8 +43,8 @@ struct elf_image {
 /*
  * Validate file (size bytes) as an x86_64 ELF64 executable whose segments
  * all lie at or above min_vaddr, and describe it in img. Returns 0, or
- * -ENOEXEC with a one-line reason in *why ("not an ELF file", "not 64-bit",
- * "not x86_64", "segment outside the file", ...).
+ * -ENOEXEC with a one-line reason in *why ("not an ELF file", "not a 64-bit
+ * ELF", "not an x86_64 ELF", "segment outside the file", ...).
  */
 int elf_parse(const void *file, size_t size, uint64_t min_vaddr,
 	      struct elf_image *img, const char **why);
@@ -49,7 +52,9 @@ int elf_parse(const void *file, size_t size, uint64_t min_vaddr,
 /*
  * Copy the segments into dst, which stands for [vaddr_min, vaddr_max) and
  * is vaddr_max - vaddr_min bytes; zero the rest (bss, gaps). Then apply
- * the dynamic relocations for the image running at link address + slide.
+ * the dynamic relocations for the image running at link address + slide
+ * (modulo 2^64: a slide may move the image down; a non-zero slide needs a
+ * relocatable image and page alignment).
  * Returns 0, or -ENOEXEC with *why ("unsupported relocation type 37", ...).
  */
 int elf_load(const struct elf_image *img, const void *file, size_t size,

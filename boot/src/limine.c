@@ -19,6 +19,9 @@
 
 extern uint64_t gdt[7];
 
+/* For debuggers: scripts/gdb/rastos.gdb reads the slide here (rastos-kernel). */
+volatile uint64_t rastboot_kernel_slide;
+
 static struct boot_state *st;
 static uint8_t *arena;
 static size_t arena_used;
@@ -344,5 +347,6 @@ void limine_boot(struct boot_state *state)
 		wrmsr(IA32_PAT, PAT_LAYOUT);
 	outb(0x21, 0xff); /* legacy PIC: all IRQs masked */
 	outb(0xa1, 0xff);
+	rastboot_kernel_slide = st->slide;
 	handoff(&h);
 }

@@ -33,16 +33,6 @@ static uint8_t bcd(uint8_t v)
 	return (uint8_t)((v & 0x0f) + (v >> 4) * 10);
 }
 
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int64_t rtc_unix_time(void)
 {
 	struct rtc_time a, b;

@@ -11,7 +11,7 @@
 
 %include "layout.inc"
 
-global bios_call
+global bios_call:function
 extern gdtr
 
 ; struct bios_regs (boot/src/bios.h)

@@ -2,8 +2,8 @@
 ;
 ; Stage 1 jumps here (0x8000) with DL = BIOS drive and DH = 1 on a CD. In
 ; real mode this file checks for a 64-bit CPU, opens the A20 gate, builds an
-; identity map of the first 4 GiB and enters long mode directly (PE and PG
-; together), then calls boot_main() in C. Everything that needs the BIOS
+; identity map of the first 4 GiB, switches to 32-bit protected mode, from
+; there to 64-bit long mode, and calls boot_main() in C. Everything that needs the BIOS
 ; afterwards (E820, disk reads, VBE) goes through bios_call() (bioscall.asm).
 
 %include "layout.inc"
@@ -46,23 +46,10 @@ real_start:
 	call build_identity_map
 
 	lgdt [gdtr]
-	mov eax, cr4
-	or eax, 1 << 5                  ; PAE
-	mov cr4, eax
-	mov eax, PML4_ADDR
-	mov cr3, eax
-	mov ecx, 0xc0000080             ; EFER
-	rdmsr
-	or eax, 1 << 8                  ; LME
-	test dword [cpu_ext_edx], 1 << 20
-	jz .no_nx
-	or eax, 1 << 11                 ; NXE
-.no_nx:
-	wrmsr
 	mov eax, cr0
-	or eax, (1 << 31) | (1 << 16) | 1   ; PG, WP, PE
+	or eax, 1                       ; PE: 32-bit protected mode
 	mov cr0, eax
-	jmp dword SEL_CODE64:long_entry
+	jmp dword SEL_CODE32:protected_entry
 
 .no_long_mode:
 	mov si, msg_no_lm
@@ -262,6 +249,31 @@ boot_drive:     db 0
 boot_medium_cd: db 0
 align 4
 cpu_ext_edx:    dd 0
+
+bits 32
+; Protected mode, paging off: enable PAE and long mode, then paging.
+protected_entry:
+	mov ax, SEL_DATA32
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov eax, cr4
+	or eax, 1 << 5                  ; PAE
+	mov cr4, eax
+	mov eax, PML4_ADDR
+	mov cr3, eax
+	mov ecx, 0xc0000080             ; EFER
+	rdmsr
+	or eax, 1 << 8                  ; LME
+	test dword [cpu_ext_edx], 1 << 20
+	jz .no_nx
+	or eax, 1 << 11                 ; NXE
+.no_nx:
+	wrmsr
+	mov eax, cr0
+	or eax, (1 << 31) | (1 << 16)   ; PG, WP: long mode (compatibility)
+	mov cr0, eax
+	jmp SEL_CODE64:long_entry
 
 bits 64
 long_entry:

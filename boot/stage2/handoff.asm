@@ -11,7 +11,7 @@
 
 %include "layout.inc"
 
-global handoff
+global handoff:function
 
 ; struct handoff (boot/src/handoff.h)
 H_CR3    equ 0

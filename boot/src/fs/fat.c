@@ -207,10 +207,28 @@ static int fat_entry(const struct fs *fs, uint32_t c, uint32_t *val)
 }
 
 /*
- * The cluster after *c in its chain, or FAT_END. *steps counts the links
- * followed: more than there are clusters means the chain loops.
+ * Where a chain walk is. A chain may legally jump backwards, so a loop is
+ * caught two ways: Brent's check (remember the cluster reached after 1, 2,
+ * 4, 8... links; meeting it again means a cycle, found within twice its
+ * length) and, as a backstop, more links than the volume has clusters.
  */
-static int fat_next(const struct fs *fs, uint32_t *c, uint32_t *steps)
+struct fat_chain {
+	uint32_t cur;
+	uint32_t steps;
+	uint32_t mark;
+	uint32_t next_mark; /* steps at which mark moves on */
+};
+
+static void fat_chain_start(struct fat_chain *ch, uint32_t c)
+{
+	ch->cur = c;
+	ch->steps = 0;
+	ch->mark = c;
+	ch->next_mark = 1;
+}
+
+/* Advance ch->cur to the next cluster of its chain, or to FAT_END. */
+static int fat_next(const struct fs *fs, struct fat_chain *ch)
 {
 	uint32_t eoc = fs->u.fat.type == 12   ? 0xff8
 		       : fs->u.fat.type == 16 ? 0xfff8
@@ -218,19 +236,24 @@ static int fat_next(const struct fs *fs, uint32_t *c, uint32_t *steps)
 	uint32_t val;
 	int rc;
 
-	if (++*steps > fs->u.fat.cluster_count || !fat_cluster_ok(fs, *c))
+	if (++ch->steps > fs->u.fat.cluster_count ||
+	    !fat_cluster_ok(fs, ch->cur))
 		return -EUCLEAN;
-	rc = fat_entry(fs, *c, &val);
+	rc = fat_entry(fs, ch->cur, &val);
 	if (rc < 0)
 		return rc;
 	if (val >= eoc) {
-		*c = FAT_END;
+		ch->cur = FAT_END;
 		return 0;
 	}
 	/* Free (0), reserved (1), bad and out-of-range all end up here. */
-	if (!fat_cluster_ok(fs, val))
+	if (!fat_cluster_ok(fs, val) || val == ch->mark)
 		return -EUCLEAN;
-	*c = val;
+	if (ch->steps == ch->next_mark) {
+		ch->mark = val;
+		ch->next_mark *= 2;
+	}
+	ch->cur = val;
 	return 0;
 }
 
@@ -387,20 +410,20 @@ static int fat_scan_chain(const struct fs *fs, struct fat_scan *s, uint32_t c)
 {
 	uint32_t cb = fat_cluster_bytes(fs);
 	uint32_t chunk = MIN(cb, (uint32_t)sizeof(fat_buf));
-	uint32_t steps = 0;
+	struct fat_chain ch;
 	int rc;
 
 	if (!fat_cluster_ok(fs, c))
 		return -EUCLEAN;
-	while (c != FAT_END) {
-		uint64_t base = fat_cluster_off(fs, c);
+	for (fat_chain_start(&ch, c); ch.cur != FAT_END;) {
+		uint64_t base = fat_cluster_off(fs, ch.cur);
 
 		for (uint32_t off = 0; off < cb; off += chunk) {
 			rc = fat_scan_region(fs, s, base + off, chunk);
 			if (rc != FAT_SCAN_MORE)
 				return rc;
 		}
-		rc = fat_next(fs, &c, &steps);
+		rc = fat_next(fs, &ch);
 		if (rc < 0)
 			return rc;
 	}
@@ -449,24 +472,24 @@ static int fat_open(struct fs *fs, const char *path, struct fs_file *file)
 }
 
 /*
- * Starting at cluster *c, extend a run of consecutive clusters until it
- * covers want bytes or the chain jumps. Returns the run length in clusters
- * and leaves *c at the cluster after the run (FAT_END only if the run
- * already covers want bytes).
+ * From ch->cur, extend a run of consecutive clusters until it covers want
+ * bytes or the chain jumps. Returns the run length in clusters in *run and
+ * leaves ch->cur at the first cluster after the run, unless the run
+ * already covers want bytes.
  */
-static int fat_run(const struct fs *fs, uint32_t *c, uint32_t *steps,
-		   uint64_t want, uint32_t *run)
+static int fat_run(const struct fs *fs, struct fat_chain *ch, uint64_t want,
+		   uint32_t *run)
 {
-	uint32_t first = *c, n = 1;
+	uint32_t first = ch->cur, n = 1;
 
 	while ((uint64_t)n * fat_cluster_bytes(fs) < want) {
-		int rc = fat_next(fs, c, steps);
+		int rc = fat_next(fs, ch);
 
 		if (rc < 0)
 			return rc;
-		if (*c == FAT_END)
+		if (ch->cur == FAT_END)
 			return -EUCLEAN; /* chain shorter than the file */
-		if (*c != first + n)
+		if (ch->cur != first + n)
 			break;
 		n++;
 	}
@@ -478,7 +501,7 @@ static int fat_read(struct fs *fs, const struct fs_file *file, uint64_t off,
 		    void *buf, size_t len)
 {
 	uint32_t cb = fat_cluster_bytes(fs);
-	uint32_t c = (uint32_t)file->loc, steps = 0;
+	struct fat_chain ch;
 	uint8_t *dst = buf;
 	int rc;
 
@@ -489,21 +512,22 @@ static int fat_read(struct fs *fs, const struct fs_file *file, uint64_t off,
 	if (len == 0)
 		return 0;
 	/* Skip whole clusters before off. */
+	fat_chain_start(&ch, (uint32_t)file->loc);
 	for (uint64_t skip = off / cb; skip > 0; skip--) {
-		rc = fat_next(fs, &c, &steps);
+		rc = fat_next(fs, &ch);
 		if (rc < 0)
 			return rc;
-		if (c == FAT_END)
+		if (ch.cur == FAT_END)
 			return -EUCLEAN;
 	}
 	off %= cb;
 	while (len > 0) {
-		uint32_t first = c, run;
+		uint32_t first = ch.cur, run;
 		size_t n;
 
 		if (!fat_cluster_ok(fs, first))
 			return -EUCLEAN;
-		rc = fat_run(fs, &c, &steps, off + len, &run);
+		rc = fat_run(fs, &ch, off + len, &run);
 		if (rc < 0)
 			return rc;
 		n = (size_t)MIN((uint64_t)len, (uint64_t)run * cb - off);

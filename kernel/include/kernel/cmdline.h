@@ -1,0 +1,27 @@
+/*
+ * The kernel command line: "key=value key2 flag ...", blank-separated;
+ * double quotes group blanks into one token and are removed, so
+ * msg="a b" has the value a b. When a key repeats, the last one counts.
+ *
+ * Keys known now: loglevel=0..3|err|warn|info|debug (applied here),
+ * nokaslr (informational: the loader does KASLR), test=PATTERN (read by
+ * ktest). Unknown keys are ignored with a debug-level note.
+ */
+#ifndef KERNEL_CMDLINE_H
+#define KERNEL_CMDLINE_H
+
+#include <stdbool.h>
+
+#define CMDLINE_MAX 4096 /* longer command lines are cut */
+#define CMDLINE_MAX_PARAMS 64
+
+/* Parse raw (copied; NULL means empty) and apply loglevel=. 0 or -E2BIG. */
+int cmdline_init(const char *raw);
+
+/* The value of key: "" for a bare flag, NULL if key is absent. */
+const char *cmdline_get(const char *key);
+
+/* Is key present, as a flag or as key=value? */
+bool cmdline_has(const char *key);
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * Turns the Limine-protocol responses into struct boot_info (see
+ * <kernel/boot.h>), once, early in kmain. This is the only file that reads
+ * the responses, so the protocol's quirks are handled here:
+ *
+ *  - base revision 3 may not be honoured (Limine 8.x knows up to 2); the
+ *    kernel still boots, and the one difference that matters now, the RSDP
+ *    address (physical under revision 3 exactly, else an HHDM pointer), is
+ *    normalised to a physical address;
+ *  - the executable cmdline request is newer than Limine 8.x; without an
+ *    answer the executable file's cmdline is used.
+ */
+#include <kernel/arch.h>
+#include <kernel/boot.h>
+#include <kernel/printk.h>
+#include <kernel/sections.h>
+
+#include "limine_requests.h"
+
+static struct boot_info info;
+const struct boot_info *const boot_info = &info;
+
+static const char *str_or(const char *s, const char *fallback)
+{
+	return s ? s : fallback;
+}
+
+static void read_loader(void)
+{
+	struct limine_bootloader_info_response *bl =
+		limine_bootloader_info.response;
+	struct limine_firmware_type_response *fw =
+		limine_firmware_type.response;
+
+	info.loader_name = bl ? str_or(bl->name, "unknown") : "unknown";
+	info.loader_version = bl ? str_or(bl->version, "unknown") : "unknown";
+	info.base_revision_honoured = limine_base_revision[2] == 0;
+	if (limine_base_revision[1] != LIMINE_BASE_REVISION_MAGIC1)
+		info.loaded_base_revision = limine_base_revision[1];
+	info.firmware = BOOT_FIRMWARE_UNKNOWN;
+	if (fw && fw->firmware_type == LIMINE_FIRMWARE_TYPE_X86BIOS)
+		info.firmware = BOOT_FIRMWARE_BIOS;
+	else if (fw && fw->firmware_type == LIMINE_FIRMWARE_TYPE_UEFI32)
+		info.firmware = BOOT_FIRMWARE_UEFI32;
+	else if (fw && fw->firmware_type == LIMINE_FIRMWARE_TYPE_UEFI64)
+		info.firmware = BOOT_FIRMWARE_UEFI64;
+}
+
+/* HHDM, memory map and kernel address: without them nothing works. */
+static void read_mandatory(void)
+{
+	struct limine_hhdm_response *hhdm = limine_hhdm.response;
+	struct limine_memmap_response *mm = limine_memmap.response;
+	struct limine_executable_address_response *ea =
+		limine_executable_address.response;
+
+	if (!hhdm)
+		panic("boot: the loader gave no HHDM response");
+	if (!mm || mm->entry_count == 0 || !mm->entries)
+		panic("boot: the loader gave no memory map");
+	if (!ea)
+		panic("boot: the loader gave no executable address response");
+	info.hhdm_offset = hhdm->offset;
+	info.memmap = mm->entries;
+	info.memmap_count = mm->entry_count;
+	info.kernel_phys = ea->physical_base;
+	info.kernel_virt = ea->virtual_base;
+	info.kernel_slide = ea->virtual_base - KERNEL_LINK_BASE;
+}
+
+static void read_kernel_file(void)
+{
+	struct limine_executable_file_response *ef =
+		limine_executable_file.response;
+	struct limine_executable_cmdline_response *ec =
+		limine_executable_cmdline.response;
+	struct limine_file *file = ef ? ef->executable_file : NULL;
+
+	if (file) {
+		info.kernel_file = file->address;
+		info.kernel_file_size = file->size;
+	}
+	if (ec && ec->cmdline)
+		info.cmdline = ec->cmdline;
+	else if (file && file->cmdline)
+		info.cmdline = file->cmdline;
+	else
+		info.cmdline = "";
+}
+
+static void read_modules(void)
+{
+	struct limine_module_response *mr = limine_module.response;
+	size_t count = mr && mr->modules ? mr->module_count : 0;
+
+	if (count > BOOT_MAX_MODULES) {
+		klog(KLOG_WARN, "boot: %zu modules, only the first %d used\n",
+		     count, BOOT_MAX_MODULES);
+		count = BOOT_MAX_MODULES;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct limine_file *f = mr->modules[i];
+
+		info.modules[i] = (struct boot_module){
+			.path = str_or(f->path, ""),
+			.cmdline = str_or(f->cmdline, ""),
+			.address = f->address,
+			.size = f->size,
+		};
+	}
+	info.module_count = count;
+}
+
+static void read_framebuffer(void)
+{
+	struct limine_framebuffer_response *fr = limine_framebuffer.response;
+	struct limine_framebuffer *fb;
+
+	if (!fr || fr->framebuffer_count == 0 || !fr->framebuffers)
+		return;
+	fb = fr->framebuffers[0];
+	info.has_framebuffer = true;
+	info.framebuffer = (struct boot_framebuffer){
+		.address = fb->address,
+		.width = fb->width,
+		.height = fb->height,
+		.pitch = fb->pitch,
+		.bpp = fb->bpp,
+		.memory_model = fb->memory_model,
+		.red_size = fb->red_mask_size,
+		.red_shift = fb->red_mask_shift,
+		.green_size = fb->green_mask_size,
+		.green_shift = fb->green_mask_shift,
+		.blue_size = fb->blue_mask_size,
+		.blue_shift = fb->blue_mask_shift,
+	};
+}
+
+/* Paging mode, stack size, RSDP and date: each may go unanswered. */
+static void read_optional(void)
+{
+	struct limine_paging_mode_response *pm = limine_paging_mode.response;
+	struct limine_stack_size_response *ss = limine_stack_size.response;
+	struct limine_rsdp_response *rsdp = limine_rsdp.response;
+	struct limine_date_at_boot_response *date =
+		limine_date_at_boot.response;
+
+	info.paging_mode_answered = pm != NULL;
+	if (pm)
+		info.paging_levels =
+			pm->mode == LIMINE_PAGING_MODE_X86_64_5LVL ? 5 : 4;
+	else
+		info.paging_levels = arch_paging_levels();
+	info.stack_size_answered = ss != NULL;
+	info.stack_size = ss ? limine_stack_size.stack_size : BOOT_STACK_SIZE;
+	if (rsdp && rsdp->address) {
+		info.has_rsdp = true;
+		info.rsdp_phys = rsdp->address;
+		if (!info.base_revision_honoured &&
+		    rsdp->address >= info.hhdm_offset)
+			info.rsdp_phys -= info.hhdm_offset;
+	}
+	if (date) {
+		info.has_date = true;
+		info.boot_time = date->timestamp;
+	}
+}
+
+void boot_info_init(void)
+{
+	info.boot_stack_ptr = arch_stack_pointer();
+	read_loader();
+	read_mandatory();
+	read_kernel_file();
+	read_modules();
+	read_framebuffer();
+	read_optional();
+}
+
+const char *boot_memmap_type_name(uint64_t type)
+{
+	static const char *const names[] = {
+		[LIMINE_MEMMAP_USABLE] = "usable",
+		[LIMINE_MEMMAP_RESERVED] = "reserved",
+		[LIMINE_MEMMAP_ACPI_RECLAIMABLE] = "acpi-reclaimable",
+		[LIMINE_MEMMAP_ACPI_NVS] = "acpi-nvs",
+		[LIMINE_MEMMAP_BAD_MEMORY] = "bad-memory",
+		[LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE] =
+			"bootloader-reclaimable",
+		[LIMINE_MEMMAP_EXECUTABLE_AND_MODULES] =
+			"executable-and-modules",
+		[LIMINE_MEMMAP_FRAMEBUFFER] = "framebuffer",
+	};
+
+	return type < ARRAY_SIZE(names) ? names[type] : "unknown";
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Run every rastOS test and print one summary line "N passed, N failed".
+#
+#   tests/run.sh [SUITE...]      (default: all suites)
+#
+# A suite is an executable that prints "PASS: name" / "FAIL: name: why"
+# lines: the host unit tests (tests/host/run.sh) and the QEMU suites
+# (tests/qemu/*.sh). Suites run two at a time (this machine has two cores;
+# QEMU TCG uses one each); each one's output goes to build/test-logs/ and
+# is shown when it ends. A suite that exits non-zero without reporting a
+# failure, or reports nothing at all, counts as a failure: a test that did
+# not run is not a pass.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+LOGS=build/test-logs
+JOBS=${JOBS:-2}
+mkdir -p "$LOGS"
+
+suites=("$@")
+if [ ${#suites[@]} -eq 0 ]; then
+    suites=(tests/host/run.sh)
+    for s in tests/qemu/*.sh; do
+        [ "$(basename "$s")" = lib.sh ] || suites+=("$s")
+    done
+fi
+
+echo "== building"
+if ! make -s all host-tests >"$LOGS/build.log" 2>&1; then
+    cat "$LOGS/build.log"
+    echo "FAIL: build"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+run_suite() {
+    local suite=$1 log=$LOGS/$(basename "${1%.sh}").log start=$SECONDS
+    "$suite" >"$log" 2>&1
+    local rc=$?
+    local fails passes
+    passes=$(grep -c '^PASS: ' "$log")
+    fails=$(grep -c '^FAIL: ' "$log")
+    if [ "$rc" -ne 0 ] && [ "$fails" -eq 0 ]; then
+        echo "FAIL: $suite: exited with status $rc and reported no failure" >>"$log"
+    elif [ "$passes" -eq 0 ] && [ "$fails" -eq 0 ]; then
+        echo "FAIL: $suite: reported no results" >>"$log"
+    fi
+    echo "# $suite: $((SECONDS - start)) s" >>"$log"
+}
+
+running=0
+for s in "${suites[@]}"; do
+    if [ "$running" -ge "$JOBS" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+    echo "== starting $s"
+    run_suite "$s" &
+    running=$((running + 1))
+done
+wait
+
+passed=0 failed=0
+for s in "${suites[@]}"; do
+    log=$LOGS/$(basename "${s%.sh}").log
+    echo "== $s"
+    grep -E '^(PASS|FAIL|#)' "$log"
+    passed=$((passed + $(grep -c '^PASS: ' "$log")))
+    failed=$((failed + $(grep -c '^FAIL: ' "$log")))
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
