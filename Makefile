@@ -149,3 +149,25 @@ $(BUILD)/tests/host/test_printf: tests/host/test_printf.c kernel/lib/printf.c \
 		-Dsnprintf=k_snprintf -Dvformat=k_vformat -c kernel/lib/printf.c \
 		-o $(BUILD)/tests/host/kernel-printf.o
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(BUILD)/tests/host/kernel-printf.o
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer harnesses for the loader's parsers (tests/fuzz/fuzz_*.c; each
+# file's header says how to run it). Linked like the host tests (all of
+# BOOT_PURE), but without -Werror: a clang-only warning elsewhere should not
+# stop fuzzing. `make fuzz` builds them; tests/fuzz/run.sh (part of make
+# test) runs each briefly on its seeds.
+FUZZCC     ?= clang
+FUZZCFLAGS := -std=c11 -g -O1 -Wall -Wextra -Wno-unused-parameter \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Iboot/src -Iinclude -Itests/host
+BOOT_FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/host/fs_image.h $(BOOT_PURE)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -o $@ $< $(BOOT_PURE)
+
+.PHONY: fuzz
+fuzz: $(BOOT_FUZZERS)
+
+# The filesystem host tests share this header with the fuzzer.
+$(BUILD)/tests/host/test_fs $(BUILD)/tests/host/test_fs_corrupt: tests/host/fs_image.h

@@ -20,7 +20,7 @@ mkdir -p "$LOGS"
 
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-    suites=(tests/host/run.sh)
+    suites=(tests/host/run.sh tests/fuzz/run.sh)
     for s in tests/qemu/*.sh; do
         [ "$(basename "$s")" = lib.sh ] || suites+=("$s")
     done
@@ -34,8 +34,16 @@ if ! make -s all host-tests >"$LOGS/build.log" 2>&1; then
     exit 1
 fi
 
+# The log of a suite: tests/qemu/boot-iso.sh -> build/test-logs/qemu-boot-iso.log
+log_of() {
+    local name=${1%.sh}
+    name=${name#tests/}
+    echo "$LOGS/${name//\//-}.log"
+}
+
 run_suite() {
-    local suite=$1 log=$LOGS/$(basename "${1%.sh}").log start=$SECONDS
+    local suite=$1 log start=$SECONDS
+    log=$(log_of "$1")
     "$suite" >"$log" 2>&1
     local rc=$?
     local fails passes
@@ -63,7 +71,7 @@ wait
 
 passed=0 failed=0
 for s in "${suites[@]}"; do
-    log=$LOGS/$(basename "${s%.sh}").log
+    log=$(log_of "$s")
     echo "== $s"
     grep -E '^(PASS|FAIL|#)' "$log"
     passed=$((passed + $(grep -c '^PASS: ' "$log")))

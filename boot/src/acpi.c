@@ -33,7 +33,7 @@ static uint64_t scan(uint64_t start, uint64_t end)
 
 uint64_t acpi_find_rsdp(void)
 {
-	uint64_t ebda = (uint64_t)*(volatile uint16_t *)phys_ptr(0x40e) << 4;
+	uint64_t ebda = (uint64_t) * (volatile uint16_t *)phys_ptr(0x40e) << 4;
 	uint64_t rsdp = 0;
 	if (ebda >= 0x80000 && ebda < 0xa0000)
 		rsdp = scan(ebda, ebda + 1024);

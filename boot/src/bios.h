@@ -12,7 +12,8 @@ struct bios_regs {
 
 #define BIOS_CF 0x1u
 
-void bios_call(uint8_t intno, const struct bios_regs *in, struct bios_regs *out);
+void bios_call(uint8_t intno, const struct bios_regs *in,
+	       struct bios_regs *out);
 
 /* Real-mode segment and offset of a pointer below 1 MiB. */
 static inline uint16_t rm_seg(const void *p)

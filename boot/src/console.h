@@ -13,7 +13,8 @@ void console_init(void);
 /* After a graphics mode is set the VGA text buffer must not be touched. */
 void console_disable_vga(void);
 void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-__attribute__((noreturn, format(printf, 1, 2))) void fatal(const char *fmt, ...);
+__attribute__((noreturn, format(printf, 1, 2))) void fatal(const char *fmt,
+							   ...);
 
 /* A small vsnprintf: %s %c %d %u %x %lx %llx %lu %zu %p, width, '0'. */
 int vformat(char *buf, size_t size, const char *fmt, va_list ap);

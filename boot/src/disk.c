@@ -22,18 +22,20 @@ static struct dap dap __attribute__((aligned(16)));
 
 static int bios_read(uint8_t drive, uint64_t lba, uint16_t count)
 {
-	struct bios_regs r = { 0 };
+	struct bios_regs r = {0};
 	void *bounce = phys_ptr(BOUNCE_ADDR);
 
 	for (int attempt = 0; attempt < 3; attempt++) {
-		dap = (struct dap){ 16, 0, count, rm_off(bounce), rm_seg(bounce),
-				    lba };
-		r = (struct bios_regs){ .eax = 0x4200, .edx = drive,
-					.esi = rm_off(&dap), .ds = rm_seg(&dap) };
+		dap = (struct dap){16, 0, count, rm_off(bounce), rm_seg(bounce),
+				   lba};
+		r = (struct bios_regs){.eax = 0x4200,
+				       .edx = drive,
+				       .esi = rm_off(&dap),
+				       .ds = rm_seg(&dap)};
 		bios_call(0x13, &r, &r);
 		if (!(r.eflags & BIOS_CF))
 			return 0;
-		r = (struct bios_regs){ .eax = 0, .edx = drive }; /* reset */
+		r = (struct bios_regs){.eax = 0, .edx = drive}; /* reset */
 		bios_call(0x13, &r, &r);
 	}
 	return -EIO;
@@ -53,7 +55,8 @@ static int disk_read(struct blockdev *dev, uint64_t lba, uint32_t count,
 		int err = bios_read(d->number, dev->start + lba, (uint16_t)n);
 		if (err)
 			return err;
-		memcpy(dst, phys_ptr(BOUNCE_ADDR), (size_t)n * dev->sector_size);
+		memcpy(dst, phys_ptr(BOUNCE_ADDR),
+		       (size_t)n * dev->sector_size);
 		dst += (size_t)n * dev->sector_size;
 		lba += n;
 		count -= n;
@@ -61,7 +64,7 @@ static int disk_read(struct blockdev *dev, uint64_t lba, uint32_t count,
 	return 0;
 }
 
-static const struct blockdev_ops disk_ops = { .read = disk_read };
+static const struct blockdev_ops disk_ops = {.read = disk_read};
 
 /* Sector size and count from INT 13h AH=48h. */
 static int disk_open(uint8_t drive, bool cd, struct blockdev *dev)
@@ -72,8 +75,10 @@ static int disk_open(uint8_t drive, bool cd, struct blockdev *dev)
 		uint64_t sectors;
 		uint16_t sector_size;
 	} __attribute__((packed)) *params = phys_ptr(BOUNCE_ADDR);
-	struct bios_regs r = { .eax = 0x4800, .edx = drive,
-			       .esi = rm_off(params), .ds = rm_seg(params) };
+	struct bios_regs r = {.eax = 0x4800,
+			      .edx = drive,
+			      .esi = rm_off(params),
+			      .ds = rm_seg(params)};
 
 	memset(params, 0, 64);
 	params->size = 30;
@@ -84,8 +89,8 @@ static int disk_open(uint8_t drive, bool cd, struct blockdev *dev)
 	dev->start = 0;
 	dev->sector_size = cd ? 2048 : 512;
 	dev->sectors = UINT64_MAX / 4096; /* unknown until proven */
-	if (!(r.eflags & BIOS_CF) && (params->sector_size == 512 ||
-				       params->sector_size == 2048)) {
+	if (!(r.eflags & BIOS_CF) &&
+	    (params->sector_size == 512 || params->sector_size == 2048)) {
 		dev->sector_size = params->sector_size;
 		if (params->sectors && params->sectors != UINT64_MAX)
 			dev->sectors = params->sectors;

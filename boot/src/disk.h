@@ -10,10 +10,10 @@
 #include "fs.h"
 
 struct volume {
-	struct blockdev dev;   /* the window the filesystem lives in */
+	struct blockdev dev; /* the window the filesystem lives in */
 	struct fs fs;
 	bool optical;
-	uint32_t partition;    /* 1-based MBR partition, 0 = whole disk */
+	uint32_t partition; /* 1-based MBR partition, 0 = whole disk */
 	uint32_t mbr_disk_id;
 };
 

@@ -21,18 +21,21 @@ static int e820_read(struct memmap_entry *raw, int max)
 	do {
 		memset(buf, 0, sizeof(*buf));
 		buf->ext = 1; /* ACPI 3 "valid" bit, for BIOSes that skip it */
-		r = (struct bios_regs){ .eax = 0xe820, .ebx = cont, .ecx = 24,
-					.edx = 0x534d4150, .edi = rm_off(buf),
-					.es = rm_seg(buf) };
+		r = (struct bios_regs){.eax = 0xe820,
+				       .ebx = cont,
+				       .ecx = 24,
+				       .edx = 0x534d4150,
+				       .edi = rm_off(buf),
+				       .es = rm_seg(buf)};
 		bios_call(0x15, &r, &r);
 		if ((r.eflags & BIOS_CF) || r.eax != 0x534d4150)
 			break;
 		cont = r.ebx;
 		if (r.ecx >= 24 && !(buf->ext & 1))
 			continue; /* the BIOS says: ignore this entry */
-		raw[n++] = (struct memmap_entry){
-			buf->base, buf->length, memmap_type_from_e820(buf->type)
-		};
+		raw[n++] =
+			(struct memmap_entry){buf->base, buf->length,
+					      memmap_type_from_e820(buf->type)};
 	} while (cont && n < max);
 	return n;
 }
@@ -45,10 +48,11 @@ void memory_init(struct memmap *m)
 	if (n == 0)
 		fatal("the BIOS gave no E820 memory map");
 	/* Page 0 holds the real-mode IVT and BIOS data; never usable. */
-	raw[n++] = (struct memmap_entry){ 0, 0x1000, LIMINE_MEMMAP_RESERVED };
+	raw[n++] = (struct memmap_entry){0, 0x1000, LIMINE_MEMMAP_RESERVED};
 	if (memmap_build(m, raw, n))
 		fatal("the E820 memory map has too many entries");
-	if (memmap_set(m, LOADER_AREA_START, LOADER_AREA_END - LOADER_AREA_START,
+	if (memmap_set(m, LOADER_AREA_START,
+		       LOADER_AREA_END - LOADER_AREA_START,
 		       LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE))
 		fatal("the E820 memory map has too many entries");
 }

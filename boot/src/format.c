@@ -22,6 +22,11 @@ static void put_num(struct out *o, uint64_t v, unsigned base, bool neg,
 {
 	char tmp[24];
 	int n = 0;
+	if (neg && pad == '0') { /* the sign goes before zero padding */
+		put(o, '-');
+		neg = false;
+		width--;
+	}
 	do {
 		tmp[n++] = "0123456789abcdef"[v % base];
 		v /= base;
@@ -47,8 +52,8 @@ static void convert(struct out *o, char c, va_list *ap, int longs, int width,
 	switch (c) {
 	case 'd': {
 		int64_t v = longs ? va_arg(*ap, long) : va_arg(*ap, int);
-		put_num(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0,
-			width, pad);
+		put_num(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width,
+			pad);
 		break;
 	}
 	case 'u':
@@ -82,7 +87,7 @@ static void convert(struct out *o, char c, va_list *ap, int longs, int width,
 
 int vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = {buf, size, 0};
 	va_list aq;
 	va_copy(aq, ap);
 	for (; *fmt; fmt++) {

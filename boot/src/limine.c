@@ -51,7 +51,8 @@ static char *dup_str(const char *s)
 static void *request(enum limine_req kind)
 {
 	int64_t off = st->reqs.req[kind];
-	return off < 0 ? NULL : (void *)(uintptr_t)(st->kernel_phys + (uint64_t)off);
+	return off < 0 ? NULL
+		       : (void *)(uintptr_t)(st->kernel_phys + (uint64_t)off);
 }
 
 /* Store a response pointer into a request's header. */
@@ -85,7 +86,8 @@ static void scan_requests(void)
 		fatal("kernel %s: %s", st->cfg.kernel_path, why);
 	st->base_revision = 0;
 	if (st->reqs.base_revision_tag >= 0) {
-		uint64_t *tag = (uint64_t *)(image + st->reqs.base_revision_tag);
+		uint64_t *tag =
+			(uint64_t *)(image + st->reqs.base_revision_tag);
 		if (st->reqs.base_revision <= LIMINE_MAX_BASE_REVISION) {
 			st->base_revision = st->reqs.base_revision;
 			tag[2] = 0; /* honoured */
@@ -112,8 +114,9 @@ static void choose_paging(void)
 	if (r) {
 		struct limine_paging_mode_response *resp = alloc(sizeof(*resp));
 		resp->revision = 0;
-		resp->mode = st->paging_levels == 5 ? LIMINE_PAGING_MODE_X86_64_5LVL
-						    : LIMINE_PAGING_MODE_X86_64_4LVL;
+		resp->mode = st->paging_levels == 5
+				     ? LIMINE_PAGING_MODE_X86_64_5LVL
+				     : LIMINE_PAGING_MODE_X86_64_4LVL;
 		answer(r, resp);
 	}
 }
@@ -138,7 +141,8 @@ static void answer_info(void)
 		answer(r, x);
 	}
 	if ((r = request(REQ_EXECUTABLE_ADDRESS))) {
-		struct limine_executable_address_response *x = alloc(sizeof(*x));
+		struct limine_executable_address_response *x =
+			alloc(sizeof(*x));
 		x->physical_base = st->kernel_phys;
 		x->virtual_base = st->elf.vaddr_min + st->slide;
 		answer(r, x);
@@ -159,15 +163,16 @@ static void answer_files(void)
 		answer(r, x);
 	}
 	if ((r = request(REQ_EXECUTABLE_CMDLINE))) {
-		struct limine_executable_cmdline_response *x = alloc(sizeof(*x));
+		struct limine_executable_cmdline_response *x =
+			alloc(sizeof(*x));
 		x->cmdline = (char *)virt(dup_str(st->cfg.cmdline));
 		answer(r, x);
 	}
 	if ((r = request(REQ_MODULE))) {
 		/* Revision 0: internal modules are not supported (yet). */
 		struct limine_module_response *x = alloc(sizeof(*x));
-		struct limine_file **list = alloc(sizeof(*list) *
-						  (size_t)(st->module_count + 1));
+		struct limine_file **list =
+			alloc(sizeof(*list) * (size_t)(st->module_count + 1));
 		for (int i = 0; i < st->module_count; i++)
 			list[i] = file_response(&st->modules[i]);
 		x->module_count = (uint64_t)st->module_count;
@@ -178,8 +183,8 @@ static void answer_files(void)
 		uint64_t rsdp = acpi_find_rsdp();
 		if (rsdp) {
 			struct limine_rsdp_response *x = alloc(sizeof(*x));
-			x->address = st->base_revision == 3 ? rsdp
-							    : rsdp + st->hhdm;
+			x->address =
+				st->base_revision == 3 ? rsdp : rsdp + st->hhdm;
 			answer(r, x);
 		}
 	}
@@ -192,7 +197,8 @@ static uint64_t make_stack(void)
 	uint64_t size = STACK_DEFAULT;
 	if (r) {
 		if (r->stack_size > STACK_MAX)
-			fatal("the kernel asks for a %lu KiB stack (at most %lu)",
+			fatal("the kernel asks for a %lu KiB stack (at most "
+			      "%lu)",
 			      (unsigned long)(r->stack_size >> 10),
 			      (unsigned long)(STACK_MAX >> 10));
 		size = MAX(ALIGN_UP(r->stack_size, 4096), STACK_DEFAULT);
@@ -213,7 +219,8 @@ static const struct vbe_mode *pick_video(struct vbe_mode *modes, int *count)
 	*count = vbe_list_modes(modes, VBE_MAX_MODES);
 	int best = vbe_pick(modes, *count, st->cfg.width, st->cfg.height);
 	if (best < 0) {
-		print("rastboot: no 32-bit linear framebuffer mode up to %ux%u; "
+		print("rastboot: no 32-bit linear framebuffer mode up to "
+		      "%ux%u; "
 		      "staying in text mode\n",
 		      st->cfg.width, st->cfg.height);
 		return NULL;
@@ -221,7 +228,11 @@ static const struct vbe_mode *pick_video(struct vbe_mode *modes, int *count)
 	const struct vbe_mode *m = &modes[best];
 	print("rastboot: video mode %ux%ux32 at 0x%lx\n", m->width, m->height,
 	      (unsigned long)m->phys);
-	if (memmap_set(&st->memmap, m->phys, (uint64_t)m->pitch * m->height,
+	/* Whole pages, so neighbouring usable entries stay page-aligned. */
+	uint64_t fb_end =
+		ALIGN_UP(m->phys + (uint64_t)m->pitch * m->height, 4096);
+	if (memmap_set(&st->memmap, ALIGN_DOWN(m->phys, 4096),
+		       fb_end - ALIGN_DOWN(m->phys, 4096),
 		       LIMINE_MEMMAP_FRAMEBUFFER))
 		fatal("the memory map is full");
 	return m;
@@ -250,7 +261,8 @@ static void answer_framebuffer(const struct vbe_mode *m,
 	struct limine_framebuffer_response *x = alloc(sizeof(*x));
 	struct limine_framebuffer *fb = alloc(sizeof(*fb));
 	struct limine_framebuffer **list = alloc(sizeof(*list));
-	struct limine_video_mode **mlist = alloc(sizeof(*mlist) * (size_t)count);
+	struct limine_video_mode **mlist =
+		alloc(sizeof(*mlist) * (size_t)count);
 
 	fill_fb(fb, m);
 	for (int i = 0; i < count; i++) {
@@ -316,11 +328,13 @@ void limine_boot(struct boot_state *state)
 	kernel_place(st);
 	scan_requests();
 	arena = boot_alloc(&st->memmap, ARENA_SIZE,
-			   LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE, "boot responses");
+			   LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE,
+			   "boot responses");
 	choose_paging();
 	struct limine_memmap_entry *mm_entries =
 		alloc(sizeof(*mm_entries) * MEMMAP_MAX);
-	struct limine_memmap_entry **mm_ptrs = alloc(sizeof(*mm_ptrs) * MEMMAP_MAX);
+	struct limine_memmap_entry **mm_ptrs =
+		alloc(sizeof(*mm_ptrs) * MEMMAP_MAX);
 	struct limine_memmap_response *mm_resp = alloc(sizeof(*mm_resp));
 	answer_info();
 	answer_files();

@@ -9,34 +9,34 @@ static const struct {
 	uint64_t id[4];
 	size_t size;
 } known[REQ_COUNT] = {
-	[REQ_BOOTLOADER_INFO] = { LIMINE_BOOTLOADER_INFO_ID,
-				  sizeof(struct limine_bootloader_info_request) },
-	[REQ_FIRMWARE_TYPE] = { LIMINE_FIRMWARE_TYPE_ID,
-				sizeof(struct limine_firmware_type_request) },
-	[REQ_STACK_SIZE] = { LIMINE_STACK_SIZE_ID,
-			     sizeof(struct limine_stack_size_request) },
-	[REQ_HHDM] = { LIMINE_HHDM_ID, sizeof(struct limine_hhdm_request) },
-	[REQ_FRAMEBUFFER] = { LIMINE_FRAMEBUFFER_ID,
-			      sizeof(struct limine_framebuffer_request) },
+	[REQ_BOOTLOADER_INFO] = {LIMINE_BOOTLOADER_INFO_ID,
+				 sizeof(struct limine_bootloader_info_request)},
+	[REQ_FIRMWARE_TYPE] = {LIMINE_FIRMWARE_TYPE_ID,
+			       sizeof(struct limine_firmware_type_request)},
+	[REQ_STACK_SIZE] = {LIMINE_STACK_SIZE_ID,
+			    sizeof(struct limine_stack_size_request)},
+	[REQ_HHDM] = {LIMINE_HHDM_ID, sizeof(struct limine_hhdm_request)},
+	[REQ_FRAMEBUFFER] = {LIMINE_FRAMEBUFFER_ID,
+			     sizeof(struct limine_framebuffer_request)},
 	/* revision 0 lacks max_mode and min_mode */
-	[REQ_PAGING_MODE] = { LIMINE_PAGING_MODE_ID, 48 },
-	[REQ_MP] = { LIMINE_MP_ID, sizeof(struct limine_mp_request) },
-	[REQ_MEMMAP] = { LIMINE_MEMMAP_ID, sizeof(struct limine_memmap_request) },
-	[REQ_ENTRY_POINT] = { LIMINE_ENTRY_POINT_ID,
-			      sizeof(struct limine_entry_point_request) },
-	[REQ_EXECUTABLE_FILE] = { LIMINE_EXECUTABLE_FILE_ID,
-				  sizeof(struct limine_executable_file_request) },
-	[REQ_EXECUTABLE_CMDLINE] = {
-		LIMINE_EXECUTABLE_CMDLINE_ID,
-		sizeof(struct limine_executable_cmdline_request) },
+	[REQ_PAGING_MODE] = {LIMINE_PAGING_MODE_ID, 48},
+	[REQ_MP] = {LIMINE_MP_ID, sizeof(struct limine_mp_request)},
+	[REQ_MEMMAP] = {LIMINE_MEMMAP_ID, sizeof(struct limine_memmap_request)},
+	[REQ_ENTRY_POINT] = {LIMINE_ENTRY_POINT_ID,
+			     sizeof(struct limine_entry_point_request)},
+	[REQ_EXECUTABLE_FILE] = {LIMINE_EXECUTABLE_FILE_ID,
+				 sizeof(struct limine_executable_file_request)},
+	[REQ_EXECUTABLE_CMDLINE] =
+		{LIMINE_EXECUTABLE_CMDLINE_ID,
+		 sizeof(struct limine_executable_cmdline_request)},
 	/* revision 0 lacks the internal modules */
-	[REQ_MODULE] = { LIMINE_MODULE_ID, 48 },
-	[REQ_RSDP] = { LIMINE_RSDP_ID, sizeof(struct limine_rsdp_request) },
-	[REQ_DATE_AT_BOOT] = { LIMINE_DATE_AT_BOOT_ID,
-			       sizeof(struct limine_date_at_boot_request) },
-	[REQ_EXECUTABLE_ADDRESS] = {
-		LIMINE_EXECUTABLE_ADDRESS_ID,
-		sizeof(struct limine_executable_address_request) },
+	[REQ_MODULE] = {LIMINE_MODULE_ID, 48},
+	[REQ_RSDP] = {LIMINE_RSDP_ID, sizeof(struct limine_rsdp_request)},
+	[REQ_DATE_AT_BOOT] = {LIMINE_DATE_AT_BOOT_ID,
+			      sizeof(struct limine_date_at_boot_request)},
+	[REQ_EXECUTABLE_ADDRESS] =
+		{LIMINE_EXECUTABLE_ADDRESS_ID,
+		 sizeof(struct limine_executable_address_request)},
 };
 
 static const uint64_t start_marker[4] = LIMINE_REQUESTS_START_MARKER;
@@ -96,10 +96,10 @@ static int classify(const uint8_t *image, size_t size, size_t off,
 int limine_scan(const uint8_t *image, size_t size, struct limine_requests *out,
 		const char **why)
 {
-	static const uint64_t common[2] = { LIMINE_COMMON_MAGIC0,
-					    LIMINE_COMMON_MAGIC1 };
-	static const uint64_t rev_magic[2] = { LIMINE_BASE_REVISION_MAGIC0,
-					       LIMINE_BASE_REVISION_MAGIC1 };
+	static const uint64_t common[2] = {LIMINE_COMMON_MAGIC0,
+					   LIMINE_COMMON_MAGIC1};
+	static const uint64_t rev_magic[2] = {LIMINE_BASE_REVISION_MAGIC0,
+					      LIMINE_BASE_REVISION_MAGIC1};
 	size_t lo, hi;
 
 	for (int k = 0; k < REQ_COUNT; k++)

@@ -32,8 +32,8 @@ struct limine_requests {
 	/* Offsets in the image, or -1 where the kernel made no such request. */
 	int64_t req[REQ_COUNT];
 	int64_t base_revision_tag; /* offset of the 3-word tag, or -1 */
-	uint64_t base_revision;    /* asked for; 0 without a tag */
-	int unknown;               /* requests with IDs rastboot does not know */
+	uint64_t base_revision;	   /* asked for; 0 without a tag */
+	int unknown; /* requests with IDs rastboot does not know */
 };
 
 /*

@@ -18,7 +18,7 @@
 #define RASTBOOT_VERSION "0.1.0"
 
 struct loaded_file {
-	uint64_t phys;   /* page-aligned copy of the file in memory */
+	uint64_t phys; /* page-aligned copy of the file in memory */
 	uint64_t size;
 	const char *path;
 	const char *cmdline;
@@ -31,7 +31,7 @@ struct boot_state {
 	struct loaded_file kernel_file;
 	struct elf_image elf;
 	uint64_t kernel_phys; /* where [vaddr_min, vaddr_max) is loaded */
-	uint64_t slide;       /* run address = link address + slide */
+	uint64_t slide;	      /* run address = link address + slide */
 	struct loaded_file modules[CONFIG_MODULES_MAX];
 	int module_count;
 	struct limine_requests reqs;

@@ -12,8 +12,8 @@ void boot_main(void);
 
 static struct boot_state st;
 
-static const char *const config_paths[] = { "/boot/rastboot.conf",
-					    "/rastboot.conf" };
+static const char *const config_paths[] = {"/boot/rastboot.conf",
+					   "/rastboot.conf"};
 
 static const char *errno_text(int err)
 {
@@ -110,13 +110,15 @@ static void load_modules(void)
 void boot_main(void)
 {
 	console_init();
-	print("rastboot " RASTBOOT_VERSION ": BIOS loader, Limine boot protocol\n");
+	print("rastboot " RASTBOOT_VERSION
+	      ": BIOS loader, Limine boot protocol\n");
 	cpu_detect();
 	memory_init(&st.memmap);
 	int err = volume_mount(boot_drive, boot_medium_cd, &st.vol);
 	if (err)
 		fatal("no ISO9660 or FAT volume with rastboot's files on the "
-		      "boot drive 0x%x", boot_drive);
+		      "boot drive 0x%x",
+		      boot_drive);
 	print("rastboot: boot volume: %s%s, drive 0x%x, partition %u\n",
 	      st.vol.fs.ops->name, st.vol.optical ? " (CD)" : "", boot_drive,
 	      st.vol.partition);

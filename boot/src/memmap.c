@@ -94,8 +94,11 @@ static int align_usable(struct memmap *m)
 		uint64_t base = old[i].base, end = base + old[i].length;
 		if (old[i].type == LIMINE_MEMMAP_USABLE ||
 		    old[i].type == LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE) {
-			base = MAX(ALIGN_UP(base, PAGE), PAGE);
+			/* Round end first: then base cannot wrap past 2^64. */
 			end = ALIGN_DOWN(end, PAGE);
+			if (base > end)
+				continue;
+			base = MAX(ALIGN_UP(base, PAGE), PAGE);
 		}
 		if (append(m, base, end, old[i].type))
 			return -E2BIG;
@@ -159,26 +162,31 @@ int memmap_set(struct memmap *m, uint64_t base, uint64_t len, uint32_t type)
 		if (e <= base || b >= end) {
 			if (!placed && b >= end) {
 				if (append(m, base, end, type))
-					return -E2BIG;
+					goto full;
 				placed = true;
 			}
 			if (append(m, b, e, old[i].type))
-				return -E2BIG;
+				goto full;
 			continue;
 		}
 		if (append(m, b, MIN(e, base), old[i].type))
-			return -E2BIG;
+			goto full;
 		if (!placed) {
 			if (append(m, base, end, type))
-				return -E2BIG;
+				goto full;
 			placed = true;
 		}
 		if (append(m, MAX(b, end), e, old[i].type))
-			return -E2BIG;
+			goto full;
 	}
 	if (!placed && append(m, base, end, type))
-		return -E2BIG;
+		goto full;
 	return 0;
+full:
+	/* Leave the map as it was: callers may go on using it. */
+	memcpy(m->e, old, sizeof(old[0]) * (size_t)n);
+	m->count = n;
+	return -E2BIG;
 }
 
 uint64_t memmap_alloc(struct memmap *m, uint64_t size, uint64_t align,
@@ -188,13 +196,16 @@ uint64_t memmap_alloc(struct memmap *m, uint64_t size, uint64_t align,
 		return 0;
 	align = MAX(align, PAGE);
 	size = ALIGN_UP(size, PAGE);
+	if (size == 0) /* rounded past 2^64 */
+		return 0;
 	for (int i = 0; i < m->count; i++) {
 		const struct memmap_entry *e = &m->e[i];
 		if (e->type != LIMINE_MEMMAP_USABLE)
 			continue;
-		uint64_t base = ALIGN_UP(MAX(e->base, min), align);
+		uint64_t start = MAX(e->base, min);
+		uint64_t base = ALIGN_UP(start, align);
 		uint64_t end = MIN(e->base + e->length, limit);
-		if (base < end && end - base >= size) {
+		if (base >= start && base < end && end - base >= size) {
 			if (memmap_set(m, base, size, type))
 				return 0;
 			return base;

@@ -99,7 +99,8 @@ int pt_map(struct pt *pt, uint64_t virt, uint64_t phys, uint64_t size,
 	if (size == 0)
 		return 0;
 	if (!canonical(pt, virt) || !canonical(pt, virt + size - 1) ||
-	    virt + size - 1 < virt || (phys + size - 1) >> 52)
+	    virt + size - 1 < virt || phys + size - 1 < phys ||
+	    (phys + size - 1) >> 52)
 		return -EINVAL;
 	while (size) {
 		bool large = (flags & PT_LARGE_OK) && size >= LARGE &&

@@ -11,7 +11,7 @@
 
 #define PT_WRITE (1u << 0)
 #define PT_EXEC (1u << 1)
-#define PT_WC (1u << 2)  /* write-combining through PAT entry 5 */
+#define PT_WC (1u << 2)	      /* write-combining through PAT entry 5 */
 #define PT_LARGE_OK (1u << 3) /* 2 MiB pages where alignment allows */
 
 #define PTE_P (1ULL << 0)
@@ -25,9 +25,9 @@
 #define PTE_ADDR 0x000ffffffffff000ULL
 
 struct pt {
-	int levels;         /* 4 or 5 */
-	bool nx;            /* EFER.NXE will be on: NX bits are legal */
-	uint64_t root;      /* physical address of the top table */
+	int levels;    /* 4 or 5 */
+	bool nx;       /* EFER.NXE will be on: NX bits are legal */
+	uint64_t root; /* physical address of the top table */
 	uint64_t virt_offset;
 	/* A zeroed, 4 KiB-aligned page's physical address, or 0 if none. */
 	uint64_t (*alloc_page)(void *ctx);
@@ -35,8 +35,8 @@ struct pt {
 };
 
 /* 0, or -ENOMEM if no page for the root table. */
-int pt_init(struct pt *pt, int levels, bool nx,
-	    uint64_t (*alloc_page)(void *), void *ctx, uint64_t virt_offset);
+int pt_init(struct pt *pt, int levels, bool nx, uint64_t (*alloc_page)(void *),
+	    void *ctx, uint64_t virt_offset);
 
 /*
  * Map [virt, virt+size) to [phys, ...) with flags (PT_*). virt, phys and

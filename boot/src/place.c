@@ -44,9 +44,9 @@ void kernel_place(struct boot_state *st)
 	st->kaslr = st->cfg.kaslr && st->elf.relocatable &&
 		    !has_word(st->cfg.cmdline, "nokaslr");
 	st->slide = st->kaslr ? choose_slide(st, span) : 0;
-	st->kernel_phys = memmap_alloc(&st->memmap, span, 2ULL << 20, 0x100000,
-				       FOUR_GIB,
-				       LIMINE_MEMMAP_EXECUTABLE_AND_MODULES);
+	st->kernel_phys =
+		memmap_alloc(&st->memmap, span, 2ULL << 20, 0x100000, FOUR_GIB,
+			     LIMINE_MEMMAP_EXECUTABLE_AND_MODULES);
 	if (!st->kernel_phys)
 		st->kernel_phys = (uintptr_t)boot_alloc(
 			&st->memmap, span, LIMINE_MEMMAP_EXECUTABLE_AND_MODULES,
@@ -87,8 +87,8 @@ void kernel_choose_paging(struct boot_state *st, uint64_t mode, uint64_t max,
 static uint64_t pt_page(void *ctx)
 {
 	(void)ctx;
-	uint64_t p = memmap_alloc(&cur->memmap, 4096, 4096, 0x100000,
-				  FOUR_GIB, LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE);
+	uint64_t p = memmap_alloc(&cur->memmap, 4096, 4096, 0x100000, FOUR_GIB,
+				  LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE);
 	if (p)
 		memset((void *)(uintptr_t)p, 0, 4096);
 	return p;
@@ -108,7 +108,8 @@ static bool hhdm_covers(const struct boot_state *st, uint32_t type)
 {
 	if (st->base_revision == 0)
 		return true;
-	return type != LIMINE_MEMMAP_RESERVED && type != LIMINE_MEMMAP_BAD_MEMORY;
+	return type != LIMINE_MEMMAP_RESERVED &&
+	       type != LIMINE_MEMMAP_BAD_MEMORY;
 }
 
 static void map_hhdm(struct boot_state *st, struct pt *pt, uint64_t fb,

@@ -52,9 +52,9 @@ int64_t rtc_unix_time(void)
 	}
 	if (!(status_b & 0x02) && pm) /* 12-hour clock */
 		a.hour = (uint8_t)((a.hour % 12) + 12);
-	int64_t year = a.year + (a.century >= 19 && a.century <= 30
-					 ? a.century * 100
-					 : 2000);
+	int64_t year =
+		a.year +
+		(a.century >= 19 && a.century <= 30 ? a.century * 100 : 2000);
 	if (a.mon < 1 || a.mon > 12 || a.day < 1 || a.day > 31)
 		return 0;
 	return days_from_civil(year, a.mon, a.day) * 86400 + a.hour * 3600 +

@@ -21,8 +21,10 @@ static void *far_ptr(uint32_t p)
 static int vbe_mode_info(uint16_t number, struct vbe_mode *m)
 {
 	uint8_t *buf = phys_ptr(BOUNCE_ADDR + 0x1000);
-	struct bios_regs r = { .eax = 0x4f01, .ecx = number,
-			       .edi = rm_off(buf), .es = rm_seg(buf) };
+	struct bios_regs r = {.eax = 0x4f01,
+			      .ecx = number,
+			      .edi = rm_off(buf),
+			      .es = rm_seg(buf)};
 	memset(buf, 0, 256);
 	bios_call(0x10, &r, &r);
 	if ((r.eax & 0xffff) != 0x004f)
@@ -45,8 +47,8 @@ int vbe_list_modes(struct vbe_mode *modes, int max)
 {
 	struct vbe_info *info = phys_ptr(BOUNCE_ADDR);
 	static uint16_t numbers[VBE_MAX_MODES];
-	struct bios_regs r = { .eax = 0x4f00, .edi = rm_off(info),
-			       .es = rm_seg(info) };
+	struct bios_regs r = {
+		.eax = 0x4f00, .edi = rm_off(info), .es = rm_seg(info)};
 	int count = 0, n = 0;
 
 	memset(info, 0, sizeof(*info));
@@ -68,7 +70,7 @@ int vbe_list_modes(struct vbe_mode *modes, int max)
 
 int vbe_set_mode(const struct vbe_mode *m)
 {
-	struct bios_regs r = { .eax = 0x4f02, .ebx = m->number | 0x4000u };
+	struct bios_regs r = {.eax = 0x4f02, .ebx = m->number | 0x4000u};
 	bios_call(0x10, &r, &r);
 	return (r.eax & 0xffff) == 0x004f ? 0 : -EIO;
 }

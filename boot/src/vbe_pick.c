@@ -8,10 +8,11 @@
 
 bool vbe_mode_usable(const struct vbe_mode *m)
 {
-	uint16_t need = VBE_ATTR_SUPPORTED | VBE_ATTR_GRAPHICS | VBE_ATTR_LINEAR;
+	uint16_t need =
+		VBE_ATTR_SUPPORTED | VBE_ATTR_GRAPHICS | VBE_ATTR_LINEAR;
 	return (m->attributes & need) == need && m->bpp == 32 &&
-	       m->memory_model == VBE_MODEL_DIRECT && m->phys &&
-	       m->width && m->height && m->pitch >= m->width * 4;
+	       m->memory_model == VBE_MODEL_DIRECT && m->phys && m->width &&
+	       m->height && m->pitch >= m->width * 4;
 }
 
 int vbe_pick(const struct vbe_mode *modes, int n, uint32_t max_w,
@@ -22,7 +23,8 @@ int vbe_pick(const struct vbe_mode *modes, int n, uint32_t max_w,
 	for (int i = 0; i < n; i++) {
 		const struct vbe_mode *m = &modes[i];
 		uint64_t area = (uint64_t)m->width * m->height;
-		if (!vbe_mode_usable(m) || m->width > max_w || m->height > max_h)
+		if (!vbe_mode_usable(m) || m->width > max_w ||
+		    m->height > max_h)
 			continue;
 		if (area > best_area) {
 			best = i;

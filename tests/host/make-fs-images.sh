@@ -9,6 +9,7 @@
 #   fat16.img       32M, 2K clusters, mtools
 #   fat32.img       64M, mtools
 #   fat16-4k.img    64M with 4096-byte sectors, mkfs.fat + mtools
+#   seeds/          a small ISO and FAT12 image, fuzzing seeds (fuzz_fs.c)
 #
 # Every FAT image holds frag.bin split over several cluster runs: filler
 # files are written, every other one deleted, then frag.bin fills the gaps.
@@ -18,7 +19,7 @@ set -eu
 out=${1:?usage: make-fs-images.sh OUTDIR}
 mkdir -p "$out"
 cd "$out"
-rm -rf src fill ./*.iso ./*.img
+rm -rf src fill seeds ./*.iso ./*.img
 export MTOOLS_SKIP_CHECK=1 MTOOLS_NO_VFAT=0
 
 # Deterministic contents: little-endian 32-bit words, word i of big.bin is
@@ -95,6 +96,19 @@ make_fats() {
     fill_fat fat16-4k.img 16
 }
 
+# Small images for tests/fuzz/fuzz_fs.c to start from.
+make_seeds() {
+    mkdir -p seeds/tree/dir1/dir2/dir3
+    cp src/hello.txt src/a-long-file-name.txt seeds/tree/
+    cp src/dir1/dir2/dir3/nested.txt seeds/tree/dir1/dir2/dir3/
+    head -c 3000 src/big.bin >seeds/tree/big.bin
+    xorriso -as mkisofs -R -no-pad -quiet -o seeds/small.iso seeds/tree
+    mformat -C -T 128 -i seeds/small-fat12.img ::
+    mcopy -s -i seeds/small-fat12.img seeds/tree/* ::
+    rm -rf seeds/tree
+}
+
 make_tree
 make_isos
 make_fats
+make_seeds

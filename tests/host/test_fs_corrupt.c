@@ -72,7 +72,7 @@ static bool rc_ok(int rc)
 		}                                                            \
 	} while (0)
 
-static const char *const probe_paths[] = {
+static const char *probe_paths[] = {
 	"/",
 	"/hello.txt",
 	"/empty.txt",
@@ -86,8 +86,12 @@ static const char *const probe_paths[] = {
 	"/dir1/dir2/dir3/nested.txt",
 	"/many/file-number-050.txt",
 	"/many/file-number-099.txt",
+	"/dir1/nope", /* scans past the 255-character name */
 	"/nope",
+	NULL, /* filled with the 255-character name */
 };
+
+static char long_path[6 + 255 + 1];
 
 /* Read a file's head, middle and tail into exact-size buffers. */
 static void read_some(struct fs *fs, const struct fs_file *f)
@@ -117,7 +121,7 @@ static void exercise(struct memdev *m)
 	mounted++;
 	for (size_t i = 0; i < ARRAY_SIZE(probe_paths); i++) {
 		struct fs_file f;
-		char p[256];
+		char p[300];
 
 		fs_image_path(img, probe_paths[i], p, sizeof(p));
 		rc = fs_open(&fs, p, &f);
@@ -660,6 +664,15 @@ static void test_setup(void)
 	CHECK_EQ(fs_mount(&base, &m.dev), 0);
 	walk_image();
 	CHECK(nrefs > 20);
+	/* The probes must mean something: all but the "nope"s open. */
+	for (size_t i = 0; i < ARRAY_SIZE(probe_paths); i++) {
+		struct fs_file f;
+		char p[300];
+
+		fs_image_path(img, probe_paths[i], p, sizeof(p));
+		CHECK_EQ(fs_open(&base, p, &f),
+			 strstr(p, "nope") ? -ENOENT : 0);
+	}
 }
 
 static void test_random_all(void)
@@ -697,6 +710,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGALRM, on_alarm);
+	memset(long_path, '0', sizeof(long_path) - 1);
+	memcpy(long_path, "/dir1/very-long-name-", 21);
+	memcpy(long_path + sizeof(long_path) - 5, ".txt", 5);
+	probe_paths[ARRAY_SIZE(probe_paths) - 1] = long_path;
 	for (size_t i = 0; i < ARRAY_SIZE(fs_images); i++) {
 		img = &fs_images[i];
 		data = fs_image_load(img_dir, img->file, &data_size);

@@ -7,8 +7,8 @@
  * Reading follows the cluster chain and merges runs of consecutive
  * clusters into one device read, because each BIOS call is slow; the last
  * FAT sector read is cached for the same reason. The image is untrusted:
- * every cluster number is range-checked and a chain longer than the
- * volume's cluster count is a loop (-EUCLEAN), so nothing runs forever.
+ * every cluster number is range-checked, and a chain that loops is caught
+ * (struct fat_chain) as -EUCLEAN, so nothing runs forever.
  */
 #include "fs.h"
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# A short libFuzzer run of every parser harness (build/tests/fuzz/fuzz_*),
+# seeded from the same inputs the host tests use: a smoke test that the
+# harnesses still build and find nothing quickly. Long runs: see each
+# harness's header comment. Prints PASS:/FAIL: lines for tests/run.sh.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+SECONDS_EACH=${FUZZ_SECONDS:-8}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+status=0
+
+make -s fuzz >"$work/build.log" 2>&1 || {
+    cat "$work/build.log"
+    echo "FAIL: fuzz: the harnesses do not build"
+    exit 1
+}
+
+# Seeds: valid inputs the host tests make or keep.
+mkdir -p "$work/seeds/fuzz_fs" "$work/seeds/fuzz_elf" "$work/seeds/fuzz_config"
+tests/host/make-fs-images.sh "$work/fs" >/dev/null 2>&1 && cp "$work/fs/seeds/"* "$work/seeds/fuzz_fs/" 2>/dev/null
+build/tests/host/test_elf --write-seeds "$work/seeds/fuzz_elf" >/dev/null 2>&1
+cp tests/corpus/config/*.conf "$work/seeds/fuzz_config/" 2>/dev/null
+
+for f in build/tests/fuzz/fuzz_*; do
+    name=$(basename "$f")
+    mkdir -p "$work/corpus/$name" "$work/seeds/$name"
+    if "$f" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$work/" "$work/corpus/$name" "$work/seeds/$name" \
+        >"$work/$name.log" 2>&1; then
+        echo "PASS: fuzz: $name ($(grep -oE 'Done [0-9]+ runs' "$work/$name.log" | tail -1))"
+    else
+        tail -30 "$work/$name.log"
+        echo "FAIL: fuzz: $name found a crash or failed (see above)"
+        status=1
+    fi
+done
+exit $status
