@@ -23,4 +23,8 @@ done
 # Four boots of one image: KASLR must not have picked one slide for all.
 check "iso: KASLR slides differ between boots" "slides $slide_pc4 $slide_pc5 $slide_q354 $slide_q355" \
     test "$(printf '%s\n' "$slide_pc4" "$slide_pc5" "$slide_q354" "$slide_q355" | sort -u | wc -l)" -ge 2
+# No test mode, no debug-exit device, default devices: what a user types.
+scripts/make-iso.sh -o "$WORK/plain.iso" || fail "boot-iso: make-iso.sh failed"
+plain_boot plain-pc pc "$WORK/plain.iso"
+plain_boot plain-q35 q35 "$WORK/plain.iso"
 exit $suite_status

@@ -151,3 +151,24 @@ make_cpio() {
     echo "rastOS test module" >"$dir/hello.txt"
     (cd "$dir" && echo hello.txt | cpio -o -H newc --quiet) >"$1"
 }
+
+# plain_boot NAME MACHINE ISO: boot ISO with nothing but
+# `qemu-system-x86_64 -machine MACHINE -cdrom ISO` (plus a serial log file
+# and no window): the ISO must need no special devices. Passes when the
+# kernel says "boot complete".
+plain_boot() {
+    local name=$1 machine=$2 iso=$3 log=$LOGDIR/$1.log qemu i
+    : >"$log"
+    qemu-system-x86_64 -machine "$machine" -cdrom "$iso" -display none \
+        -serial "file:$log" -monitor none </dev/null 2>"$LOGDIR/$name.stderr" &
+    qemu=$!
+    for ((i = 0; i < BOOT_TIMEOUT * 5; i++)); do
+        grep -q 'rastOS: boot complete' "$log" && break
+        kill -0 "$qemu" 2>/dev/null || break
+        sleep 0.2
+    done
+    kill "$qemu" 2>/dev/null
+    wait "$qemu" 2>/dev/null
+    check "$name: plain qemu -machine $machine -cdrom boots" "no 'rastOS: boot complete' in $log" \
+        grep -q 'rastOS: boot complete' "$log"
+}
