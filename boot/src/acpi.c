@@ -3,6 +3,7 @@
  * BIOS area 0xe0000-0xfffff, on 16-byte boundaries, checksum verified.
  */
 #include "loader.h"
+#include "madt.h"
 
 static bool rsdp_valid(const uint8_t *p)
 {
@@ -38,4 +39,34 @@ uint64_t acpi_find_rsdp(void)
 	if (ebda >= 0x80000 && ebda < 0xa0000)
 		rsdp = scan(ebda, ebda + 1024);
 	return rsdp ? rsdp : scan(0xe0000, 0x100000);
+}
+
+/*
+ * The ACPI table with signature sig (first match) through the XSDT, or the
+ * RSDT without one; NULL if absent, malformed or above 4 GiB (the loader
+ * only maps the first 4 GiB). *len is the table's length.
+ */
+const uint8_t *acpi_find_table(const char *sig, size_t *len)
+{
+	uint64_t rsdp_phys = acpi_find_rsdp();
+	if (!rsdp_phys)
+		return NULL;
+	const uint8_t *rsdp = phys_ptr(rsdp_phys);
+	bool x = rsdp[15] >= 2 && get_le64(rsdp + 24) != 0;
+	uint64_t root = x ? get_le64(rsdp + 24) : get_le32(rsdp + 16);
+	const uint8_t *rt = phys_ptr(root);
+	if (root >= (1ULL << 32) || get_le32(rt + 4) < 36 ||
+	    get_le32(rt + 4) > 0x10000 || !acpi_checksum_ok(rt, get_le32(rt + 4)))
+		return NULL;
+	size_t width = x ? 8 : 4, n = (get_le32(rt + 4) - 36) / width;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t a = x ? get_le64(rt + 36 + 8 * i) : get_le32(rt + 36 + 4 * i);
+		const uint8_t *t = phys_ptr(a);
+		if (a == 0 || a >= (1ULL << 32) - 36 || memcmp(t, sig, 4) != 0)
+			continue;
+		*len = get_le32(t + 4);
+		if (*len >= 36 && *len <= 0x100000)
+			return t;
+	}
+	return NULL;
 }

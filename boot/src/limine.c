@@ -190,24 +190,39 @@ static void answer_files(void)
 	}
 }
 
+/* Bytes of stack for each CPU: the stack size request's, at least 64 KiB. */
+static uint64_t stack_size(void)
+{
+	struct limine_stack_size_request *r = request(REQ_STACK_SIZE);
+	if (!r)
+		return STACK_DEFAULT;
+	if (r->stack_size > STACK_MAX)
+		fatal("the kernel asks for a %lu KiB stack (at most %lu)",
+		      (unsigned long)(r->stack_size >> 10),
+		      (unsigned long)(STACK_MAX >> 10));
+	if (!r->response)
+		answer(r, alloc(sizeof(struct limine_stack_size_response)));
+	return MAX(ALIGN_UP(r->stack_size, 4096), STACK_DEFAULT);
+}
+
 /* The stack the kernel starts on; returns its top as a virtual address. */
 static uint64_t make_stack(void)
 {
-	struct limine_stack_size_request *r = request(REQ_STACK_SIZE);
-	uint64_t size = STACK_DEFAULT;
-	if (r) {
-		if (r->stack_size > STACK_MAX)
-			fatal("the kernel asks for a %lu KiB stack (at most "
-			      "%lu)",
-			      (unsigned long)(r->stack_size >> 10),
-			      (unsigned long)(STACK_MAX >> 10));
-		size = MAX(ALIGN_UP(r->stack_size, 4096), STACK_DEFAULT);
-		answer(r, alloc(sizeof(struct limine_stack_size_response)));
-	}
+	uint64_t size = stack_size();
 	uint8_t *stack = boot_alloc(&st->memmap, size,
 				    LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE,
 				    "the kernel stack");
 	return virt(stack + size);
+}
+
+static void answer_mp(uint64_t cr3)
+{
+	struct limine_mp_request *r = request(REQ_MP);
+	if (!r)
+		return;
+	struct limine_mp_response *x = alloc(sizeof(*x));
+	smp_start_aps(st, x, r->flags, cr3, stack_size(), alloc);
+	answer(r, x);
 }
 
 /* Pick a video mode now; it is set just before the handoff. */
@@ -344,6 +359,7 @@ void limine_boot(struct boot_state *state)
 	h.cr3 = kernel_page_tables(
 		st, video ? video->phys : 0,
 		video ? (uint64_t)video->pitch * video->height : 0);
+	answer_mp(h.cr3);
 	h.la57 = st->paging_levels == 5;
 	h.gdt_limit = sizeof(gdt) - 1;
 	h.gdt_base = virt(gdt);

@@ -48,8 +48,19 @@ void memory_init(struct memmap *m);
 void *boot_alloc(struct memmap *m, uint64_t size, uint32_t type,
 		 const char *what);
 
-/* acpi.c: physical address of the RSDP, or 0. */
+/* acpi.c: physical address of the RSDP, or 0; a table by signature. */
 uint64_t acpi_find_rsdp(void);
+const uint8_t *acpi_find_table(const char *sig, size_t *len);
+
+/*
+ * smp.c: start the application processors listed in the MADT and park
+ * them on the kernel's page tables (cr3), each on its own stack of
+ * stack_size bytes; fills the Limine MP response (allocated with alloc).
+ */
+struct limine_mp_response;
+void smp_start_aps(struct boot_state *st, struct limine_mp_response *resp,
+		   uint64_t flags, uint64_t cr3, uint64_t stack_size,
+		   void *(*alloc)(size_t));
 
 /* place.c: slide, load and relocate the kernel; paging depth; page tables. */
 void kernel_place(struct boot_state *st);

@@ -136,7 +136,7 @@ static void read_framebuffer(void)
 	};
 }
 
-/* Paging mode, stack size, RSDP and date: each may go unanswered. */
+/* Paging mode, stack size, RSDP, CPUs and date: each may go unanswered. */
 static void read_optional(void)
 {
 	struct limine_paging_mode_response *pm = limine_paging_mode.response;
@@ -159,6 +159,12 @@ static void read_optional(void)
 		if (!info.base_revision_honoured &&
 		    rsdp->address >= info.hhdm_offset)
 			info.rsdp_phys -= info.hhdm_offset;
+	}
+	info.cpu_count = 1;
+	if (limine_mp.response && limine_mp.response->cpu_count) {
+		info.cpu_count = limine_mp.response->cpu_count;
+		info.bsp_lapic_id = limine_mp.response->bsp_lapic_id;
+		info.cpus = limine_mp.response->cpus;
 	}
 	if (date) {
 		info.has_date = true;

@@ -125,6 +125,11 @@ static void log_firmware_tables_and_date(void)
 		kprintf("boot: no date\n");
 	}
 	kprintf("boot: stack %lu KiB\n", b->stack_size / 1024);
+	if (b->cpus)
+		kprintf("boot: cpus %lu, BSP APIC ID %u\n", b->cpu_count,
+			b->bsp_lapic_id);
+	else
+		kprintf("boot: cpus 1 (no MP response)\n");
 	if (!b->stack_size_answered)
 		klog(KLOG_DEBUG, "boot: stack size request not answered\n");
 }

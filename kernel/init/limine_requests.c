@@ -77,6 +77,11 @@ REQUEST struct limine_rsdp_request limine_rsdp = {
 	.id = LIMINE_RSDP_ID,
 };
 
+/* The loader starts the other CPUs and parks them until goto_address. */
+REQUEST struct limine_mp_request limine_mp = {
+	.id = LIMINE_MP_ID,
+};
+
 REQUEST struct limine_date_at_boot_request limine_date_at_boot = {
 	.id = LIMINE_DATE_AT_BOOT_ID,
 };

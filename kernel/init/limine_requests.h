@@ -31,6 +31,7 @@ extern volatile struct limine_executable_cmdline_request
 	limine_executable_cmdline;
 extern volatile struct limine_module_request limine_module;
 extern volatile struct limine_rsdp_request limine_rsdp;
+extern volatile struct limine_mp_request limine_mp;
 extern volatile struct limine_date_at_boot_request limine_date_at_boot;
 
 #endif

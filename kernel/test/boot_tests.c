@@ -255,3 +255,29 @@ KTEST(boot, framebuffer_sane)
 				       boot_info->hhdm_offset, &phys),
 		     0);
 }
+
+/* The MP response lists distinct CPUs, this one (the BSP) among them. */
+KTEST(boot, cpus_sane)
+{
+	uint32_t r[4];
+	bool found_bsp = false;
+
+	if (!boot_info->cpus)
+		KT_SKIP("no MP response");
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(1), "c"(0));
+	if (!(boot_info->bsp_lapic_id > 255))
+		KT_ASSERT_EQ(boot_info->bsp_lapic_id, r[1] >> 24);
+	for (uint64_t i = 0; i < boot_info->cpu_count; i++) {
+		const struct limine_mp_info *c = boot_info->cpus[i];
+		KT_ASSERT(c != NULL);
+		if (c->lapic_id == boot_info->bsp_lapic_id)
+			found_bsp = true;
+		KT_ASSERT(c->goto_address == NULL || c->lapic_id ==
+							     boot_info->bsp_lapic_id);
+		for (uint64_t j = 0; j < i; j++)
+			KT_ASSERT(boot_info->cpus[j]->lapic_id != c->lapic_id);
+	}
+	KT_ASSERT(found_bsp);
+}

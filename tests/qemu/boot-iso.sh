@@ -14,9 +14,11 @@ for machine in pc q35; do
         cpu=qemu64
         [ $levels = 5 ] && cpu=qemu64,+la57
         name=iso-$machine-${levels}lvl
-        boot "$name" -- --iso "$WORK/rastos.iso" --machine $machine --cpu $cpu --mem 512
+        smp=1
+        [ $machine = q35 ] && smp=4 # rastboot starts the other CPUs
+        boot "$name" -- --iso "$WORK/rastos.iso" --machine $machine --cpu $cpu --mem 512 --smp $smp
         expect_boot "$name" --paging $levels --mem 512 --slide nonzero \
-            --cmdline "$cmdline" --fb yes --module /boot/initramfs.cpio
+            --cmdline "$cmdline" --fb yes --module /boot/initramfs.cpio --cpus $smp
         eval "slide_$machine$levels=\$SLIDE"
     done
 done

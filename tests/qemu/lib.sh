@@ -68,7 +68,7 @@ ktap() {
 }
 
 # expect_boot NAME [--paging N] [--mem MiB] [--slide zero|nonzero]
-#   [--cmdline S] [--fb yes|no] [--module PATH]: the kernel ran its tests and
+#   [--cmdline S] [--fb yes|no] [--module PATH] [--cpus N]: the kernel ran its tests and
 # exited cleanly, and the facts in its boot log are right.
 expect_boot() {
     local name=$1
@@ -88,6 +88,8 @@ expect_boot() {
         --cmdline) check "$name: command line passed" "log says $(field '^boot: cmdline (.*)$')" \
             grep -qF "boot: cmdline \"$2\"" "$BOOT_LOG" ;;
         --fb) check_fb "$name" "$2" ;;
+        --cpus) check "$name: $2 CPUs reported" "log says '$(field '^boot: (cpus.*)$')'" \
+            grep -q "^boot: cpus $2, BSP APIC ID" "$BOOT_LOG" ;;
         --module) check "$name: module $2 loaded" "no 'boot: module $2' line" \
             grep -q "^boot: module $2 [0-9]* bytes" "$BOOT_LOG" ;;
         *) fail "$name: expect_boot: unknown check $1" ;;

@@ -72,6 +72,10 @@ struct boot_info {
 	bool has_rsdp;
 	uint64_t rsdp_phys;
 
+	/* The CPUs as the loader found them; the BSP included. */
+	uint64_t cpu_count; /* 1 if the loader did not answer the MP request */
+	uint32_t bsp_lapic_id;
+	struct limine_mp_info *const *cpus; /* NULL if unanswered */
 	bool has_date;
 	int64_t boot_time; /* UNIX seconds, from the RTC */
 
