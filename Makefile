@@ -31,7 +31,7 @@ KCFLAGS := -std=c11 -ffreestanding -O2 -g -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
 	-mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
 	-fPIE -fvisibility=hidden -fno-plt -fno-omit-frame-pointer \
-	-fno-stack-protector -fno-strict-aliasing -ffunction-sections \
+	-fstack-protector-strong -mstack-protector-guard=global -fno-strict-aliasing -ffunction-sections \
 	-Ikernel/include -Iinclude -MMD -MP
 KLDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z text \
 	-z max-page-size=0x1000 -z noexecstack --gc-sections \
@@ -171,3 +171,107 @@ fuzz: $(BOOT_FUZZERS)
 
 # The filesystem host tests share this header with the fuzzer.
 $(BUILD)/tests/host/test_fs $(BUILD)/tests/host/test_fs_corrupt: tests/host/fs_image.h
+
+# ---------------------------------------------------------------- consoles
+# The terminal emulator (kernel/drivers/term*.c, ansi*.c) is pure
+# code: its host test compiles the same files.
+TERM_C := kernel/drivers/term.c kernel/drivers/term_edit.c \
+	kernel/drivers/ansi.c kernel/drivers/ansi_csi.c
+
+$(BUILD)/tests/host/test_ansi: tests/host/test_ansi.c $(TERM_C) \
+		kernel/drivers/term_priv.h kernel/include/kernel/term.h \
+		tests/host/testlib.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< $(TERM_C)
+
+# The built-in console font: a Debian console font (PSF1, from the package
+# console-setup-linux, see scripts/deps.sh) converted to PSF2 by
+# tools/psfconv.c and embedded by kernel/drivers/font.c (.incbin). The
+# screen test reads the same file.
+FONT_SRC := /usr/share/consolefonts/Uni2-Terminus16.psf.gz
+FONT_PSF := $(BUILD)/fonts/console.psf
+
+$(BUILD)/tools/psfconv: tools/psfconv.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(FONT_PSF): $(BUILD)/tools/psfconv | deps
+	@mkdir -p $(dir $@)
+	gzip -dc $(FONT_SRC) >$@.psf1
+	$(BUILD)/tools/psfconv $@.psf1 $@
+	rm -f $@.psf1
+
+$(BUILD)/kernel/drivers/font.o: $(FONT_PSF)
+$(BUILD)/kernel/drivers/font.o: KCFLAGS += -DCONSOLE_FONT_PATH='"$(FONT_PSF)"'
+
+# The screen suite's checker (tests/qemu/screen.sh): the serial log run
+# through the same terminal code, compared with a QEMU screendump.
+$(BUILD)/tests/tools/screencheck: tests/tools/screencheck.c $(TERM_C) \
+		kernel/drivers/term_priv.h kernel/include/kernel/term.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< $(TERM_C)
+
+host-tests: $(BUILD)/tests/tools/screencheck $(FONT_PSF)
+
+# ---------------------------------------------------------------- memory management
+# The allocators' pure code (kernel/mm/buddy.c, slab.c, kmalloc.c) is also
+# built for the host: unit tests with sanitizers and libFuzzer harnesses
+# (make fuzz builds them; see tests/fuzz/fuzz_mm.c). make MM_DEBUG=0
+# builds the kernel without the heap's debug checks (<kernel/heap.h>).
+MM_PURE := kernel/mm/buddy.c kernel/mm/slab.c kernel/mm/kmalloc.c
+MM_DEPS := $(MM_PURE) kernel/mm/buddy.h kernel/mm/slab.h \
+	kernel/include/kernel/mm.h kernel/include/kernel/heap.h
+MM_TESTS := $(BUILD)/tests/host/test_buddy $(BUILD)/tests/host/test_slab
+
+ifneq ($(MM_DEBUG),)
+KCFLAGS += -DMM_DEBUG=$(MM_DEBUG)
+endif
+
+$(MM_TESTS): $(BUILD)/tests/host/%: tests/host/%.c tests/host/mm_host.h \
+		tests/host/testlib.h $(MM_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -Ikernel/mm -o $@ $< $(MM_PURE)
+
+$(BUILD)/tests/fuzz/fuzz_mm: tests/fuzz/fuzz_mm.c tests/host/mm_host.h $(MM_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -Ikernel/mm -o $@ $< $(MM_PURE)
+
+.PHONY: bench
+fuzz: $(BUILD)/tests/fuzz/fuzz_mm
+
+# Boot once under QEMU -icount and run the benchmark KTESTs (suite bench);
+# compares with and then updates bench/results.txt (scripts/bench.sh).
+bench: $(ISO)
+	@scripts/deps.sh test
+	scripts/bench.sh
+
+# The keyboard decoder, tested on the host: pure code, compiled unchanged.
+$(BUILD)/tests/host/test_keyboard: tests/host/test_keyboard.c \
+		kernel/drivers/keyboard_decode.c kernel/include/kernel/keyboard.h \
+		tests/host/testlib.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< \
+		kernel/drivers/keyboard_decode.c
+
+# ---------------------------------------------------------------- ACPI
+# The ACPI table parsers and the \_S5 scan (kernel/acpi/rsdp.c, tables.c,
+# madt.c, fadt.c, aml_s5.c) are pure code, built for the host as well:
+# test_acpi walks QEMU's real tables (tests/corpus/acpi/, made by
+# scripts/dump-acpi-tables.sh) and malformed variants of them,
+# test_acpi_aml feeds synthetic MADTs and AML; fuzz_acpi (make fuzz) both.
+ACPI_PURE := kernel/acpi/rsdp.c kernel/acpi/tables.c kernel/acpi/madt.c \
+	kernel/acpi/fadt.c kernel/acpi/aml_s5.c
+ACPI_DEPS := $(ACPI_PURE) kernel/acpi/acpi_priv.h \
+	kernel/include/kernel/acpi.h tests/host/acpi_mem.h
+ACPI_TESTS := $(BUILD)/tests/host/test_acpi $(BUILD)/tests/host/test_acpi_aml
+
+$(ACPI_TESTS): $(BUILD)/tests/host/%: tests/host/%.c tests/host/testlib.h \
+		$(ACPI_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< $(ACPI_PURE)
+
+$(BUILD)/tests/fuzz/fuzz_acpi: tests/fuzz/fuzz_acpi.c $(ACPI_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -o $@ $< $(ACPI_PURE)
+
+fuzz: $(BUILD)/tests/fuzz/fuzz_acpi

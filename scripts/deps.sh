@@ -5,7 +5,8 @@
 set -euo pipefail
 
 what=${1:-test}
-pkgs=(gcc make binutils nasm xorriso mtools dosfstools qemu-system-x86 cpio)
+pkgs=(gcc make binutils nasm xorriso mtools dosfstools qemu-system-x86 cpio
+	console-setup-linux) # its /usr/share/consolefonts: the kernel font
 case "$what" in
 build | run) ;;
 test) pkgs+=(clang llvm libclang-rt-14-dev musl-tools busybox-static gdb) ;;

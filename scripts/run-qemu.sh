@@ -4,7 +4,7 @@
 #   scripts/run-qemu.sh [--iso F | --img F] [--initrd F] [--cmdline "..."]
 #       [--smp N] [--mem MiB] [--cpu MODEL] [--machine pc|q35] [--la57]
 #       [--gdb] [--display] [--timeout S] [--serial-log FILE] [--icount]
-#       [-- QEMU ARGS...]
+#       [--allow-reboot] [-- QEMU ARGS...]
 #
 # Medium: --iso (CD-ROM) or --img (hard disk). With neither, build/rastos.iso;
 # but given --initrd or --cmdline, a temporary ISO is built from them with
@@ -16,8 +16,11 @@
 # and an isa-debug-exit device at port 0xf4 for the kernel to end the run.
 # --gdb: start halted with the GDB stub on :1234 (-s -S); the monitor is then
 # multiplexed with the serial console (Ctrl-A c switches). --icount: a
-# deterministic instruction count clock. --timeout S: stop QEMU after S
-# seconds. --serial-log FILE: also copy the serial output into FILE.
+# deterministic instruction count clock. --allow-reboot: leave out
+# -no-reboot, so that a reset restarts the machine instead of ending QEMU
+# (a reboot test then finds the second boot in the log). --timeout S: stop
+# QEMU after S seconds. --serial-log FILE: also copy the serial output
+# into FILE.
 # Arguments after -- go to QEMU as they are. $QEMU overrides the binary.
 #
 # The boot medium is attached the same way on pc and q35 (if=ide lands on the
@@ -42,10 +45,12 @@ BUILD=${BUILD:-$ROOT/build}
 QEMU=${QEMU:-qemu-system-x86_64}
 USAGE="usage: scripts/run-qemu.sh [--iso F | --img F] [--initrd F] [--cmdline \"...\"]
     [--smp N] [--mem MiB] [--cpu MODEL] [--machine pc|q35] [--la57] [--gdb]
-    [--display] [--timeout S] [--serial-log FILE] [--icount] [-- QEMU ARGS...]"
+    [--display] [--timeout S] [--serial-log FILE] [--icount] [--allow-reboot]
+    [-- QEMU ARGS...]"
 
 iso='' img='' initrd='' cmdline='' cmdline_set=0
 smp=1 mem=512 cpu=qemu64 machine=pc la57=0 gdb=0 display=0 timeout='' serial_log='' icount=0
+allow_reboot=0
 qemu_extra=()
 tmp=
 
@@ -70,6 +75,7 @@ parse_args() {
         --gdb) gdb=1 && continue ;;
         --display) display=1 && continue ;;
         --icount) icount=1 && continue ;;
+        --allow-reboot) allow_reboot=1 && continue ;;
         --)
             qemu_extra=("$@")
             return
@@ -128,7 +134,8 @@ qemu_args() {
     [ -z "$timeout" ] || cmd+=(timeout --foreground -k 2 "$timeout")
     [ "$la57" = 0 ] || cpu=$cpu,+la57
     cmd+=("$QEMU" -accel tcg -machine "$machine" -cpu "$cpu" -m "$mem" -smp "$smp"
-        -no-reboot -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
+        -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
+    [ "$allow_reboot" = 1 ] || cmd+=(-no-reboot)
     if [ -n "$iso" ]; then
         cmd+=(-drive "file=$medium,format=raw,media=cdrom,readonly=on,if=ide,index=2" -boot order=d)
     else

@@ -2,12 +2,72 @@
  * The console fan-out (see <kernel/console.h>): kprintf writes here, and
  * each registered sink gets the same bytes. A fixed table rather than a
  * linked list, so sinks can be const, static driver data.
+ *
+ * Everything written is also kept in a ring (the last CONSOLE_LOG_SIZE
+ * bytes), so that a console that starts late — the screen, once memory
+ * and the framebuffer are set up — can first show what came before it.
  */
+#include <kernel/compiler.h>
 #include <kernel/console.h>
 #include <kernel/errno.h>
+#include <kernel/interrupt.h>
+#include <kernel/string.h>
+
+#include <stdbool.h>
 
 static const struct console_sink *sinks[CONSOLE_MAX_SINKS];
 static size_t sink_count;
+
+static char log_ring[CONSOLE_LOG_SIZE];
+static uint64_t log_total; /* bytes ever written; the ring holds the end */
+
+static void log_append(const char *buf, size_t len)
+{
+	if (len > CONSOLE_LOG_SIZE) { /* only the end would survive */
+		log_total += len - CONSOLE_LOG_SIZE;
+		buf += len - CONSOLE_LOG_SIZE;
+		len = CONSOLE_LOG_SIZE;
+	}
+	while (len) {
+		size_t at = log_total % CONSOLE_LOG_SIZE;
+		size_t n = MIN(len, CONSOLE_LOG_SIZE - at);
+
+		memcpy(log_ring + at, buf, n);
+		log_total += n;
+		buf += n;
+		len -= n;
+	}
+}
+
+/*
+ * Once the ring has wrapped its oldest line is cut: start after the first
+ * line end, so the replay does not begin mid-line.
+ */
+static uint64_t replay_start(void)
+{
+	uint64_t pos;
+
+	if (log_total <= CONSOLE_LOG_SIZE)
+		return 0;
+	for (pos = log_total - CONSOLE_LOG_SIZE; pos < log_total; pos++) {
+		if (log_ring[pos % CONSOLE_LOG_SIZE] == '\n')
+			return pos + 1;
+	}
+	return log_total - CONSOLE_LOG_SIZE;
+}
+
+void console_replay(const struct console_sink *sink)
+{
+	uint64_t pos = replay_start();
+
+	while (pos < log_total) {
+		size_t at = pos % CONSOLE_LOG_SIZE;
+		size_t n = MIN(log_total - pos, CONSOLE_LOG_SIZE - at);
+
+		sink->write(log_ring + at, n);
+		pos += n;
+	}
+}
 
 int console_register(const struct console_sink *sink)
 {
@@ -21,10 +81,26 @@ int console_register(const struct console_sink *sink)
 	return 0;
 }
 
+/*
+ * With interrupts off, so that output from an interrupt handler cannot cut
+ * into a write half done. A sink whose write is interrupted by a fault is
+ * skipped by the nested write that reports the fault (the other sinks
+ * still show it): busy[] is that guard.
+ */
 void console_write(const char *buf, size_t len)
 {
-	for (size_t i = 0; i < sink_count; i++)
+	static bool busy[CONSOLE_MAX_SINKS];
+	unsigned long flags = irq_save();
+
+	log_append(buf, len);
+	for (size_t i = 0; i < sink_count; i++) {
+		if (busy[i])
+			continue;
+		busy[i] = true;
 		sinks[i]->write(buf, len);
+		busy[i] = false;
+	}
+	irq_restore(flags);
 }
 
 int console_getc(void)

@@ -14,15 +14,59 @@
 #include <kernel/boot.h>
 #include <kernel/printk.h>
 #include <kernel/sections.h>
+#include <kernel/string.h>
 
 #include "limine_requests.h"
 
 static struct boot_info info;
 const struct boot_info *const boot_info = &info;
 
+/*
+ * The responses, their strings and the memory map are in the loader's
+ * memory, which mm_reclaim_bootloader frees after boot: boot_info keeps
+ * copies of them, here (strings longer than the pool has room for are
+ * cut). The kernel file and modules are not reclaimable: no copies.
+ */
+#define BOOT_STRINGS_SIZE 16384
+#define BOOT_MAX_MEMMAP 256
+
+static char strings[BOOT_STRINGS_SIZE];
+static size_t strings_used;
+static struct limine_memmap_entry memmap[BOOT_MAX_MEMMAP];
+static struct limine_memmap_entry *memmap_ptrs[BOOT_MAX_MEMMAP];
+
+/* A copy of s, or fallback if s is NULL. */
 static const char *str_or(const char *s, const char *fallback)
 {
-	return s ? s : fallback;
+	size_t room = sizeof(strings) - strings_used, n;
+	char *copy = strings + strings_used;
+
+	if (!s || room == 0)
+		return fallback;
+	n = strnlen(s, room - 1);
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	strings_used += n + 1;
+	return copy;
+}
+
+static void copy_memmap(const struct limine_memmap_response *mm)
+{
+	size_t count = mm->entry_count;
+
+	if (count > BOOT_MAX_MEMMAP) {
+		klog(KLOG_WARN,
+		     "boot: %zu memory map entries, only the first "
+		     "%d used\n",
+		     count, BOOT_MAX_MEMMAP);
+		count = BOOT_MAX_MEMMAP;
+	}
+	for (size_t i = 0; i < count; i++) {
+		memmap[i] = *mm->entries[i];
+		memmap_ptrs[i] = &memmap[i];
+	}
+	info.memmap = memmap_ptrs;
+	info.memmap_count = count;
 }
 
 static void read_loader(void)
@@ -61,8 +105,7 @@ static void read_mandatory(void)
 	if (!ea)
 		panic("boot: the loader gave no executable address response");
 	info.hhdm_offset = hhdm->offset;
-	info.memmap = mm->entries;
-	info.memmap_count = mm->entry_count;
+	copy_memmap(mm);
 	info.kernel_phys = ea->physical_base;
 	info.kernel_virt = ea->virtual_base;
 	info.kernel_slide = ea->virtual_base - KERNEL_LINK_BASE;
@@ -81,9 +124,9 @@ static void read_kernel_file(void)
 		info.kernel_file_size = file->size;
 	}
 	if (ec && ec->cmdline)
-		info.cmdline = ec->cmdline;
+		info.cmdline = str_or(ec->cmdline, "");
 	else if (file && file->cmdline)
-		info.cmdline = file->cmdline;
+		info.cmdline = str_or(file->cmdline, "");
 	else
 		info.cmdline = "";
 }

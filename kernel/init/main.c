@@ -4,13 +4,25 @@
  * the kernel mapped at a possibly randomised address. The whole init order
  * is here, one call per line; each subsystem's *_init says what it needs.
  */
+#include <kernel/acpi.h>
 #include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
+#include <kernel/console.h>
+#include <kernel/interrupt.h>
+#include <kernel/keyboard.h>
 #include <kernel/ktest.h>
+#include <kernel/mm.h>
+#include <kernel/monitor.h>
+#include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/security.h>
 #include <kernel/serial.h>
+#include <kernel/smp.h>
+#include <kernel/time.h>
 #include <kernel/version.h>
+
+static noreturn void kmain_on_kernel_stack(void);
 
 /*
  * The protocol pushes a return address of 0 before jumping here, so the
@@ -23,8 +35,30 @@ __attribute__((force_align_arg_pointer)) noreturn void kmain(void)
 	kprintf(RASTOS_NAME " " RASTOS_VERSION " (" RASTOS_ARCH ") booting\n");
 	boot_info_init();
 	cmdline_init(boot_info->cmdline);
+	cpu_init();
+	security_init(); /* SMEP/SMAP/UMIP, stack canary, kwatch, W^X check */
+	mm_init();	 /* page allocator, kernel page tables, heap, vmalloc */
+	mm_switch_to_kernel_stack(kmain_on_kernel_stack);
+}
+
+/*
+ * The rest of the init order, on kernel stack 0 (an unmapped guard page
+ * below it catches an overflow); the loader's stack is left behind.
+ */
+static noreturn void kmain_on_kernel_stack(void)
+{
+	console_video_init(); /* VGA text or framebuffer console */
+	acpi_init();  /* firmware tables: CPUs, IRQ routing, power */
+	power_init(); /* ACPI mode, power button on the SCI */
+	irq_init();
+	apic_init(); /* local APIC, IOAPIC (MADT overrides); 8259 masked */
+	time_init(); /* HPET, TSC, LAPIC timer: clocks, tick, one-shots */
+	smp_init();  /* the other CPUs; before the loader's memory goes */
+	keyboard_init(); /* i8042, IRQ 1; a console input */
 	boot_log();
+	mm_reclaim_bootloader(); /* last user of the loader's memory is gone */
 	ktest_run_if_requested();
+	power_cmdline_action(); /* power=off|reboot, for tests */
 	kprintf("rastOS: boot complete\n");
-	arch_halt_forever();
+	monitor_run(); /* the prompt, until there is a shell */
 }

@@ -1,15 +1,13 @@
 /*
- * kprintf, klog and panic: formatted text to every console. Output is
+ * kprintf and klog: formatted text to every console. Output is
  * gathered in a small buffer on the stack and handed to console_write in
  * pieces, so a message has no length limit and the consoles see few calls.
  *
  * The log level (loglevel= on the command line, applied by cmdline_init)
  * filters klog; kprintf always prints.
  */
-#include <kernel/arch.h>
 #include <kernel/console.h>
 #include <kernel/errno.h>
-#include <kernel/ktest.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 
@@ -108,19 +106,4 @@ int klog_parse_level(const char *s)
 			return i;
 	}
 	return -EINVAL;
-}
-
-noreturn void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	kprintf("panic: ");
-	va_start(ap, fmt);
-	vkprintf(fmt, ap);
-	va_end(ap);
-	kprintf("\n");
-	/* Under test, a panic is a failed run: end it now, not at the timeout. */
-	if (ktest_requested())
-		arch_qemu_exit(KTEST_EXIT_FAIL);
-	arch_halt_forever();
 }

@@ -1,5 +1,5 @@
 /*
- * UNIX seconds to a calendar date (see <kernel/time.h>), using the
+ * UNIX seconds to a calendar date and back (see <kernel/time.h>), using the
  * days-from-civil inverse by Howard Hinnant ("chrono-compatible low-level
  * date algorithms"): exact for any int64 day count, no tables, no loops.
  * It counts in 400-year eras starting on 0000-03-01, so that the leap day
@@ -34,4 +34,19 @@ void time_unix_to_civil(int64_t t, struct civil_time *out)
 	out->hour = (int)(secs / 3600);
 	out->minute = (int)(secs / 60 % 60);
 	out->second = (int)(secs % 60);
+}
+
+/* days_from_civil, the same era arithmetic run forwards. */
+int64_t time_civil_to_unix(const struct civil_time *ct)
+{
+	int64_t y = ct->year - (ct->month <= 2);
+	int64_t era = floor_div(y, 400);
+	int64_t yoe = y - era * 400;				    /* 0..399 */
+	int64_t mp = ct->month > 2 ? ct->month - 3 : ct->month + 9; /* 0..11 */
+	int64_t doy = (153 * mp + 2) / 5 + ct->day - 1;		    /* 0..365 */
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
+	int64_t days = era * DAYS_PER_ERA + doe - DAYS_0000_03_01_TO_EPOCH;
+
+	return days * SECONDS_PER_DAY + ct->hour * 3600 + ct->minute * 60 +
+	       ct->second;
 }

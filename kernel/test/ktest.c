@@ -62,6 +62,42 @@ static bool glob_match(const char *p, const char *pend, const char *s)
 	return p == pend;
 }
 
+/*
+ * Suites that end the boot (crash: each test panics on purpose) or take
+ * long (bench) run only when a pattern names them: it must start with the
+ * suite's name and a dot, literally, as in test=crash.page_fault or
+ * test=bench.*. "all", "*" and "*.page_fault" never select them.
+ */
+static const char *const opt_in_suites[] = {"crash", "bench"};
+
+static bool is_opt_in(const char *full_name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(opt_in_suites); i++) {
+		size_t n = strlen(opt_in_suites[i]);
+
+		if (strncmp(full_name, opt_in_suites[i], n) == 0 &&
+		    full_name[n] == '.')
+			return true;
+	}
+	return false;
+}
+
+/* Does the pattern [p, pend) select the test "suite.name"? */
+static bool pattern_selects(const char *p, const char *pend,
+			    const char *full_name)
+{
+	if (is_opt_in(full_name)) {
+		size_t suite_len = strchr(full_name, '.') - full_name + 1;
+
+		if ((size_t)(pend - p) < suite_len ||
+		    strncmp(p, full_name, suite_len) != 0)
+			return false;
+	} else if (pend - p == 3 && strncmp(p, "all", 3) == 0) {
+		return true;
+	}
+	return glob_match(p, pend, full_name);
+}
+
 /* Does "suite.name" match spec: "all" or comma-separated globs? */
 static bool spec_matches(const char *spec, const char *full_name)
 {
@@ -70,8 +106,7 @@ static bool spec_matches(const char *spec, const char *full_name)
 
 		if (!end)
 			end = spec + strlen(spec);
-		if ((end - spec == 3 && strncmp(spec, "all", 3) == 0) ||
-		    glob_match(spec, end, full_name))
+		if (pattern_selects(spec, end, full_name))
 			return true;
 		spec = *end ? end + 1 : end;
 	}
@@ -240,4 +275,22 @@ KTEST(ktest, glob)
 	KT_ASSERT(spec_matches("*", "a.b"));
 	KT_ASSERT(!spec_matches("a.b,c.*", "a.bc"));
 	KT_ASSERT(spec_matches("a*b*c", "aXbYbZc"));
+}
+
+KTEST(ktest, opt_in_suites)
+{
+	KT_ASSERT(!spec_matches("all", "crash.page_fault"));
+	KT_ASSERT(!spec_matches("*", "crash.page_fault"));
+	KT_ASSERT(!spec_matches("*.page_fault", "crash.page_fault"));
+	KT_ASSERT(!spec_matches("cr*.page_fault", "crash.page_fault"));
+	KT_ASSERT(!spec_matches("all,*", "bench.scroll"));
+	KT_ASSERT(spec_matches("crash.page_fault", "crash.page_fault"));
+	KT_ASSERT(spec_matches("crash.*", "crash.page_fault"));
+	KT_ASSERT(spec_matches("boot.*,crash.page_*", "crash.page_fault"));
+	KT_ASSERT(!spec_matches("crash.page_fault", "crash.canary"));
+	KT_ASSERT(spec_matches("bench.*", "bench.scroll"));
+	/* Other suites are unaffected, including look-alike names. */
+	KT_ASSERT(spec_matches("all", "crashes.x"));
+	KT_ASSERT(spec_matches("*", "benchmark.x"));
+	KT_ASSERT(!is_opt_in("crash"));
 }

@@ -1,10 +1,11 @@
 /*
- * The console layer: a short list of output sinks (the serial port first;
- * later a framebuffer terminal) that kprintf writes to, each getting every
- * byte. Drivers register their sink from their own *_init.
+ * The console layer: a short list of output sinks (the serial port first,
+ * then the screen: the framebuffer or VGA text console) that kprintf
+ * writes to, each getting every byte. Drivers register their sink from
+ * their own *_init.
  *
- * No locking yet: there is one CPU and interrupts are off. A lock goes in
- * console_write when either changes.
+ * console_write runs with interrupts off, which is all the locking one CPU
+ * needs; a spinlock goes there with SMP.
  */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
@@ -29,5 +30,21 @@ void console_write(const char *buf, size_t len);
 
 /* Poll the sinks that can read, in registration order: a byte or -1. */
 int console_getc(void);
+
+/*
+ * Everything console_write was given is also kept, its last
+ * CONSOLE_LOG_SIZE bytes: console_replay writes that log to one sink (from
+ * the first whole line), so a console started late shows the boot from
+ * its beginning. Drivers call it just before console_register.
+ */
+#define CONSOLE_LOG_SIZE (16 * 1024)
+void console_replay(const struct console_sink *sink);
+
+/*
+ * Start the screen console: the framebuffer console if the loader set up
+ * a framebuffer, else the VGA text console (kernel/drivers/video.c). It
+ * shows the log so far. 0 or -errno (the kernel carries on without it).
+ */
+int console_video_init(void);
 
 #endif

@@ -12,6 +12,8 @@
  * or test=PATTERN[,PATTERN...] on the command line ('*' globs on
  * "suite.name"), ktest_run_if_requested runs the matching tests, prints
  * KTAP version 1 on the console and exits QEMU (kernel/test/ktest.c).
+ * Suites crash (tests that panic on purpose) and bench run only when a
+ * pattern names them, as in test=crash.page_fault: test=all skips them.
  *
  * A failed assertion prints its diagnostic and returns from the test
  * function, so code after it in that test does not run.

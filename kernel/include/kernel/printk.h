@@ -1,6 +1,6 @@
 /*
  * Formatted output: the freestanding vsnprintf family (kernel/lib/printf.c),
- * and kprintf/klog/panic, which send text to every registered console
+ * and kprintf/klog, which send text to every registered console
  * (kernel/lib/printk.c, through kernel/drivers/console.c).
  *
  * Formats: %d %i %u %x %X %o %p %s %c %%, the flags - 0 + space #, a width
@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <kernel/compiler.h>
+#include <kernel/panic.h> /* panic(), which used to be declared here */
 
 /* Called by vformat with each piece of output, in order. */
 typedef void (*format_out_fn)(const char *s, size_t len, void *arg);
@@ -50,8 +51,5 @@ enum klog_level klog_get_level(void);
 /* "0".."3" or err/error, warn/warning, info, debug: the level or -EINVAL. */
 int klog_parse_level(const char *s);
 const char *klog_level_name(enum klog_level level);
-
-/* Print "panic: <message>" and halt this CPU for good. */
-noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
 #endif

@@ -1,12 +1,51 @@
 /*
- * Calendar time. For now only the conversion the boot log needs (the
- * loader reports the boot date as UNIX seconds); the RTC and a clock come
- * with the timer work.
+ * Time: the clocks, delays and sleeping, and calendar conversions.
+ *
+ * time_init (kernel/arch/x86_64/clock.c) measures the time-stamp counter
+ * and the local APIC timer against the HPET (the PIT without one) and
+ * picks the monotonic clock's source: the TSC when it is invariant
+ * (constant rate, synchronised across CPUs; CPUID 0x80000007 EDX bit 8),
+ * else the HPET's counter. It reads the CMOS RTC once for the wall clock,
+ * which then advances with the monotonic clock. The one-shot timer
+ * events and the tick are <kernel/timer.h>.
+ *
+ * Before time_init the monotonic clock counts PIT ticks (1 ms steps) and
+ * udelay busy-waits on PIT channel 2: both work from irq_init on.
  */
 #ifndef KERNEL_TIME_H
 #define KERNEL_TIME_H
 
 #include <stdint.h>
+
+#define NSEC_PER_SEC 1000000000ULL
+#define NSEC_PER_MSEC 1000000ULL
+#define NSEC_PER_USEC 1000ULL
+
+/*
+ * Calibrate, choose the clock source, read the RTC, start this CPU's
+ * local APIC timer (which takes the tick over from the PIT). Logs
+ * "time: TSC 2.99 GHz (invariant), LAPIC timer 1.00 GHz, HPET 100 MHz,
+ * clock source tsc". Call after apic_init.
+ */
+void time_init(void);
+
+/* Nanoseconds since boot (about irq_init); never goes backwards, on any CPU. */
+uint64_t clock_monotonic_ns(void);
+/* UNIX time in nanoseconds: the RTC at boot plus the monotonic clock. */
+int64_t clock_realtime_ns(void);
+/* "tsc", "hpet" or "pit ticks". */
+const char *clock_source_name(void);
+
+/* Busy-wait (interrupts may stay off). */
+void udelay(uint64_t us);
+void mdelay(uint64_t ms);
+/*
+ * Wait at least ns, halting between interrupts (kernel/lib/sleep.c).
+ * Until there is a scheduler nothing else runs meanwhile; call with
+ * interrupts on.
+ */
+void sleep_ns(uint64_t ns);
+void msleep(uint64_t ms);
 
 /* A UTC date and time of day, proleptic Gregorian calendar. */
 struct civil_time {
@@ -20,5 +59,7 @@ struct civil_time {
 
 /* Split UNIX seconds (negative: before 1970) into a civil time. */
 void time_unix_to_civil(int64_t unix_seconds, struct civil_time *out);
+/* The inverse: UNIX seconds of a civil time (fields in range). */
+int64_t time_civil_to_unix(const struct civil_time *ct);
 
 #endif

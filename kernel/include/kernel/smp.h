@@ -1,0 +1,116 @@
+/*
+ * Symmetric multiprocessing: the per-CPU data, starting the other CPUs,
+ * running functions on them (IPIs) and TLB shootdown. Implemented in
+ * kernel/arch/x86_64/ (smp.c: bring-up and per-CPU data; smp_call.c:
+ * call queues, IPIs, tlb_shootdown).
+ *
+ * CPUs are numbered 0..N-1: 0 is the boot CPU (BSP), the others follow in
+ * the loader's MP-response order. Each CPU's struct percpu is reached
+ * through its GS base: this_cpu() and cpu_id() cost one load. Per-CPU
+ * state private to a subsystem lives in that subsystem as an array
+ * indexed by cpu_id() (cache-line aligned), not here.
+ *
+ * Until a scheduler exists, a CPU that is not the BSP only idles (hlt)
+ * and runs what IPIs bring: smp_call_function and TLB shootdowns.
+ */
+#ifndef KERNEL_SMP_H
+#define KERNEL_SMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <kernel/compiler.h>
+#include <kernel/spinlock.h>
+
+#define SMP_MAX_CPUS 64 /* more are left halted, with a warning */
+
+struct x86_cpu;
+struct trap_frame;
+
+struct percpu {
+	struct percpu *self; /* first: this_cpu() loads %gs:0 */
+	unsigned int cpu_id;
+	uint32_t apic_id;
+	uint32_t acpi_uid;    /* ACPI processor UID (MADT NMI entries) */
+	struct x86_cpu *arch; /* its GDT, TSS and IST stacks */
+	uintptr_t stack_top;  /* the kernel stack it started (idles) on */
+	bool online;	      /* written once, by the CPU itself */
+	uint64_t ticks;	      /* timer ticks taken on this CPU */
+	uint64_t calls;	      /* smp_call_function calls run here */
+
+	/* Lock debugging (spinlock.c): the locks held, in order taken. */
+	const struct spinlock *held_locks[SPINLOCK_MAX_HELD];
+	unsigned int held_count;
+
+	/* The page fault being handled here (exceptions.c). */
+	const struct trap_frame *pf_frame;
+	uintptr_t pf_addr;
+};
+
+/* This CPU's data. Valid from cpu_init on (percpu_ready()). */
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+static inline unsigned int cpu_id(void)
+{
+	return this_cpu()->cpu_id;
+}
+
+/* Has cpu_init set up this_cpu() yet? (Only early boot code asks.) */
+bool percpu_ready(void);
+
+/* CPUs online now (1 before smp_init). */
+unsigned int smp_cpu_count(void);
+bool smp_cpu_online(unsigned int cpu);
+/* The data of CPU cpu, or NULL if there is no such CPU. */
+struct percpu *smp_cpu(unsigned int cpu);
+
+#define for_each_online_cpu(c)                   \
+	for ((c) = 0; (c) < SMP_MAX_CPUS; (c)++) \
+		if (smp_cpu_online(c))
+
+/*
+ * Start every application processor the loader parked (Limine MP): each
+ * loads its own GDT/TSS, the IDT, its GS base, the kernel's page tables
+ * and stack, the boot CPU's control-register protections, its local APIC
+ * and timer, then idles. Logs "smp: CPU n (APIC ID a) online" for each
+ * and "smp: N CPUs online". Call after time_init and before
+ * mm_reclaim_bootloader (the parked CPUs run in the loader's memory).
+ */
+void smp_init(void);
+
+typedef void (*smp_call_fn)(void *arg);
+
+#define SMP_CALL_OTHERS (-1) /* every online CPU but this one */
+#define SMP_CALL_ALL (-2)    /* every online CPU, this one too */
+
+/*
+ * Run fn(arg) on cpu (a CPU number, SMP_CALL_OTHERS or SMP_CALL_ALL),
+ * with interrupts off there. On this CPU it runs directly; on others
+ * through their call queue and an IPI. With wait, return only once every
+ * target has run it (others concurrently; with SMP_CALL_ALL this CPU
+ * runs it after sending the IPIs); without, fn and arg must stay valid
+ * until it has run. A waiting caller keeps serving its own queue, so
+ * it may call with interrupts off, even from a handler; it must not hold
+ * a lock that fn takes. 0, or -EINVAL (no such online CPU).
+ */
+int smp_call_function(int cpu, smp_call_fn fn, void *arg, bool wait);
+
+/*
+ * Invalidate [start, start + len) in the TLB of every CPU, this one
+ * included, and return once all have: page by page, or a full flush for
+ * a large range. The memory code calls it after changing or removing
+ * kernel-half mappings (and later user mappings loaded on other CPUs).
+ * Must not be called with a lock held that an IPI handler takes.
+ */
+void tlb_shootdown(uintptr_t start, size_t len);
+
+/* Halt every other CPU (an NMI each), for panic. Never undone. */
+void smp_stop_others(void);
+
+#endif

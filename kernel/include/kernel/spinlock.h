@@ -1,0 +1,107 @@
+/*
+ * Spinlocks: mutual exclusion between CPUs for short sections that never
+ * sleep. Fair (tickets: CPUs get the lock in the order they asked).
+ *
+ *	static DEFINE_SPINLOCK(table_lock, LOCK_RANK_IRQ);
+ *
+ *	flags = spin_lock_irqsave(&table_lock);   // also keeps this CPU's
+ *	...                                        // interrupt handlers out
+ *	spin_unlock_irqrestore(&table_lock, flags);
+ *
+ * Use the irqsave pair for any lock that an interrupt handler also takes:
+ * with plain spin_lock, a handler interrupting the holder on the same CPU
+ * would spin forever.
+ *
+ * Debug builds (SPINLOCK_DEBUG, on by default for now) record the owner
+ * (CPU and caller) and check two rules, panicking with the lock names:
+ *  - no recursion: taking a lock this CPU already holds is a deadlock
+ *    ("recursive lock of X");
+ *  - lock order: every lock has a rank (enum lock_rank below); while
+ *    holding ranked locks, a CPU may only take a lock of a strictly
+ *    higher rank ("lock order violation: X (rank a) taken while holding
+ *    Y (rank b)"). One global order makes ABBA deadlocks impossible.
+ *    Rank 0 (LOCK_RANK_NONE) opts out. Add new ranks to the enum, in the
+ *    order locks nest: outermost first.
+ * Implemented in kernel/arch/x86_64/spinlock.c; the held locks of each
+ * CPU are in its struct percpu (<kernel/smp.h>).
+ */
+#ifndef KERNEL_SPINLOCK_H
+#define KERNEL_SPINLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifndef SPINLOCK_DEBUG
+#define SPINLOCK_DEBUG 1
+#endif
+
+/* How many locks one CPU may hold at once (debug bookkeeping). */
+#define SPINLOCK_MAX_HELD 16
+
+/* Outermost first. Leave gaps: subsystems slot their locks in between. */
+enum lock_rank {
+	LOCK_RANK_NONE = 0,	  /* not order-checked */
+	LOCK_RANK_IRQ = 100,	  /* the legacy IRQ table (irq.c) */
+	LOCK_RANK_VECTORS = 110,  /* the vector handler table (idt.c) */
+	LOCK_RANK_IOAPIC = 120,	  /* IOAPIC index/data registers */
+	LOCK_RANK_CMOS = 130,	  /* CMOS index/data ports (RTC) */
+	LOCK_RANK_SMP_CALL = 200, /* each CPU's call queue (smp_call.c) */
+	LOCK_RANK_CONSOLE = 900,  /* innermost: printing works everywhere */
+};
+
+/* A zeroed struct spinlock is a valid, free, unnamed, unranked lock. */
+struct spinlock {
+	uint32_t next;	  /* the ticket the next locker draws */
+	uint32_t serving; /* the ticket that holds the lock */
+#if SPINLOCK_DEBUG
+	const char *name;
+	unsigned int rank; /* enum lock_rank */
+	unsigned int
+		owner; /* 1 + the CPU holding it; 0: free (zeroed is fine) */
+	uintptr_t owner_pc; /* where it was taken */
+#endif
+};
+
+#if SPINLOCK_DEBUG
+#define SPINLOCK_INIT(name_, rank_)              \
+	{                                        \
+		.name = (name_), .rank = (rank_) \
+	}
+#else
+#define SPINLOCK_INIT(name_, rank_) \
+	{                           \
+		0                   \
+	}
+#endif
+
+#define DEFINE_SPINLOCK(var, rank) \
+	struct spinlock var = SPINLOCK_INIT(#var, rank)
+
+void spin_lock_init(struct spinlock *lock, const char *name, unsigned int rank);
+
+void spin_lock(struct spinlock *lock);
+void spin_unlock(struct spinlock *lock);
+/* Take the lock if it is free: true if taken. Never waits. */
+bool spin_trylock(struct spinlock *lock);
+
+/* Interrupts off on this CPU, then the lock; returns the old RFLAGS. */
+unsigned long spin_lock_irqsave(struct spinlock *lock);
+void spin_unlock_irqrestore(struct spinlock *lock, unsigned long flags);
+
+bool spin_is_locked(const struct spinlock *lock);
+
+#if SPINLOCK_DEBUG
+/* Does this CPU hold lock? */
+bool spin_held_by_me(const struct spinlock *lock);
+
+/*
+ * The order rule alone, a pure function for the tests: the first lock of
+ * held[0..n) that taking lock would invert the order with (both ranked,
+ * held rank >= lock's rank), or NULL if taking it is fine.
+ */
+const struct spinlock *lock_order_conflict(const struct spinlock *const *held,
+					   unsigned int n,
+					   const struct spinlock *lock);
+#endif
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * Virtual memory: address spaces and their page tables, the kernel's own
+ * mappings, the vmalloc area with kernel stacks, and page faults.
+ *
+ * One page-table API serves 4- and 5-level paging (whichever the loader
+ * turned on; the depth is read from the CPU at mm_init). The kernel's
+ * address space, kernel_space, is rebuilt by mm_init: the direct map of
+ * all RAM (HHDM, at the loader's offset), the kernel image per section
+ * with W^X, the vmalloc area, nothing in the lower half. A user address
+ * space (vm_space_create) shares the kernel half and owns its lower half.
+ * The virtual address map is in docs/ARCHITECTURE.md.
+ *
+ * Code: kernel/arch/x86_64/paging.c and vm_space.c (the tables),
+ * kernel/mm/kspace.c (the kernel's mappings), vmalloc.c, fault.c. Safe
+ * on any CPU; changes to the kernel half reach every CPU's TLB.
+ */
+#ifndef KERNEL_VM_H
+#define KERNEL_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <kernel/compiler.h>
+#include <kernel/spinlock.h>
+
+struct trap_frame;
+
+/* The vmalloc area: vmalloc, kernel stacks, vm_ioremap (1 TiB). */
+#define VMALLOC_START 0xffffc90000000000ULL
+#define VMALLOC_END 0xffffca0000000000ULL
+
+#define KSTACK_SIZE (16 * KiB) /* plus an unmapped guard page below */
+
+/* vm_map / vm_protect protection and cache flags; readable always. */
+#define VM_WRITE (1u << 0)
+#define VM_EXEC (1u << 1)
+#define VM_USER (1u << 2)  /* user half only */
+#define VM_WC (1u << 3)	   /* write-combining (framebuffers) */
+#define VM_UC (1u << 4)	   /* uncached (device registers) */
+#define VM_SMALL (1u << 5) /* 4 KiB pages only, no 2 MiB / 1 GiB */
+
+/* What a fault did, for vm_space_ops.fault (see arch_fault_access). */
+#define VM_FAULT_PRESENT (1u << 0) /* a protection fault; else not mapped */
+#define VM_FAULT_WRITE (1u << 1)
+#define VM_FAULT_EXEC (1u << 2)
+#define VM_FAULT_USER (1u << 3) /* from user mode */
+#define VM_FAULT_RSVD (1u << 4) /* a reserved bit set in an entry */
+
+struct vm_space;
+
+/* What a user address space does about faults in its lower half. */
+struct vm_space_ops {
+	/*
+	 * Resolve a fault at addr (demand paging, copy-on-write): 0 to retry
+	 * the access, -EFAULT for a bad access (later: SIGSEGV).
+	 */
+	int (*fault)(struct vm_space *space, uintptr_t addr,
+		     unsigned int access);
+};
+
+/*
+ * An address space: its top-level table and the hooks of its owner. Its
+ * lock guards changes to its tables (vm_map, vm_unmap, vm_protect take
+ * it; vm_translate reads without). The kernel half is shared, set up at
+ * mm_init and changed through kernel_space only.
+ */
+struct vm_space {
+	struct spinlock lock;		/* LOCK_RANK_MM_PGTABLE */
+	uint64_t root;			/* physical: the PML4 or PML5 */
+	const struct vm_space_ops *ops; /* NULL: no user fault resolved */
+	void *owner;			/* the process, later */
+	uint64_t table_pages;		/* page-table pages (under lock) */
+};
+
+extern struct vm_space kernel_space;
+
+/* 4 or 5. */
+unsigned int vm_paging_levels(void);
+/* The end of the lower (user) half: 2^47 or 2^56. */
+uintptr_t vm_user_end(void);
+
+/*
+ * Map [virt, virt + size) to [phys, phys + size): page-aligned, not yet
+ * mapped. Uses 1 GiB and 2 MiB pages where both addresses and the size
+ * allow (unless VM_SMALL). 0, -EINVAL (unaligned, non-canonical, the
+ * wrong half for space or for VM_USER), -EEXIST (something is mapped
+ * there), -ENOMEM (no memory for a page table). On failure nothing of
+ * the range stays mapped.
+ */
+int vm_map(struct vm_space *space, uintptr_t virt, uint64_t phys, size_t size,
+	   unsigned int prot);
+/*
+ * Unmap whatever is mapped in [virt, virt + size), splitting large pages
+ * at the edges; the pages themselves are the caller's. 0, -EINVAL,
+ * -ENOMEM (a large page could not be split: unmapped up to it).
+ */
+int vm_unmap(struct vm_space *space, uintptr_t virt, size_t size);
+/* Change the protection of the mapped pages in the range (as vm_unmap). */
+int vm_protect(struct vm_space *space, uintptr_t virt, size_t size,
+	       unsigned int prot);
+/*
+ * What virt maps to: 0 with *phys and *prot (VM_* flags, VM_SMALL if a
+ * 4 KiB page maps it), either may be NULL; or -EFAULT if it is unmapped.
+ */
+int vm_translate(struct vm_space *space, uintptr_t virt, uint64_t *phys,
+		 unsigned int *prot);
+
+/* A user address space sharing the kernel half; NULL if out of memory. */
+struct vm_space *vm_space_create(void);
+/* Free its page tables (not the pages mapped: their owner frees those). */
+void vm_space_destroy(struct vm_space *space);
+/* Load space's tables (CR3). */
+void vm_space_switch(struct vm_space *space);
+struct vm_space *vm_space_current(void);
+
+/*
+ * Virtually contiguous kernel memory, read-write, in the vmalloc area,
+ * with an unmapped guard page below each area (so running off the end of
+ * one hits the guard of the next). NULL if out of memory.
+ */
+void *vmalloc(size_t size);
+void vfree(void *addr);
+/*
+ * Map device memory [phys, phys + size) (any alignment) into the vmalloc
+ * area: VM_UC unless VM_WC is asked for. The address of phys, or NULL.
+ */
+void *vm_ioremap(uint64_t phys, size_t size, unsigned int prot);
+void vm_iounmap(void *addr);
+
+/*
+ * A kernel stack of KSTACK_SIZE with an unmapped guard page below it:
+ * returns its top (16-byte aligned), or NULL. Stacks are numbered in
+ * allocation order (kmain's is 0): a fault in the guard page is reported
+ * as "guard page below kernel stack N (stack overflow)".
+ */
+void *vm_stack_alloc(void);
+void vm_stack_free(void *top);
+
+/*
+ * The page-fault hook, called by the #PF handler (kernel/arch/x86_64/
+ * exceptions.c): 0 if the fault was resolved and the access may be
+ * retried, else -EFAULT (the caller panics, or later signals the user
+ * process). Faults on lower-half addresses go to the current space's
+ * ops->fault; faults in the kernel half are never resolved, except a
+ * stale TLB entry after a mapping was widened.
+ */
+int vm_handle_fault(struct trap_frame *tf, uintptr_t addr, uint64_t error_code);
+
+/*
+ * Say what is at addr, in a few words, into buf: "kernel text", "guard
+ * page below kernel stack 0 (stack overflow)", "direct map, phys ...",
+ * "vmalloc area ...", "unmapped", ... For the address of the last fault
+ * vm_handle_fault saw, what the access did wrong is added: "kernel text
+ * (write to read-only)".
+ */
+void vm_describe(uintptr_t addr, char *buf, size_t size);
+
+#endif

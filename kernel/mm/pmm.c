@@ -1,0 +1,288 @@
+/*
+ * The page allocator (<kernel/mm.h>): the struct page array and two buddy
+ * allocators (buddy.c), DMA32 for page frames below 4 GiB and NORMAL
+ * above. pmm_init runs first in mm_init, still on the loader's page
+ * tables, whose direct map covers all usable memory:
+ *
+ *  - the array covers every page frame up to the end of the last RAM
+ *    entry (holes included: a few bytes per missing page buys O(1)
+ *    pfn -> struct page); it is carved from the end of the highest
+ *    usable entry large enough, keeping low memory for devices;
+ *  - usable memory goes to the zones; every other RAM page is marked
+ *    PG_RESERVED: the kernel and modules, ACPI tables, and the
+ *    bootloader-reclaimable memory until mm_reclaim_bootloader.
+ *
+ * Lock: pmm_lock (interrupts off) guards the zones, the counters and the
+ * flags of free pages; an allocated block belongs to its owner.
+ */
+#include <kernel/boot.h>
+#include <kernel/errno.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/spinlock.h>
+#include <kernel/string.h>
+
+#include "buddy.h"
+#include "internal.h"
+
+#define DMA32_END_PFN ((4ULL << 30) >> PAGE_SHIFT)
+#define KIB_PER_PAGE ((uint64_t)(PAGE_SIZE / KiB))
+
+enum { ZONE_DMA32, ZONE_NORMAL, NR_ZONES };
+
+struct page *mm_pages;
+uint64_t mm_nr_pages;
+uintptr_t mm_hhdm;
+
+static DEFINE_SPINLOCK(pmm_lock, LOCK_RANK_MM_PMM);
+static struct buddy zones[NR_ZONES];
+static uint64_t used_pages[MM_USE_COUNT]; /* allocated, by use */
+static uint64_t usable_pages;
+static uint64_t reclaimable_pages; /* bootloader-reclaimable, not freed */
+
+/* Zero whole pages a word at a time (memset goes byte by byte). */
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
+zero_pages(void *p, uint64_t bytes)
+{
+	uint64_t *w = p;
+
+	for (uint64_t i = 0; i < bytes / 8; i++)
+		w[i] = 0;
+}
+
+bool mm_is_ram(uint64_t type)
+{
+	return type == LIMINE_MEMMAP_USABLE ||
+	       type == LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE ||
+	       type == LIMINE_MEMMAP_EXECUTABLE_AND_MODULES ||
+	       type == LIMINE_MEMMAP_ACPI_RECLAIMABLE ||
+	       type == LIMINE_MEMMAP_ACPI_NVS;
+}
+
+static const struct limine_memmap_entry *entry(size_t i)
+{
+	return boot_info->memmap[i];
+}
+
+/* Where the page array goes: the end of the highest usable entry. */
+static uint64_t place_page_array(uint64_t bytes)
+{
+	for (size_t i = boot_info->memmap_count; i-- > 0;) {
+		const struct limine_memmap_entry *e = entry(i);
+
+		if (e->type == LIMINE_MEMMAP_USABLE && e->length >= bytes)
+			return e->base + e->length - bytes;
+	}
+	panic("mm: no room for the page array (%lu KiB)",
+	      (uint64_t)(bytes / KiB));
+}
+
+static void mark_reserved(uint64_t base, uint64_t length)
+{
+	uint64_t end = MIN(ALIGN_UP(base + length, PAGE_SIZE) >> PAGE_SHIFT,
+			   mm_nr_pages);
+
+	for (uint64_t pfn = base >> PAGE_SHIFT; pfn < end; pfn++)
+		mm_pages[pfn].flags |= PG_RESERVED;
+}
+
+/* Give free page frames [start, end) to their zones. */
+static void add_free(uint64_t start, uint64_t end)
+{
+	uint64_t split = MIN(MAX(start, DMA32_END_PFN), end);
+
+	for (uint64_t pfn = start; pfn < end; pfn++)
+		mm_pages[pfn].flags &= ~PG_RESERVED;
+	if (split > start)
+		buddy_add_range(&zones[ZONE_DMA32], start, split - start);
+	if (end > split)
+		buddy_add_range(&zones[ZONE_NORMAL], split, end - split);
+}
+
+/* The end of RAM in page frames; counts usable and reclaimable memory. */
+static uint64_t scan_memmap(void)
+{
+	uint64_t max_pfn = 0;
+
+	for (size_t i = 0; i < boot_info->memmap_count; i++) {
+		const struct limine_memmap_entry *e = entry(i);
+		uint64_t pages = e->length >> PAGE_SHIFT;
+
+		if (mm_is_ram(e->type))
+			max_pfn = MAX(max_pfn, ALIGN_UP(e->base + e->length,
+							PAGE_SIZE) >>
+						       PAGE_SHIFT);
+		if (e->type == LIMINE_MEMMAP_USABLE)
+			usable_pages += pages;
+		if (e->type == LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE)
+			reclaimable_pages += pages;
+	}
+	return max_pfn;
+}
+
+void pmm_init(void)
+{
+	uint64_t bytes, array;
+
+	mm_hhdm = boot_info->hhdm_offset;
+	mm_nr_pages = scan_memmap();
+	bytes = ALIGN_UP(mm_nr_pages * sizeof(struct page), PAGE_SIZE);
+	array = place_page_array(bytes);
+	mm_pages = (struct page *)(mm_hhdm + array);
+	zero_pages(mm_pages, bytes);
+	buddy_init(&zones[ZONE_DMA32], mm_pages, 0,
+		   MIN(mm_nr_pages, DMA32_END_PFN));
+	buddy_init(&zones[ZONE_NORMAL], mm_pages, DMA32_END_PFN,
+		   MAX(mm_nr_pages, DMA32_END_PFN));
+	for (size_t i = 0; i < boot_info->memmap_count; i++) {
+		const struct limine_memmap_entry *e = entry(i);
+		uint64_t start = e->base >> PAGE_SHIFT;
+		uint64_t end = (e->base + e->length) >> PAGE_SHIFT;
+
+		if (e->type != LIMINE_MEMMAP_USABLE) {
+			if (mm_is_ram(e->type))
+				mark_reserved(e->base, e->length);
+			continue;
+		}
+		if (array >= e->base && array < e->base + e->length)
+			end = array >> PAGE_SHIFT; /* the array is at its end */
+		add_free(start, end);
+	}
+	mark_reserved(array, bytes);
+	used_pages[MM_USE_PAGE_ARRAY] = bytes >> PAGE_SHIFT;
+}
+
+struct page *pmm_alloc_pages(unsigned int order, unsigned int flags)
+{
+	unsigned int usage = flags >> 8;
+	unsigned long irq = spin_lock_irqsave(&pmm_lock);
+	struct page *page = NULL;
+
+	if (!(flags & PMM_DMA32))
+		page = buddy_alloc(&zones[ZONE_NORMAL], order);
+	if (!page)
+		page = buddy_alloc(&zones[ZONE_DMA32], order);
+	if (page) {
+		usage = usage < MM_USE_COUNT ? usage : MM_USE_OTHER;
+		page->refcount = 1;
+		page->usage = (uint8_t)usage;
+		used_pages[usage] += 1ULL << order;
+	}
+	spin_unlock_irqrestore(&pmm_lock, irq);
+	if (page && (flags & PMM_ZERO))
+		zero_pages(page_address(page), PAGE_SIZE << order);
+	return page;
+}
+
+int pmm_free_pages_check(struct page *page, unsigned int order)
+{
+	unsigned long irq;
+	unsigned int usage;
+	int err;
+
+	if (!page || page < mm_pages || page >= mm_pages + mm_nr_pages)
+		return -EINVAL;
+	irq = spin_lock_irqsave(&pmm_lock);
+	usage = page->usage;
+	err = buddy_free(
+		&zones[page_to_pfn(page) < DMA32_END_PFN ? ZONE_DMA32
+							 : ZONE_NORMAL],
+		page, order);
+	if (!err) {
+		used_pages[usage] -= 1ULL << order;
+		page->refcount = 0;
+		page->usage = 0;
+		page->owner = NULL;
+		page->private_data = 0;
+	}
+	spin_unlock_irqrestore(&pmm_lock, irq);
+	return err;
+}
+
+void pmm_free_pages(struct page *page, unsigned int order)
+{
+	if (pmm_free_pages_check(page, order) == 0)
+		return;
+	if (page >= mm_pages && page < mm_pages + mm_nr_pages)
+		panic("pmm: bad free of page 0x%lx order %u (flags 0x%x, "
+		      "order %u): double or invalid free",
+		      page_to_phys(page), order, page->flags, page->order);
+	panic("pmm: free of %p, not a struct page", (void *)page);
+}
+
+uint64_t pmm_alloc_phys(unsigned int flags)
+{
+	struct page *page = pmm_alloc_pages(0, flags);
+
+	return page ? page_to_phys(page) : 0;
+}
+
+void pmm_free_phys(uint64_t phys)
+{
+	pmm_free_pages(phys_to_page(phys), 0);
+}
+
+void page_get(struct page *page)
+{
+	if (!(page->flags & PG_HEAD) ||
+	    __atomic_fetch_add(&page->refcount, 1, __ATOMIC_RELAXED) <= 0)
+		panic("page_get of page 0x%lx, which is not allocated",
+		      page_to_phys(page));
+}
+
+void page_put(struct page *page)
+{
+	int32_t left;
+
+	if (!(page->flags & PG_HEAD))
+		panic("page_put of page 0x%lx, which is not allocated",
+		      page_to_phys(page));
+	left = __atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL);
+	if (left < 0)
+		panic("page_put of page 0x%lx: no reference left",
+		      page_to_phys(page));
+	if (left == 0)
+		pmm_free_pages(page, page->order);
+}
+
+int pmm_check(void)
+{
+	unsigned long irq = spin_lock_irqsave(&pmm_lock);
+	int err = buddy_check(&zones[ZONE_DMA32]);
+
+	if (!err)
+		err = buddy_check(&zones[ZONE_NORMAL]);
+	spin_unlock_irqrestore(&pmm_lock, irq);
+	return err;
+}
+
+void pmm_reclaim(uint64_t start, uint64_t end)
+{
+	unsigned long irq = spin_lock_irqsave(&pmm_lock);
+
+	add_free(start, end);
+	reclaimable_pages -= end - start;
+	spin_unlock_irqrestore(&pmm_lock, irq);
+}
+
+void mm_get_stats(struct mm_stats *st)
+{
+	unsigned long irq = spin_lock_irqsave(&pmm_lock);
+
+	*st = (struct mm_stats){
+		.usable_kib = usable_pages * KIB_PER_PAGE,
+		.reclaimable_kib = reclaimable_pages * KIB_PER_PAGE,
+		.managed_kib =
+			(zones[0].managed_pages + zones[1].managed_pages) *
+			KIB_PER_PAGE,
+		.free_kib = (zones[0].free_pages + zones[1].free_pages) *
+			    KIB_PER_PAGE,
+		.free_dma32_kib = zones[ZONE_DMA32].free_pages * KIB_PER_PAGE,
+		.init_ticks = mm_init_ticks,
+	};
+	for (unsigned int u = 0; u < MM_USE_COUNT; u++)
+		st->used_kib[u] = used_pages[u] * KIB_PER_PAGE;
+	for (unsigned int o = 0; o < PMM_NR_ORDERS; o++)
+		st->free_blocks[o] = zones[0].nr_free[o] + zones[1].nr_free[o];
+	spin_unlock_irqrestore(&pmm_lock, irq);
+}

@@ -1,0 +1,234 @@
+/*
+ * In-kernel tests of the page tables and the kernel's layout (suite vmm):
+ * map, unmap and protect checked through a second mapping (the direct
+ * map), large pages split by a partial change, the kernel image W^X,
+ * the direct map, nothing in the lower half. The boot matrix runs them
+ * with 4- and 5-level paging (and 1 GiB pages on -cpu max).
+ */
+#include <kernel/arch.h>
+#include <kernel/arch/x86_64/mmu.h>
+#include <kernel/boot.h>
+#include <kernel/errno.h>
+#include <kernel/ktest.h>
+#include <kernel/mm.h>
+#include <kernel/sections.h>
+#include <kernel/security.h>
+#include <kernel/string.h>
+#include <kernel/vm.h>
+
+#include "internal.h"
+
+#define TEST_USE PMM_USE(MM_USE_TEST)
+
+static uint64_t read_via(uintptr_t va)
+{
+	return *(volatile uint64_t *)va;
+}
+
+static void write_via(uintptr_t va, uint64_t v)
+{
+	*(volatile uint64_t *)va = v;
+}
+
+KTEST(vmm, paging_levels)
+{
+	KT_ASSERT_EQ(vm_paging_levels(), arch_paging_levels());
+	KT_ASSERT_EQ(vm_paging_levels(), boot_info->paging_levels);
+	KT_ASSERT_EQ(vm_user_end(),
+		     vm_paging_levels() == 5 ? 1ULL << 56 : 1ULL << 47);
+}
+
+KTEST(vmm, kernel_space_loaded_lower_half_empty)
+{
+	const uint64_t *root = (const uint64_t *)(mm_hhdm + kernel_space.root);
+
+	KT_ASSERT_EQ(arch_read_cr3() & PTE_ADDR, kernel_space.root);
+	KT_ASSERT(vm_space_current() == &kernel_space);
+	for (unsigned int i = 0; i < 256; i++)
+		KT_ASSERT_EQ(root[i], 0);
+	KT_ASSERT(vm_translate(&kernel_space, 0, NULL, NULL) == -EFAULT);
+}
+
+/* Each page of [start, end) maps the image's page with exactly prot. */
+static bool section_is(const char *start, const char *end, unsigned int prot)
+{
+	unsigned int mask = VM_WRITE | (arch_mmu_has_nx() ? VM_EXEC : 0);
+
+	for (uintptr_t va = ALIGN_DOWN((uintptr_t)start, PAGE_SIZE);
+	     va < (uintptr_t)end; va += PAGE_SIZE) {
+		uint64_t phys;
+		unsigned int got;
+
+		if (vm_translate(&kernel_space, va, &phys, &got) != 0 ||
+		    (got & mask) != (prot & mask) ||
+		    phys != boot_info->kernel_phys +
+				    (va - boot_info->kernel_virt))
+			return false;
+	}
+	return true;
+}
+
+KTEST(vmm, kernel_image_w_xor_x)
+{
+	KT_ASSERT(section_is(__text_start, __text_end, VM_EXEC));
+	KT_ASSERT(section_is(__rodata_start, __rodata_end, 0));
+	KT_ASSERT(section_is(__data_start, __kernel_end, VM_WRITE));
+	KT_ASSERT_EQ(security_wx_check(), 0);
+}
+
+KTEST(vmm, direct_map_covers_ram)
+{
+	for (size_t i = 0; i < boot_info->memmap_count; i++) {
+		const struct limine_memmap_entry *e = boot_info->memmap[i];
+		uint64_t first = ALIGN_UP(e->base, PAGE_SIZE), phys;
+		uint64_t last = ALIGN_DOWN(e->base + e->length - 1, PAGE_SIZE);
+		unsigned int prot;
+
+		if ((!mm_is_ram(e->type) &&
+		     e->type != LIMINE_MEMMAP_FRAMEBUFFER) ||
+		    first > last)
+			continue;
+		KT_ASSERT_EQ(vm_translate(&kernel_space, mm_hhdm + last, &phys,
+					  &prot),
+			     0);
+		KT_ASSERT_EQ(phys, last);
+		KT_ASSERT_EQ(vm_translate(&kernel_space, mm_hhdm + first, &phys,
+					  &prot),
+			     0);
+		KT_ASSERT_EQ(phys, first);
+		KT_ASSERT(prot & VM_WRITE);
+		KT_ASSERT(!(prot & VM_EXEC) || !arch_mmu_has_nx());
+		KT_ASSERT_EQ(!!(prot & VM_WC),
+			     e->type == LIMINE_MEMMAP_FRAMEBUFFER);
+	}
+}
+
+/* Map, protect, unmap and remap one page, checked through the HHDM. */
+KTEST(vmm, map_protect_unmap_via_hhdm)
+{
+	uintptr_t va = (uintptr_t)vmalloc_reserve(PAGE_SIZE);
+	struct page *p = pmm_alloc_pages(0, TEST_USE);
+	struct page *q = pmm_alloc_pages(0, TEST_USE);
+	uintptr_t hp = (uintptr_t)page_address(p),
+		  hq = (uintptr_t)page_address(q);
+	unsigned int prot;
+	uint64_t phys;
+
+	KT_ASSERT(va && p && q);
+	KT_ASSERT_EQ(
+		vm_map(&kernel_space, va, page_to_phys(p), PAGE_SIZE, VM_WRITE),
+		0);
+	write_via(va + 8, 0x1111);
+	KT_ASSERT_EQ(read_via(hp + 8), 0x1111);
+	write_via(hp + 16, 0x2222);
+	KT_ASSERT_EQ(read_via(va + 16), 0x2222);
+	KT_ASSERT_EQ(vm_map(&kernel_space, va, page_to_phys(q), PAGE_SIZE, 0),
+		     -EEXIST);
+	KT_ASSERT_EQ(vm_protect(&kernel_space, va, PAGE_SIZE, 0), 0);
+	KT_ASSERT_EQ(vm_translate(&kernel_space, va, &phys, &prot), 0);
+	KT_ASSERT_EQ(phys, page_to_phys(p));
+	KT_ASSERT(!(prot & VM_WRITE));
+	KT_ASSERT_EQ(read_via(va + 8), 0x1111);
+	KT_ASSERT_EQ(vm_protect(&kernel_space, va, PAGE_SIZE, VM_WRITE), 0);
+	write_via(va + 8, 0x3333);
+	KT_ASSERT_EQ(read_via(hp + 8), 0x3333);
+	KT_ASSERT_EQ(vm_unmap(&kernel_space, va, PAGE_SIZE), 0);
+	KT_ASSERT_EQ(vm_translate(&kernel_space, va, NULL, NULL), -EFAULT);
+	/* Remapped elsewhere: a stale TLB entry would write into p. */
+	KT_ASSERT_EQ(
+		vm_map(&kernel_space, va, page_to_phys(q), PAGE_SIZE, VM_WRITE),
+		0);
+	write_via(va + 8, 0x4444);
+	KT_ASSERT_EQ(read_via(hq + 8), 0x4444);
+	KT_ASSERT_EQ(read_via(hp + 8), 0x3333);
+	KT_ASSERT_EQ(vm_unmap(&kernel_space, va, PAGE_SIZE), 0);
+	pmm_free_pages(p, 0);
+	pmm_free_pages(q, 0);
+	vmalloc_unreserve((void *)va);
+}
+
+KTEST(vmm, bad_arguments)
+{
+	uintptr_t va = (uintptr_t)vmalloc_reserve(PAGE_SIZE);
+
+	KT_ASSERT(va != 0);
+	KT_ASSERT_EQ(vm_map(&kernel_space, va + 1, 0, PAGE_SIZE, 0), -EINVAL);
+	KT_ASSERT_EQ(vm_map(&kernel_space, va, 1, PAGE_SIZE, 0), -EINVAL);
+	KT_ASSERT_EQ(vm_map(&kernel_space, va, 0, 0, 0), -EINVAL);
+	KT_ASSERT_EQ(vm_map(&kernel_space, 0x400000, 0, PAGE_SIZE, 0),
+		     -EINVAL); /* the kernel space has no lower half */
+	KT_ASSERT_EQ(vm_map(&kernel_space, va, 0, PAGE_SIZE, VM_USER), -EINVAL);
+	KT_ASSERT_EQ(vm_map(&kernel_space, 1ULL << 62, 0, PAGE_SIZE, 0),
+		     -EINVAL); /* not canonical */
+	KT_ASSERT_EQ(vm_unmap(&kernel_space, va, PAGE_SIZE), 0); /* nothing */
+	vmalloc_unreserve((void *)va);
+}
+
+/* A 2 MiB page, split by a change to one 4 KiB page inside it. */
+KTEST(vmm, large_page_split)
+{
+	uintptr_t area = (uintptr_t)vmalloc_reserve(4 * MiB);
+	uintptr_t va = ALIGN_UP(area, 2 * MiB);
+	struct page *block = pmm_alloc_pages(9, TEST_USE);
+	uintptr_t hb = (uintptr_t)page_address(block);
+	uint64_t pa = block ? page_to_phys(block) : 0, phys;
+	unsigned int prot;
+
+	KT_ASSERT(area && block);
+	KT_ASSERT_EQ(vm_map(&kernel_space, va, pa, 2 * MiB, VM_WRITE), 0);
+	KT_ASSERT_EQ(vm_translate(&kernel_space, va + 0x12345, &phys, &prot),
+		     0);
+	KT_ASSERT_EQ(phys, pa + 0x12345);
+	KT_ASSERT(!(prot & VM_SMALL)); /* one 2 MiB page */
+	write_via(va + MiB, 0x5555);
+	KT_ASSERT_EQ(read_via(hb + MiB), 0x5555);
+	KT_ASSERT_EQ(
+		vm_protect(&kernel_space, va + 5 * PAGE_SIZE, PAGE_SIZE, 0), 0);
+	KT_ASSERT_EQ(
+		vm_translate(&kernel_space, va + 5 * PAGE_SIZE, &phys, &prot),
+		0);
+	KT_ASSERT_EQ(phys, pa + 5 * PAGE_SIZE);
+	KT_ASSERT_EQ(prot & (VM_WRITE | VM_SMALL), VM_SMALL);
+	KT_ASSERT_EQ(
+		vm_translate(&kernel_space, va + 6 * PAGE_SIZE, &phys, &prot),
+		0);
+	KT_ASSERT_EQ(prot & (VM_WRITE | VM_SMALL), VM_WRITE | VM_SMALL);
+	write_via(va + 2 * MiB - 8, 0x6666);
+	KT_ASSERT_EQ(read_via(hb + 2 * MiB - 8), 0x6666);
+	KT_ASSERT_EQ(vm_unmap(&kernel_space, va + MiB, MiB), 0);
+	KT_ASSERT_EQ(vm_translate(&kernel_space, va + MiB, NULL, NULL),
+		     -EFAULT);
+	KT_ASSERT_EQ(vm_translate(&kernel_space, va, NULL, NULL), 0);
+	KT_ASSERT_EQ(vm_unmap(&kernel_space, va, 2 * MiB), 0);
+	pmm_free_pages(block, 9);
+	vmalloc_unreserve((void *)area);
+}
+
+/* 1 GiB pages (CPUs with pdpe1gb): the first GiB, read-only, then split. */
+KTEST(vmm, huge_page_split)
+{
+	uintptr_t area, va;
+	uint64_t phys, probe = boot_info->kernel_phys;
+	unsigned int prot;
+
+	if (!arch_mmu_has_gbpages())
+		KT_SKIP("no 1 GiB pages on this CPU");
+	area = (uintptr_t)vmalloc_reserve(2 * 1024 * MiB);
+	va = ALIGN_UP(area, 1024 * MiB);
+	KT_ASSERT(area != 0);
+	KT_ASSERT_EQ(vm_map(&kernel_space, va, 0, 1024 * MiB, 0), 0);
+	KT_ASSERT_EQ(vm_translate(&kernel_space, va + probe, &phys, &prot), 0);
+	KT_ASSERT_EQ(phys, probe);
+	KT_ASSERT(!(prot & (VM_SMALL | VM_WRITE)));
+	KT_ASSERT_EQ(read_via(va + probe), read_via(mm_hhdm + probe));
+	KT_ASSERT_EQ(vm_protect(&kernel_space, va + probe, PAGE_SIZE, VM_WRITE),
+		     0);
+	KT_ASSERT_EQ(vm_translate(&kernel_space, va + probe, &phys, &prot), 0);
+	KT_ASSERT_EQ(prot & (VM_SMALL | VM_WRITE), VM_SMALL | VM_WRITE);
+	KT_ASSERT_EQ(vm_translate(&kernel_space, va + 512 * MiB, &phys, &prot),
+		     0);
+	KT_ASSERT_EQ(phys, 512 * MiB);
+	KT_ASSERT_EQ(read_via(va + probe + 64), read_via(mm_hhdm + probe + 64));
+	KT_ASSERT_EQ(vm_unmap(&kernel_space, va, 1024 * MiB), 0);
+	vmalloc_unreserve((void *)area);
+}

@@ -1,0 +1,131 @@
+/*
+ * How fast the framebuffer console draws and scrolls, on the real screen:
+ * a KTEST that measures with the TSC, reports in KTAP comment lines and
+ * asserts nothing about the numbers (they depend on the machine, and on
+ * the host under QEMU's TCG). It skips without a framebuffer console.
+ *
+ *	# video: 160x50 cells at 1280x800x32: ...
+ *
+ * The screen's content is its own during the run; afterwards the console
+ * is reset and the log replayed into it, so it shows what it did before.
+ * The TSC is calibrated against the timer tick when interrupts run.
+ */
+#include <kernel/arch/x86_64/tsc.h>
+#include <kernel/ktest.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <kernel/timer.h>
+#include <kernel/video.h>
+
+#define CALIBRATE_MS 20
+#define SPIN_LIMIT (1ULL << 33) /* TSC cycles: give up on a dead tick */
+
+/* TSC cycles per millisecond, or 0 if the tick does not advance. */
+static uint64_t tsc_per_ms(void)
+{
+	uint64_t start = rdtsc(), t0, c0;
+
+	t0 = timer_ticks();
+	while (timer_ticks() == t0) /* to the edge of a tick */
+		if (rdtsc() - start > SPIN_LIMIT)
+			return 0;
+	c0 = rdtsc();
+	t0 = timer_ticks();
+	while (timer_ticks() - t0 < CALIBRATE_MS * TIMER_HZ / 1000)
+		if (rdtsc() - start > SPIN_LIMIT)
+			return 0;
+	return (rdtsc() - c0) / CALIBRATE_MS;
+}
+
+/* A line of text, different for each n, cols - 1 long plus "\n". */
+static size_t make_line(char *buf, unsigned int cols, unsigned int n)
+{
+	size_t len = cols - 1;
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)(' ' + 1 + (n * 7 + i) % 94);
+	buf[len] = '\n';
+	return len + 1;
+}
+
+static char bench_text[TERM_MAX_COLS * TERM_MAX_ROWS];
+
+/* Cycles to write `lines` lines, one write each or all in one write. */
+static uint64_t time_lines(struct fbcon *c, unsigned int lines, bool one_write,
+			   unsigned int seed)
+{
+	size_t len = 0;
+	uint64_t t0;
+
+	if (one_write) {
+		for (unsigned int i = 0; i < lines; i++)
+			len += make_line(bench_text + len, c->term.cols,
+					 seed + i);
+		t0 = rdtsc();
+		fbcon_write(c, bench_text, len);
+		return rdtsc() - t0;
+	}
+	t0 = rdtsc();
+	for (unsigned int i = 0; i < lines; i++) {
+		len = make_line(bench_text, c->term.cols, seed + i);
+		fbcon_write(c, bench_text, len);
+	}
+	return rdtsc() - t0;
+}
+
+static uint64_t time_redraw(struct fbcon *c)
+{
+	uint64_t t0 = rdtsc();
+
+	fbcon_invalidate(c);
+	fbcon_flush(c);
+	return rdtsc() - t0;
+}
+
+/* "N us (K kcycles)", the time only if the TSC rate is known. */
+static void report(const char *what, uint64_t cycles, uint64_t per_ms,
+		   unsigned int count)
+{
+	uint64_t us = per_ms ? cycles * 1000 / per_ms : 0;
+
+	kprintf("# video: %s: ", what);
+	if (per_ms)
+		kprintf("%lu us ", us);
+	kprintf("(%lu kcycles)", cycles / 1000);
+	if (count > 1 && per_ms)
+		kprintf(", %lu us per line", us / count);
+	else if (count > 1)
+		kprintf(", %lu kcycles per line", cycles / 1000 / count);
+	kprintf("\n");
+}
+
+KTEST(video, scroll_bench)
+{
+	struct fbcon *c = fbcon_live();
+	uint64_t per_ms = tsc_per_ms(), fill, redraw, move, draw;
+	unsigned int rows;
+	bool by_move;
+
+	if (!c)
+		KT_SKIP("no framebuffer console");
+	rows = c->term.rows;
+	by_move = c->scroll_by_move; /* the console's own choice, kept */
+	fill = time_lines(c, rows, true, 0);
+	redraw = time_redraw(c);
+	c->scroll_by_move = true;
+	move = time_lines(c, rows, false, rows);
+	c->scroll_by_move = false;
+	draw = time_lines(c, rows, false, 2 * rows);
+	c->scroll_by_move = by_move;
+	fbcon_live_restart();
+	kprintf("# video: %ux%u cells at %ux%ux%u, TSC %lu kHz, "
+		"scrolling by %s\n",
+		c->term.cols, rows, c->fb.width, c->fb.height,
+		c->fb.bytes_pp * 8, per_ms, by_move ? "moving" : "redrawing");
+	report("a screenful of lines in one write", fill, per_ms, 1);
+	report("full redraw", redraw, per_ms, 1);
+	report("scroll a screenful line by line, moving pixels", move, per_ms,
+	       rows);
+	report("scroll a screenful line by line, redrawing", draw, per_ms,
+	       rows);
+}

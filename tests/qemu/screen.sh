@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The screen consoles, seen from outside. Two boots without tests, each
+# left at the kernel monitor's prompt, with the QEMU monitor on a pipe:
+#   - a framebuffer (1280x800x32): a screendump (PPM) whose every character
+#     cell must show, pixel for pixel, the glyph of the built-in font for
+#     what the kernel printed on serial (including the lines printed before
+#     the screen console started: the replayed log);
+#   - VGA text mode: the text buffer at 0xb8000, read with the monitor's
+#     xp, must hold the same characters and colours; its screendump (drawn
+#     by QEMU with the VGA's own font) must not be blank.
+# tests/tools/screencheck.c does the comparing.
+. "$(dirname "$0")/lib.sh"
+
+TOOL=build/tests/tools/screencheck
+FONT=build/fonts/console.psf
+SETTLE_S=1 # the serial log unchanged this long: the screen is drawn too
+
+# log_settled FILE: wait until FILE has stopped growing (at most 10 s).
+log_settled() {
+    local size=-1 tries=0
+    while [ "$(stat -c %s "$1")" != "$size" ] && [ $((tries += 1)) -le 10 ]; do
+        size=$(stat -c %s "$1")
+        sleep "$SETTLE_S"
+    done
+}
+
+# file_done FILE: wait until FILE exists and has stopped growing (<= 5 s).
+file_done() {
+    local size=-1 tries=0
+    while [ $((tries += 1)) -le 25 ]; do
+        if [ -s "$1" ] && [ "$(stat -c %s "$1")" = "$size" ]; then
+            return 0
+        fi
+        [ -e "$1" ] && size=$(stat -c %s "$1")
+        sleep 0.2
+    done
+}
+
+# monitor CMD: send one command to the QEMU monitor of the current boot.
+monitor() {
+    echo "$1" >&"$mon_fd"
+}
+
+# screen_boot NAME ISO [XP-COUNT]: boot ISO to the monitor prompt, dump the
+# screen to $WORK/NAME.ppm (and XP-COUNT halfwords at 0xb8000 into the
+# monitor log $LOGDIR/NAME.monitor), quit. Sets BOOT_LOG and BOOT_RC.
+screen_boot() {
+    local name=$1 iso=$2 xp=${3:-} pipe qemu reader
+    pipe=$WORK/$name-mon
+    BOOT_LOG=$LOGDIR/$name.log
+    mkfifo "$pipe.in" "$pipe.out"
+    scripts/run-qemu.sh --iso "$iso" --timeout "$BOOT_TIMEOUT" -- \
+        -chardev "pipe,id=mon0,path=$pipe" -mon chardev=mon0,mode=readline \
+        </dev/null >"$BOOT_LOG" 2>"$LOGDIR/$name.stderr" &
+    qemu=$!
+    exec {mon_fd}<>"$pipe.in"
+    cat "$pipe.out" >"$LOGDIR/$name.monitor" &
+    reader=$!
+    while ! grep -q '^rastOS: boot complete' "$BOOT_LOG" && kill -0 "$qemu" 2>/dev/null; do
+        sleep 0.2
+    done
+    log_settled "$BOOT_LOG"
+    cp "$BOOT_LOG" "$WORK/$name.serial" # what the screen shows, \r and all
+    monitor "screendump $WORK/$name.ppm"
+    file_done "$WORK/$name.ppm"
+    [ -z "$xp" ] || monitor "xp /${xp}hx 0xb8000"
+    monitor "quit"
+    wait "$qemu"
+    BOOT_RC=$?
+    exec {mon_fd}>&-
+    kill "$reader" 2>/dev/null
+    wait "$reader" 2>/dev/null
+    tr -d '\r' <"$WORK/$name.serial" >"$BOOT_LOG"
+}
+
+# console_size PATTERN: "COLS ROWS" from the kernel's "console: ..." line.
+console_size() {
+    sed -nE "s/^console: $1.* ([0-9]+)x([0-9]+)( cells.*)?\$/\\1 \\2/p" "$BOOT_LOG" | head -n 1
+}
+
+# screencheck NAME ARGS...: run the checker; sets CHECK_RC and CHECK_WHY
+# (the start of its report), and keeps the report in $LOGDIR/NAME.check.
+screencheck() {
+    local name=$1
+    shift
+    "$TOOL" "$@" >"$LOGDIR/$name.check" 2>&1
+    CHECK_RC=$?
+    CHECK_WHY=$(grep -v '^screencheck: console line' "$LOGDIR/$name.check" | head -n 3 | tr '\n' ' ')
+}
+
+# ---------------------------------------------------------- framebuffer
+for f in "$TOOL" "$FONT"; do
+    [ -e "$f" ] || fail "screen: $f missing (make host-tests builds it)"
+done
+# 1280x1024 (64 rows): the whole boot log must fit on the screen so that
+# the lines replayed from before the console started are still visible.
+# If the log outgrows it, this check fails with "console line at row -1".
+scripts/make-iso.sh -o "$WORK/fb.iso" --resolution 1280x1024 --cmdline "loglevel=info" ||
+    fail "screen: make-iso.sh failed"
+screen_boot screen-fb "$WORK/fb.iso"
+check "screen-fb: QEMU quit from its monitor" "run-qemu.sh status $BOOT_RC (3 = QEMU exited)" \
+    test "$BOOT_RC" -eq 3
+check "screen-fb: kernel reached its prompt" "no 'rastOS: boot complete' in $BOOT_LOG" \
+    grep -q '^rastOS: boot complete' "$BOOT_LOG"
+read -r cols rows < <(console_size 'framebuffer [0-9]+x[0-9]+x32 ')
+check "screen-fb: framebuffer console started" "log: $(grep -m1 '^console:' "$BOOT_LOG" || echo 'no console line')" \
+    test -n "$rows"
+if [ -n "$rows" ] && [ -s "$WORK/screen-fb.ppm" ]; then
+    args=(--log "$WORK/screen-fb.serial" --cols "$cols" --rows "$rows" --font "$FONT")
+    screencheck screen-fb "${args[@]}" --ppm "$WORK/screen-fb.ppm"
+    check "screen-fb: every cell shows the font's glyph for the serial text" "$CHECK_WHY" \
+        test "$CHECK_RC" -eq 0
+    row=$(sed -nE 's/^screencheck: console line at row (-?[0-9]+)$/\1/p' "$LOGDIR/screen-fb.check")
+    check "screen-fb: lines from before the console started are on screen" \
+        "the console's own line is at row ${row:-?}" test "${row:--1}" -gt 0
+    # The checker must notice a single wrong pixel (in the first glyph).
+    cp "$WORK/screen-fb.ppm" "$WORK/tampered.ppm"
+    header=$(head -c 20 "$WORK/tampered.ppm" | head -n 3 | wc -c)
+    printf '\x12\x34\x56' | dd of="$WORK/tampered.ppm" bs=1 seek=$((header + 3 * (1280 * 5 + 2))) \
+        conv=notrunc status=none
+    screencheck screen-fb-tampered "${args[@]}" --ppm "$WORK/tampered.ppm"
+    check "screen-fb: the checker notices one changed pixel" "it said: $CHECK_WHY" \
+        test "$CHECK_RC" -eq 1
+else
+    fail "screen-fb: no screendump or console size to check"
+fi
+
+# ---------------------------------------------------------- VGA text
+scripts/make-iso.sh -o "$WORK/text.iso" --resolution text --cmdline "loglevel=info" ||
+    fail "screen: make-iso.sh failed"
+screen_boot screen-text "$WORK/text.iso" 2000
+check "screen-text: QEMU quit from its monitor" "run-qemu.sh status $BOOT_RC (3 = QEMU exited)" \
+    test "$BOOT_RC" -eq 3
+read -r cols rows < <(console_size 'VGA text')
+check "screen-text: VGA text console started" "log: $(grep -m1 '^console:' "$BOOT_LOG" || echo 'no console line')" \
+    test "$cols" = 80 -a "$rows" = 25
+screencheck screen-text --log "$WORK/screen-text.serial" --cols 80 --rows 25 \
+    --vga "$LOGDIR/screen-text.monitor"
+check "screen-text: the text buffer holds the serial text" "$CHECK_WHY" test "$CHECK_RC" -eq 0
+screencheck screen-text-blank --not-blank "$WORK/screen-text.ppm"
+check "screen-text: the screendump is not blank" "$CHECK_WHY" test "$CHECK_RC" -eq 0
+exit $suite_status
