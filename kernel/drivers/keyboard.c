@@ -12,13 +12,13 @@
  * and lock-free: the producer writes bytes, then publishes head (release);
  * the consumer reads head (acquire), the byte, then publishes tail.
  */
-#include <stdatomic.h>
 
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/i8042.h>
 #include <kernel/interrupt.h>
 #include <kernel/keyboard.h>
+#include <kernel/ring.h>
 #include <kernel/printk.h>
 
 #define KEYBOARD_IRQ 1
@@ -29,14 +29,12 @@
 #define KBD_ACK 0xfa
 #define KBD_RESEND 0xfe
 
-#define RING_SIZE 256	   /* a power of two, so free-running indices wrap */
 #define POLL_MAX 32	   /* bytes taken per poll or interrupt, at most */
 #define REPLY_SPINS 100000 /* reads of the controller, some 100 ms */
 #define RESEND_MAX 3
 #define LED_PATIENCE 16 /* other bytes tolerated while awaiting an ACK */
 
-static char ring[RING_SIZE];
-static atomic_uint ring_head, ring_tail; /* free-running */
+static struct byte_ring ring; /* typed bytes: IRQ handler in, reader out */
 
 static struct keyboard_decoder decoder; /* producer side only */
 
@@ -48,20 +46,10 @@ static unsigned int led_resends, led_waited;
 
 static bool irq_hooked;
 
-/* All of a key's bytes or none, so an escape sequence is never cut. */
+/* A full ring drops the newest key, as a full tty does: nobody reads. */
 static void ring_push(const char *s, size_t n)
 {
-	unsigned int head =
-		atomic_load_explicit(&ring_head, memory_order_relaxed);
-	unsigned int tail =
-		atomic_load_explicit(&ring_tail, memory_order_acquire);
-
-	if (RING_SIZE - (head - tail) < n)
-		return; /* nobody reads: drop the newest, as a full tty does */
-	for (size_t i = 0; i < n; i++)
-		ring[(head + i) % RING_SIZE] = s[i];
-	atomic_store_explicit(&ring_head, head + (unsigned int)n,
-			      memory_order_release);
+	(void)byte_ring_put(&ring, s, n);
 }
 
 static void led_send(uint8_t byte)
@@ -146,18 +134,9 @@ static void keyboard_irq(struct trap_frame *tf, void *arg)
 
 int keyboard_getc(void)
 {
-	unsigned int tail, head;
-	int c;
-
 	if (!irq_hooked || !irq_enabled())
 		keyboard_poll();
-	tail = atomic_load_explicit(&ring_tail, memory_order_relaxed);
-	head = atomic_load_explicit(&ring_head, memory_order_acquire);
-	if (head == tail)
-		return -1;
-	c = (unsigned char)ring[tail % RING_SIZE];
-	atomic_store_explicit(&ring_tail, tail + 1, memory_order_release);
-	return c;
+	return byte_ring_get(&ring);
 }
 
 /* Wait for ACK or RESEND; keys typed meanwhile are dropped (boot only). */

@@ -54,6 +54,7 @@ static noreturn void kmain_on_kernel_stack(void)
 	apic_init(); /* local APIC, IOAPIC (MADT overrides); 8259 masked */
 	time_init(); /* HPET, TSC, LAPIC timer: clocks, tick, one-shots */
 	smp_init();  /* the other CPUs; before the loader's memory goes */
+	serial_irq_init(); /* COM1 input by IRQ 4 */
 	keyboard_init(); /* i8042, IRQ 1; a console input */
 	boot_log();
 	mm_reclaim_bootloader(); /* last user of the loader's memory is gone */

@@ -21,6 +21,9 @@ bool serial_present(void);
 /* Write bytes, "\n" sent as "\r\n"; waits for room in the transmitter. */
 void serial_write(const char *buf, size_t len);
 
+/* Take input by IRQ 4 from now on (after the interrupt controllers). */
+int serial_irq_init(void);
+
 /* A received byte, or -1 if none is waiting (never blocks). */
 int serial_getc(void);
 
