@@ -9,6 +9,8 @@
  */
 #include <kernel/compiler.h>
 #include <kernel/console.h>
+#include <kernel/spinlock.h>
+#include <kernel/smp.h>
 #include <kernel/errno.h>
 #include <kernel/interrupt.h>
 #include <kernel/string.h>
@@ -82,15 +84,45 @@ int console_register(const struct console_sink *sink)
 }
 
 /*
- * With interrupts off, so that output from an interrupt handler cannot cut
- * into a write half done. A sink whose write is interrupted by a fault is
- * skipped by the nested write that reports the fault (the other sinks
- * still show it): busy[] is that guard.
+ * One writer at a time, with interrupts off, so that output from another
+ * CPU or an interrupt handler cannot cut into a write half done. A write
+ * nested on the same CPU (a fault inside a sink, reported by panic) does
+ * not take the lock again, and skips the sink it interrupted: busy[] is
+ * that guard. After console_panic() the lock is ignored: the other CPUs
+ * are stopped, perhaps while holding it.
  */
+static DEFINE_SPINLOCK(console_lock, LOCK_RANK_CONSOLE);
+static int lock_owner = -1; /* CPU holding console_lock */
+static bool panicking;
+
+void console_panic(void)
+{
+	__atomic_store_n(&panicking, true, __ATOMIC_SEQ_CST);
+}
+
+static bool console_lock_take(void)
+{
+	int me = percpu_ready() ? (int)cpu_id() : 0;
+
+	if (__atomic_load_n(&panicking, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&lock_owner, __ATOMIC_RELAXED) == me)
+		return false;
+	spin_lock(&console_lock);
+	__atomic_store_n(&lock_owner, me, __ATOMIC_RELAXED);
+	return true;
+}
+
+static void console_lock_drop(void)
+{
+	__atomic_store_n(&lock_owner, -1, __ATOMIC_RELAXED);
+	spin_unlock(&console_lock);
+}
+
 void console_write(const char *buf, size_t len)
 {
 	static bool busy[CONSOLE_MAX_SINKS];
 	unsigned long flags = irq_save();
+	bool locked = console_lock_take();
 
 	log_append(buf, len);
 	for (size_t i = 0; i < sink_count; i++) {
@@ -100,6 +132,8 @@ void console_write(const char *buf, size_t len)
 		sinks[i]->write(buf, len);
 		busy[i] = false;
 	}
+	if (locked)
+		console_lock_drop();
 	irq_restore(flags);
 }
 

@@ -15,12 +15,15 @@
 #include <kernel/interrupt.h>
 #include <kernel/ksym.h>
 #include <kernel/ktest.h>
+#include <kernel/console.h>
+#include <kernel/smp.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 
 #include "cpu.h"
 
 static int panic_depth;
+static int panic_cpu; /* the CPU that panicked first */
 static bool exit_qemu;
 
 /*
@@ -36,8 +39,15 @@ static void panic_enter(void)
 	depth = __atomic_add_fetch(&panic_depth, 1, __ATOMIC_SEQ_CST);
 	if (depth == 1) {
 		exit_qemu = ktest_requested();
+		panic_cpu = percpu_ready() ? (int)cpu_id() : 0;
+		if (percpu_ready())
+			smp_stop_others(); /* nothing else runs on a broken kernel */
+		console_panic();
 		return;
 	}
+	/* Another CPU panicking at the same time: the first one reports. */
+	if (percpu_ready() && (int)cpu_id() != panic_cpu)
+		arch_halt_forever();
 	if (depth == 2)
 		kprintf("\npanic: fault while reporting a panic; stopped\n");
 	if (exit_qemu)

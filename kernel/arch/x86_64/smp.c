@@ -213,16 +213,14 @@ static bool start_all_aps(void)
 			continue;
 		if (id == SMP_MAX_CPUS) {
 			klog(KLOG_WARN,
-			     "smp: more than %u CPUs; the rest stay "
-			     "parked\n",
+			     "smp: more than %u CPUs; the rest stay parked\n",
 			     SMP_MAX_CPUS);
 			return false;
 		}
 		err = start_ap(info, id);
 		if (err)
 			klog(KLOG_WARN,
-			     "smp: CPU %u (APIC ID %u) did not start "
-			     "(%d)\n",
+			     "smp: CPU %u (APIC ID %u) did not start (%d)\n",
 			     id, info->lapic_id, err);
 		else
 			klog(KLOG_INFO, "smp: CPU %u (APIC ID %u) online\n", id,
@@ -240,11 +238,11 @@ void smp_init(void)
 	smp_call_init();
 	klog(KLOG_INFO, "smp: CPU 0 (APIC ID %u) online\n",
 	     this_cpu()->apic_id);
-	if (!boot_info->cpus || boot_info->cpu_count < 2)
+	if (!boot_info->cpus || boot_info->cpu_count < 2) {
 		klog(KLOG_INFO, "smp: the loader started no other CPU\n");
-	else if (!lapic_present())
-		klog(KLOG_WARN, "smp: no local APIC: other CPUs left halted\n");
-	else {
+	} else if (!lapic_present()) {
+		klog(KLOG_WARN, "smp: no local APIC: other CPUs left parked\n");
+	} else {
 		boot_regs.cr0 = read_cr0();
 		boot_regs.cr4 = read_cr4();
 		boot_regs.efer = msr_read(MSR_EFER);

@@ -68,9 +68,9 @@ static void drain_queue(void)
 		spin_unlock(&q->lock);
 		c.fn(c.arg);
 		this_cpu()->calls++;
-		if (c.sync)
-			__atomic_sub_fetch(&c.sync->pending, 1,
-					   __ATOMIC_RELEASE);
+		if (c.sync && __atomic_fetch_sub(&c.sync->pending, 1,
+						 __ATOMIC_RELEASE) == 0)
+			panic("smp: a call completed more often than sent");
 	}
 }
 

@@ -8,6 +8,7 @@
  * CPU included) and returns when all are done. The TLB shootdown test is
  * in tlb_tests.c.
  */
+#include <kernel/arch.h>
 #include <kernel/arch/x86_64/msr.h>
 #include <kernel/boot.h>
 #include <kernel/errno.h>
@@ -113,6 +114,34 @@ KTEST(smp, cpus_set_up_like_the_boot_cpu)
 		KT_ASSERT_EQ(st[cpu].gdt_base,
 			     (uintptr_t)smp_cpu(cpu)->arch->gdt);
 		KT_ASSERT(st[cpu].irqs_off); /* calls run with interrupts off */
+	}
+}
+
+static void read_sp(void *arg)
+{
+	((uintptr_t *)arg)[cpu_id()] = arch_stack_pointer();
+}
+
+/* Each CPU runs on its own stack: distinct ranges, RSP inside its own. */
+KTEST(smp, cpus_on_their_own_stacks)
+{
+	static uintptr_t sp[SMP_MAX_CPUS];
+	unsigned int cpu, other;
+
+	run_everywhere(read_sp, sp);
+	for_each_online_cpu(cpu)
+	{
+		uintptr_t top = smp_cpu(cpu)->stack_top;
+
+		if (cpu == 0)
+			continue; /* kmain's stack 0, from mm */
+		KT_ASSERT(sp[cpu] < top && sp[cpu] >= top - KSTACK_SIZE);
+		for_each_online_cpu(other)
+		{
+			if (other != cpu)
+				KT_ASSERT(sp[other] >= top ||
+					  sp[other] < top - KSTACK_SIZE);
+		}
 	}
 }
 

@@ -21,16 +21,18 @@
 
 #include "time_priv.h"
 
-#define MONO_SAMPLES 2000
+/* Clock reads in all, shared out among the CPUs (see smp_tests.c). */
+#define MONO_TOTAL 4000
 
 static DEFINE_SPINLOCK(mono_lock, LOCK_RANK_NONE);
 static uint64_t mono_last;
 static unsigned long mono_backwards;
+static unsigned int mono_samples; /* per CPU */
 
 /* Read the clock inside the lock: the reads are then totally ordered. */
 static void sample_monotonic(void *arg)
 {
-	for (int i = 0; i < MONO_SAMPLES; i++) {
+	for (unsigned int i = 0; i < mono_samples; i++) {
 		uint64_t now;
 
 		spin_lock(&mono_lock);
@@ -46,6 +48,7 @@ KTEST(time, monotonic_across_cpus)
 {
 	mono_last = 0;
 	mono_backwards = 0;
+	mono_samples = MONO_TOTAL / smp_cpu_count();
 	KT_ASSERT_EQ(
 		smp_call_function(SMP_CALL_ALL, sample_monotonic, NULL, true),
 		0);
@@ -84,7 +87,10 @@ KTEST(time, sleep_100ms_against_hpet)
 	KT_ASSERT(us <= 110000);
 }
 
-/* Never short; late only by what the host takes (generously bounded). */
+/*
+ * Never short. Late by whatever the host takes from this virtual CPU:
+ * only a gross error (a wrong unit, a clock running slow) fails.
+ */
 KTEST(time, udelay_against_hpet)
 {
 	uint64_t h0, us;
@@ -95,7 +101,7 @@ KTEST(time, udelay_against_hpet)
 	udelay(20000);
 	us = hpet_us(hpet_read() - h0);
 	KT_ASSERT(us >= 20000);
-	KT_ASSERT(us <= 30000);
+	KT_ASSERT(us < 200000);
 }
 
 struct fired {
@@ -212,21 +218,29 @@ KTEST(time, calibration_sane)
 		KT_ASSERT_STREQ(clock_source_name(), "hpet");
 }
 
-/* The TSC, measured again against the HPET, agrees within 2%. */
+/*
+ * The TSC, measured again against the HPET over 50 ms, agrees within 2%.
+ * The two are read one after the other: a host hiccup between them skews
+ * one try, so three are allowed.
+ */
 KTEST(time, tsc_rate_against_hpet)
 {
-	uint64_t h0, t0, h1, t1, hz;
+	uint64_t hz = 0, want = clock_tsc_hz();
 
 	if (!hpet_present())
 		KT_SKIP("no HPET");
-	h0 = hpet_read();
-	t0 = clock_rdtsc();
-	udelay(20000);
-	h1 = hpet_read();
-	t1 = clock_rdtsc();
-	hz = (t1 - t0) * hpet_hz() / (h1 - h0);
-	KT_ASSERT(hz > clock_tsc_hz() / 100 * 98);
-	KT_ASSERT(hz < clock_tsc_hz() / 100 * 102);
+	for (int attempt = 0; attempt < 3; attempt++) {
+		uint64_t h0 = hpet_read(), t0 = clock_rdtsc(), h1, t1;
+
+		udelay(50000);
+		h1 = hpet_read();
+		t1 = clock_rdtsc();
+		hz = (t1 - t0) * hpet_hz() / (h1 - h0);
+		if (hz > want / 100 * 98 && hz < want / 100 * 102)
+			break;
+	}
+	KT_ASSERT(hz > want / 100 * 98);
+	KT_ASSERT(hz < want / 100 * 102);
 }
 
 /* The wall clock is the boot date, give or take the time since. */

@@ -30,6 +30,8 @@ void console_write(const char *buf, size_t len);
 
 /* Poll the sinks that can read, in registration order: a byte or -1. */
 int console_getc(void);
+/* From now on write without the lock: panic, with the other CPUs stopped. */
+void console_panic(void);
 
 /*
  * Everything console_write was given is also kept, its last

@@ -59,7 +59,7 @@ void dump_stack(void);
  * small: BACKTRACE_MAX_STACKS). Registering the same range again is a
  * no-op.
  */
-#define BACKTRACE_MAX_STACKS 16
+#define BACKTRACE_MAX_STACKS 128 /* 8 CPUs: boot, IST and kernel stacks */
 int backtrace_register_stack(uintptr_t base, size_t size);
 
 #endif
