@@ -74,15 +74,15 @@ BCFLAGS := -std=c11 -ffreestanding -Os -g -Wall -Wextra -Werror \
 
 rastboot: $(STAGE1_CD) $(STAGE1_HDD) $(STAGE2)
 
-$(BUILD)/boot/stage1-cd.bin: boot/stage1/stage1.asm | deps
+$(BUILD)/boot/stage1-cd.bin: boot/stage1/stage1.asm boot/stage2/rm_console.inc | deps
 	@mkdir -p $(dir $@)
-	$(NASM) -f bin -DMEDIUM_CD $< -o $@
+	$(NASM) -f bin -Iboot/stage2/ -DMEDIUM_CD $< -o $@
 
-$(BUILD)/boot/stage1-hdd.bin: boot/stage1/stage1.asm | deps
+$(BUILD)/boot/stage1-hdd.bin: boot/stage1/stage1.asm boot/stage2/rm_console.inc | deps
 	@mkdir -p $(dir $@)
-	$(NASM) -f bin -DMEDIUM_HDD $< -o $@
+	$(NASM) -f bin -Iboot/stage2/ -DMEDIUM_HDD $< -o $@
 
-$(BUILD)/boot/%.asm.o: boot/%.asm | deps
+$(BUILD)/boot/%.asm.o: boot/%.asm $(wildcard boot/stage2/*.inc) | deps
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 -g -F dwarf -Iboot/stage2/ $< -o $@
 

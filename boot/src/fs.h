@@ -22,8 +22,14 @@ struct fs_ops {
 	const char *name;
 	/* 0 if dev holds this filesystem; -EINVAL if not; -EIO; -EUCLEAN if corrupt. */
 	int (*mount)(struct fs *fs);
-	/* 0, -ENOENT, -ENOTDIR, -EISDIR, -ENAMETOOLONG, -EIO, -EUCLEAN (corrupt). */
-	int (*open)(struct fs *fs, const char *path, struct fs_file *file);
+	/* The root directory. */
+	void (*root)(const struct fs *fs, struct fs_file *root);
+	/*
+	 * The entry name (len bytes, no '/') of directory dir: 0, -ENOENT,
+	 * -EIO, -EUCLEAN (corrupt). fs_open() walks paths with it.
+	 */
+	int (*lookup)(const struct fs *fs, const struct fs_file *dir,
+		      const char *name, size_t len, struct fs_file *out);
 	/* Read exactly len bytes at off; -EINVAL past EOF, -EIO, -EUCLEAN. */
 	int (*read)(struct fs *fs, const struct fs_file *file, uint64_t off,
 		    void *buf, size_t len);

@@ -15,26 +15,7 @@
 #include <errno.h>
 #include <string.h>
 #else
-/* Linux errno values, so messages and tests agree with the kernel's. */
-#define ENOENT 2
-#define EIO 5
-#define E2BIG 7
-#define ENOEXEC 8
-#define ENOMEM 12
-#define EFAULT 14
-#define EEXIST 17
-#define ENOTDIR 20
-#define EISDIR 21
-#define EINVAL 22
-#define EFBIG 27
-#define ENOSPC 28
-#define ERANGE 34
-#define ENAMETOOLONG 36
-#define ENOSYS 38
-#define ELOOP 40
-#define ENODEV 19
-#define EOVERFLOW 75
-#define EUCLEAN 117
+#include <rastos/errno.h>
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

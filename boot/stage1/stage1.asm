@@ -48,22 +48,7 @@ main:
 	cld
 	mov [drive], dl
 
-	; COM1 at 115200 8N1, so errors reach the serial log too.
-	mov dx, 0x3f9
-	xor al, al
-	out dx, al
-	mov dl, 0xfb
-	mov al, 0x80
-	out dx, al
-	mov dl, 0xf8
-	mov al, 1
-	out dx, al
-	mov dl, 0xf9
-	xor al, al
-	out dx, al
-	mov dl, 0xfb
-	mov al, 3
-	out dx, al
+	call serial_init                ; errors reach the serial log too
 
 	mov ah, 0x41                    ; INT 13h extensions present?
 	mov bx, 0x55aa
@@ -131,34 +116,15 @@ err_nostage2:
 fail:
 	push si
 	mov si, msg_prefix
-	call print
+	call rm_print
 	pop si
-	call print
+	call rm_print
 .halt:
 	cli
 	hlt
 	jmp .halt
 
-; Print the NUL-terminated string at DS:SI on screen and on COM1.
-print:
-	lodsb
-	test al, al
-	jz .done
-	mov bl, al
-	mov dx, 0x3fd
-.wait:
-	in al, dx
-	test al, 0x20
-	jz .wait
-	mov dl, 0xf8
-	mov al, bl
-	out dx, al
-	mov ah, 0x0e
-	xor bh, bh
-	int 0x10
-	jmp print
-.done:
-	ret
+%include "rm_console.inc"
 
 msg_prefix: db "rastboot: error: ", 0
 msg_noext:  db "no INT 13h extensions", 13, 10, 0

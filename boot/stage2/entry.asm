@@ -187,43 +187,7 @@ rm_fatal:
 	hlt
 	jmp .halt
 
-serial_init:
-	mov dx, 0x3f9
-	xor al, al
-	out dx, al
-	mov dl, 0xfb
-	mov al, 0x80
-	out dx, al
-	mov dl, 0xf8
-	mov al, 1
-	out dx, al
-	mov dl, 0xf9
-	xor al, al
-	out dx, al
-	mov dl, 0xfb
-	mov al, 3
-	out dx, al
-	ret
-
-rm_print:
-	lodsb
-	test al, al
-	jz .done
-	mov bl, al
-	mov dx, 0x3fd
-.wait:
-	in al, dx
-	test al, 0x20
-	jz .wait
-	mov dl, 0xf8
-	mov al, bl
-	out dx, al
-	mov ah, 0x0e
-	xor bh, bh
-	int 0x10
-	jmp rm_print
-.done:
-	ret
+%include "rm_console.inc"
 
 msg_prefix: db "rastboot: error: ", 0
 msg_no_lm:  db "this CPU has no 64-bit long mode; rastOS needs an x86_64 CPU", 13, 10, 0

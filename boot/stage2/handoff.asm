@@ -67,21 +67,8 @@ bits 64
 	mov rsp, [rsi + H_STACK]
 	push 0
 	push qword [rsi + H_ENTRY]
-	xor eax, eax
-	xor ebx, ebx
-	xor ecx, ecx
-	xor edx, edx
-	xor esi, esi
+	ZERO_GPRS_BUT_RDI
 	xor edi, edi
-	xor ebp, ebp
-	xor r8d, r8d
-	xor r9d, r9d
-	xor r10d, r10d
-	xor r11d, r11d
-	xor r12d, r12d
-	xor r13d, r13d
-	xor r14d, r14d
-	xor r15d, r15d
 	cld
 	ret
 

@@ -117,20 +117,7 @@ lm64:
 	jz .park
 	push 0
 	push rax
-	xor eax, eax
-	xor ebx, ebx
-	xor ecx, ecx
-	xor edx, edx
-	xor esi, esi
-	xor ebp, ebp
-	xor r8d, r8d
-	xor r9d, r9d
-	xor r10d, r10d
-	xor r11d, r11d
-	xor r12d, r12d
-	xor r13d, r13d
-	xor r14d, r14d
-	xor r15d, r15d
+	ZERO_GPRS_BUT_RDI
 	ret
 
 align 16

@@ -201,32 +201,18 @@ static void vformat_keeps_ap(void)
 
 /* ---------------------------------------------------- against snprintf */
 
-static uint64_t rng;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint64_t below(uint64_t n)
-{
-	return rnd() % n;
-}
 
 static uint64_t random_value(void)
 {
-	switch (below(4)) {
+	switch (test_below(4)) {
 	case 0:
-		return below(10);
+		return test_below(10);
 	case 1:
-		return rnd() >> below(64);
+		return test_rand() >> test_below(64);
 	case 2:
-		return (uint64_t) - (int64_t)below(1000);
+		return (uint64_t) - (int64_t)test_below(1000);
 	default:
-		return rnd();
+		return test_rand();
 	}
 }
 
@@ -237,18 +223,18 @@ static void compare_one(int round)
 					    "lu",  "lx",  "zu", "lld",
 					    "llu", "llx", "s",	"c"};
 	static const char *const strs[] = {"", "a", "rastboot", "x y z"};
-	const char *conv = convs[below(sizeof(convs) / sizeof(convs[0]))];
+	const char *conv = convs[test_below(sizeof(convs) / sizeof(convs[0]))];
 	bool text = conv[0] == 's' || conv[0] == 'c';
 	char fmt[32], width[8] = "", ours[96], libc[96];
 
 	/* rastboot ignores a width on %c; libc has no zero flag for text. */
-	if (conv[0] != 'c' && below(3))
-		snprintf(width, sizeof(width), "%d", (int)below(25));
-	snprintf(fmt, sizeof(fmt), "<%%%s%s%s>", !text && below(2) ? "0" : "",
+	if (conv[0] != 'c' && test_below(3))
+		snprintf(width, sizeof(width), "%d", (int)test_below(25));
+	snprintf(fmt, sizeof(fmt), "<%%%s%s%s>", !text && test_below(2) ? "0" : "",
 		 width, conv);
-	size_t size = below(4) ? sizeof(ours) : below(20);
+	size_t size = test_below(4) ? sizeof(ours) : test_below(20);
 	uint64_t v = random_value();
-	const char *s = strs[below(4)];
+	const char *s = strs[test_below(4)];
 	memset(ours, GUARD, sizeof(ours));
 	memset(libc, GUARD, sizeof(libc));
 	int a, b;
@@ -283,7 +269,7 @@ static void compare_one(int round)
 
 static void against_libc(void)
 {
-	rng = 0xf0f0a7;
+	test_rng = 0xf0f0a7;
 	for (int round = 0; round < 20000; round++)
 		compare_one(round);
 }

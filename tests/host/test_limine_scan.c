@@ -428,20 +428,6 @@ static void odd_sizes(void)
 
 /* ------------------------------------------------------------ mutations */
 
-static uint64_t rng;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint64_t below(uint64_t n)
-{
-	return n ? rnd() % n : 0;
-}
 
 /* Whatever limine_scan says about img must be true of img. */
 static void check_claims(const uint8_t *img, size_t size, int err)
@@ -498,14 +484,14 @@ static size_t base_image(uint8_t *img, size_t cap)
 
 static void mutate(uint8_t *img, size_t size)
 {
-	size_t at = below(size / 8) * 8;
-	switch (below(8)) {
+	size_t at = test_below(size / 8) * 8;
+	switch (test_below(8)) {
 	case 0: /* flip a byte */
-		img[below(size)] ^= (uint8_t)(1 + below(255));
+		img[test_below(size)] ^= (uint8_t)(1 + test_below(255));
 		break;
 	case 1: /* a known ID somewhere else (often a duplicate) */
 		if (at + 32 <= size)
-			put_words(img, at, ids[below(REQ_COUNT)].id, 4);
+			put_words(img, at, ids[test_below(REQ_COUNT)].id, 4);
 		break;
 	case 2: /* a start marker */
 		if (at + 32 <= size)
@@ -546,15 +532,15 @@ static void mutations(uint64_t seed, int rounds)
 	CHECK_EQ(scan(base, base_size), 0);
 	for (int k = 0; k < REQ_COUNT; k++)
 		CHECK(out.req[k] > 0);
-	rng = seed;
+	test_rng = seed;
 	for (int round = 0; round < rounds; round++) {
 		size_t size = base_size;
-		if (below(4) == 0) /* cut anywhere, aligned or not */
-			size = below(base_size + 1);
+		if (test_below(4) == 0) /* cut anywhere, aligned or not */
+			size = test_below(base_size + 1);
 		uint8_t *img = malloc(size ? size : 1);
 		CHECK(img != NULL);
 		memcpy(img, base, size);
-		int n = 1 + (int)below(6);
+		int n = 1 + (int)test_below(6);
 		for (int i = 0; i < n && size; i++)
 			mutate(img, size);
 		int err = scan(img, size);

@@ -781,27 +781,12 @@ struct model {
 	int t[CELLS];
 };
 
-static uint64_t rng;
-
-/* splitmix64: deterministic for a given seed, on every host. */
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint64_t below(uint64_t n)
-{
-	return n ? rnd() % n : 0;
-}
 
 static uint32_t random_type(void)
 {
 	static const uint32_t types[] = {U,   U,   U,  U,  R,  R,  AR,
 					 NVS, BAD, BR, BR, EX, FB, UNKNOWN};
-	return types[below(N(types))];
+	return types[test_below(N(types))];
 }
 
 /* The model's runs, as map entries; returns their count (may exceed max). */
@@ -872,13 +857,13 @@ static void check_model(const struct memmap *m, const struct model *md,
 static void random_raw(struct memmap_entry *raw, int n)
 {
 	for (int i = 0; i < n; i++) {
-		uint64_t base = below(CELLS) * CELL;
+		uint64_t base = test_below(CELLS) * CELL;
 		uint64_t room = (WIN - base) / CELL;
-		uint64_t max = below(3) == 0 ? 8 : below(2) ? 256 : room;
+		uint64_t max = test_below(3) == 0 ? 8 : test_below(2) ? 256 : room;
 		raw[i] = (struct memmap_entry){
-			base, below(MIN(max, room) + 1) * CELL, random_type()};
-		if (below(40) == 0) { /* wraps past 2^64: ignored */
-			raw[i].base = TOP - below(4 * PAGE);
+			base, test_below(MIN(max, room) + 1) * CELL, random_type()};
+		if (test_below(40) == 0) { /* wraps past 2^64: ignored */
+			raw[i].base = TOP - test_below(4 * PAGE);
 			raw[i].length = 8 * PAGE;
 		}
 	}
@@ -892,24 +877,24 @@ static void random_raw(struct memmap_entry *raw, int n)
  */
 static int random_map(struct memmap_entry *raw)
 {
-	int kind = (int)below(100), n;
+	int kind = (int)test_below(100), n;
 	if (kind < 2) {
-		n = MEMMAP_MAX + 1 + (int)below(40);
+		n = MEMMAP_MAX + 1 + (int)test_below(40);
 		random_raw(raw, n);
 	} else if (kind < 12) {
-		n = 250 + (int)below(7);
+		n = 250 + (int)test_below(7);
 		for (int i = 0; i < n; i++)
 			raw[i] = (struct memmap_entry){(uint64_t)i * 4 * PAGE,
 						       2 * PAGE, random_type()};
 	} else if (kind < 16) {
-		n = 110 + (int)below(31);
+		n = 110 + (int)test_below(31);
 		random_raw(raw, n);
 		raw[0] = (struct memmap_entry){0, WIN, U};
 		for (int i = 1; i < n; i++)
 			if (raw[i].base < WIN)
 				raw[i].length = MIN(raw[i].length, 3 * CELL);
 	} else {
-		n = (int)below(25);
+		n = (int)test_below(25);
 		random_raw(raw, n);
 	}
 	return n;
@@ -935,9 +920,9 @@ struct ops_state {
 static void step_set(struct ops_state *s)
 {
 	uint32_t type = random_type();
-	uint64_t base = below(PAGES) * PAGE;
-	uint64_t most = below(2) ? 4 : below(2) ? 16 : PAGES; /* pages */
-	uint64_t len = below(MIN(most, PAGES - base / PAGE) + 1) * PAGE;
+	uint64_t base = test_below(PAGES) * PAGE;
+	uint64_t most = test_below(2) ? 4 : test_below(2) ? 16 : PAGES; /* pages */
+	uint64_t len = test_below(MIN(most, PAGES - base / PAGE) + 1) * PAGE;
 	if (page_typed(type) && base < PAGE) /* page 0 never usable */
 		base = PAGE, len = MIN(len, WIN - PAGE);
 	uint64_t uncovered = 0;
@@ -973,11 +958,11 @@ static void step_alloc(struct ops_state *s)
 		0, 1, 3, 16, PAGE, PAGE, 2 * PAGE, 0x3000, 0x10000, 2 * MIB};
 	uint32_t type = random_type();
 	uint64_t size =
-		below(50) == 0 ? 0 : 1 + below(below(2) ? 64 * PAGE : 4 * PAGE);
-	uint64_t align = aligns[below(N(aligns))];
+		test_below(50) == 0 ? 0 : 1 + test_below(test_below(2) ? 64 * PAGE : 4 * PAGE);
+	uint64_t align = aligns[test_below(N(aligns))];
 	uint64_t min =
-		below(2) ? 0 : below(WIN) & (below(2) ? ~(PAGE - 1) : TOP);
-	uint64_t limit = below(3) == 0 ? TOP : below(WIN + PAGE);
+		test_below(2) ? 0 : test_below(WIN) & (test_below(2) ? ~(PAGE - 1) : TOP);
+	uint64_t limit = test_below(3) == 0 ? TOP : test_below(WIN + PAGE);
 	if (type == U)
 		type = EX;
 	uint64_t total = total_all(&s->m), usable = memmap_total(&s->m, U);
@@ -1040,7 +1025,7 @@ static void random_ops(uint64_t seed, int rounds)
 	static struct memmap_entry raw[300];
 	int built = 0;
 
-	rng = seed;
+	test_rng = seed;
 	s.refused = 0;
 	for (int round = 0; round < rounds; round++) {
 		int n = random_map(raw);
@@ -1058,10 +1043,10 @@ static void random_ops(uint64_t seed, int rounds)
 		check_model(&s.m, &s.md, s.when);
 		built++;
 		memset(s.allocated, 0, sizeof(s.allocated));
-		int steps = 1 + (int)below(24);
+		int steps = 1 + (int)test_below(24);
 		for (int step = 0; step < steps; step++) {
 			s.before = s.m;
-			if (below(2))
+			if (test_below(2))
 				step_set(&s);
 			else
 				step_alloc(&s);
@@ -1096,19 +1081,19 @@ static int raw_type_at(const struct memmap_entry *raw, int n, uint64_t a)
 
 static uint64_t wild_value(void)
 {
-	switch (below(6)) {
+	switch (test_below(6)) {
 	case 0:
-		return below(0x200000);
+		return test_below(0x200000);
 	case 1:
-		return (1ULL << 32) - below(0x10000);
+		return (1ULL << 32) - test_below(0x10000);
 	case 2:
-		return TOP - below(0x10000);
+		return TOP - test_below(0x10000);
 	case 3:
-		return below(0x100) * PAGE;
+		return test_below(0x100) * PAGE;
 	case 4:
-		return rnd() >> below(64);
+		return test_rand() >> test_below(64);
 	default:
-		return rnd();
+		return test_rand();
 	}
 }
 
@@ -1129,13 +1114,13 @@ static void random_wild_build(uint64_t seed, int rounds)
 	static struct memmap m;
 	struct memmap_entry raw[20];
 
-	rng = seed;
+	test_rng = seed;
 	for (int round = 0; round < rounds; round++) {
-		int n = (int)below(N(raw) + 1);
+		int n = (int)test_below(N(raw) + 1);
 		for (int i = 0; i < n; i++) {
 			raw[i].base = wild_value();
 			raw[i].length =
-				below(4) ? wild_value() : below(3 * PAGE);
+				test_below(4) ? wild_value() : test_below(3 * PAGE);
 			raw[i].type = random_type();
 		}
 		CHECK_EQ(memmap_build(&m, raw, n), 0);

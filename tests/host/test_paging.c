@@ -454,20 +454,6 @@ struct page_model {
 	bool large; /* bit 7 is PS, not PAT, in flags */
 };
 
-static uint64_t rng;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint64_t below(uint64_t n)
-{
-	return rnd() % n;
-}
 
 static uint64_t expect_flags(bool nx, unsigned flags, bool large)
 {
@@ -500,21 +486,21 @@ static void random_maps(int levels, bool nx, uint64_t vbase, uint64_t seed)
 {
 	static struct page_model model[WPAGES];
 	setup(levels, nx, POOL_PAGES);
-	rng = seed;
+	test_rng = seed;
 	splits = larges = 0;
 	for (int i = 0; i < WPAGES; i++)
 		model[i] = (struct page_model){NOT_MAPPED, 0, false};
 	for (int op = 0; op < 300; op++) {
-		uint64_t first = below(WPAGES), count;
-		if (below(2)) /* 2 MiB-friendly: aligned start */
+		uint64_t first = test_below(WPAGES), count;
+		if (test_below(2)) /* 2 MiB-friendly: aligned start */
 			first &= ~511ULL;
-		count = 1 + below(below(3) ? 8 : 1200);
+		count = 1 + test_below(test_below(3) ? 8 : 1200);
 		count = MIN(count, WPAGES - first);
-		uint64_t phys = below(1ULL << 20) * PAGE;
-		if (below(4)) /* same offset within 2 MiB as virt */
+		uint64_t phys = test_below(1ULL << 20) * PAGE;
+		if (test_below(4)) /* same offset within 2 MiB as virt */
 			phys = (phys & ~(LARGE - 1)) | (first * PAGE % LARGE);
 		unsigned flags =
-			(unsigned)below(16) | (below(3) ? PT_LARGE_OK : 0);
+			(unsigned)test_below(16) | (test_below(3) ? PT_LARGE_OK : 0);
 		uint64_t virt = vbase + first * PAGE;
 		CHECK_EQ(pt_map(&pt, virt, phys, count * PAGE, flags), 0);
 		/* A 4 KiB page inside a 2 MiB one splits it (see split_large). */

@@ -7,6 +7,7 @@
 #define TESTLIB_H
 
 #include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,26 @@ static char test_why[512];
 	} while (0)
 
 #define TEST_EXIT() return test_failures ? 1 : 0
+
+/*
+ * A seeded, repeatable random stream (splitmix64) for the mutation and
+ * property loops: the same seed gives the same cases on every host. Set
+ * test_rng to the seed; test_below(n) is uniform enough in [0, n), 0 for 0.
+ */
+static uint64_t test_rng;
+
+static inline uint64_t test_rand(void)
+{
+	uint64_t z = (test_rng += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t test_below(uint64_t n)
+{
+	return n ? test_rand() % n : 0;
+}
 
 /* Read a whole file into a malloc'd buffer; NULL if it cannot be read. */
 static inline unsigned char *read_file(const char *path, size_t *size)

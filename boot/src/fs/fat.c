@@ -445,30 +445,12 @@ static int fat_lookup(const struct fs *fs, const struct fs_file *dir,
 	return rc == FAT_SCAN_END ? -ENOENT : rc;
 }
 
-static int fat_open(struct fs *fs, const char *path, struct fs_file *file)
+static void fat_root(const struct fs *fs, struct fs_file *root)
 {
-	struct fs_file cur = {
+	*root = (struct fs_file){
 		.loc = fs->u.fat.type == 32 ? fs->u.fat.root_cluster : 0,
 		.is_dir = 1,
 	};
-	const char *name;
-	size_t len;
-	int rc;
-
-	while ((rc = fs_path_next(&path, &name, &len)) > 0) {
-		struct fs_file next;
-
-		if (!cur.is_dir)
-			return -ENOTDIR;
-		rc = fat_lookup(fs, &cur, name, len, &next);
-		if (rc < 0)
-			return rc;
-		cur = next;
-	}
-	if (rc < 0)
-		return rc;
-	*file = cur;
-	return 0;
 }
 
 /*
@@ -545,6 +527,7 @@ static int fat_read(struct fs *fs, const struct fs_file *file, uint64_t off,
 const struct fs_ops fat_ops = {
 	.name = "fat",
 	.mount = fat_mount,
-	.open = fat_open,
+	.root = fat_root,
+	.lookup = fat_lookup,
 	.read = fat_read,
 };

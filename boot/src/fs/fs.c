@@ -67,6 +67,31 @@ int fs_path_next(const char **path, const char **name, size_t *len)
 	}
 }
 
+/* Look path up one component at a time from the root directory. */
+static int walk(struct fs *fs, const char *path, struct fs_file *file)
+{
+	struct fs_file cur;
+	const char *name;
+	size_t len;
+	int rc;
+
+	fs->ops->root(fs, &cur);
+	while ((rc = fs_path_next(&path, &name, &len)) > 0) {
+		struct fs_file next;
+
+		if (!cur.is_dir)
+			return -ENOTDIR;
+		rc = fs->ops->lookup(fs, &cur, name, len, &next);
+		if (rc < 0)
+			return rc;
+		cur = next;
+	}
+	if (rc < 0)
+		return rc;
+	*file = cur;
+	return 0;
+}
+
 int fs_open(struct fs *fs, const char *path, struct fs_file *file)
 {
 	size_t n;
@@ -75,7 +100,7 @@ int fs_open(struct fs *fs, const char *path, struct fs_file *file)
 	memset(file, 0, sizeof(*file));
 	if (!fs->ops)
 		return -EINVAL;
-	rc = fs->ops->open(fs, path, file);
+	rc = walk(fs, path, file);
 	if (rc < 0)
 		return rc;
 	/* "file/" names a directory, as in POSIX. */

@@ -322,31 +322,13 @@ static int iso_lookup(const struct fs *fs, const struct fs_file *dir,
 	return -ENOENT;
 }
 
-static int iso_open(struct fs *fs, const char *path, struct fs_file *file)
+static void iso_root(const struct fs *fs, struct fs_file *root)
 {
-	struct fs_file cur = {
+	*root = (struct fs_file){
 		.size = fs->u.iso.root_size,
 		.loc = fs->u.iso.root_loc,
 		.is_dir = 1,
 	};
-	const char *name;
-	size_t len;
-	int rc;
-
-	while ((rc = fs_path_next(&path, &name, &len)) > 0) {
-		struct fs_file next;
-
-		if (!cur.is_dir)
-			return -ENOTDIR;
-		rc = iso_lookup(fs, &cur, name, len, &next);
-		if (rc < 0)
-			return rc;
-		cur = next;
-	}
-	if (rc < 0)
-		return rc;
-	*file = cur;
-	return 0;
 }
 
 static int iso_read(struct fs *fs, const struct fs_file *file, uint64_t off,
@@ -364,6 +346,7 @@ static int iso_read(struct fs *fs, const struct fs_file *file, uint64_t off,
 const struct fs_ops iso9660_ops = {
 	.name = "iso9660",
 	.mount = iso_mount,
-	.open = iso_open,
+	.root = iso_root,
+	.lookup = iso_lookup,
 	.read = iso_read,
 };
