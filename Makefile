@@ -110,7 +110,8 @@ $(IMG): $(KERNEL) $(STAGE1_HDD) $(STAGE2) scripts/make-img.sh scripts/lib-image.
 # ---------------------------------------------------------------- use
 run: $(ISO)
 	@scripts/deps.sh run
-	scripts/run-qemu.sh --iso $(ISO) $(RUNFLAGS)
+	@# Status 3: QEMU quit by itself (Ctrl-A X, power off): a normal end here.
+	scripts/run-qemu.sh --iso $(ISO) $(RUNFLAGS) || test $$? -eq 3
 
 debug: $(ISO)
 	@scripts/deps.sh test

@@ -144,6 +144,10 @@ qemu_args() {
     [ "$display" = 1 ] || cmd+=(-display none)
     if [ "$gdb" = 1 ]; then
         cmd+=(-serial mon:stdio -s -S)
+    elif [ -t 0 ] && [ -t 1 ]; then
+        # A person at a terminal: Ctrl-A X quits, Ctrl-A C is the monitor,
+        # and Ctrl-C goes to rastOS rather than killing QEMU.
+        cmd+=(-serial mon:stdio)
     else
         cmd+=(-serial stdio -monitor none)
     fi

@@ -36,7 +36,7 @@ __attribute__((force_align_arg_pointer)) noreturn void kmain(void)
 	boot_info_init();
 	cmdline_init(boot_info->cmdline);
 	cpu_init();
-	security_init(); /* SMEP/SMAP/UMIP, stack canary, kwatch, W^X check */
+	security_init(); /* SMEP/SMAP/UMIP, stack canary, kwatch */
 	mm_init();	 /* page allocator, kernel page tables, heap, vmalloc */
 	mm_switch_to_kernel_stack(kmain_on_kernel_stack);
 }
@@ -47,6 +47,7 @@ __attribute__((force_align_arg_pointer)) noreturn void kmain(void)
  */
 static noreturn void kmain_on_kernel_stack(void)
 {
+	security_check_wx(); /* the kernel's own page tables are in force */
 	console_video_init(); /* VGA text or framebuffer console */
 	acpi_init();  /* firmware tables: CPUs, IRQ routing, power */
 	power_init(); /* ACPI mode, power button on the SCI */

@@ -79,6 +79,8 @@ expect_boot() {
     ktap "$name"
     check "$name: loaded by rastboot" "no 'boot: loader rastboot' line" \
         grep -q '^boot: loader rastboot ' "$BOOT_LOG"
+    check "$name: kernel page tables are W^X" "$(grep -m1 'W^X' "$BOOT_LOG" || echo 'no W^X line')" \
+        grep -q '^security: W^X ok' "$BOOT_LOG"
     while [ $# -gt 0 ]; do
         case $1 in
         --paging) check "$name: $2-level paging" "log says '$(field '^boot: paging (.*)$')'" \

@@ -125,8 +125,11 @@ static const char *on_off(bool on)
 	return on ? "on" : "off";
 }
 
-/* The kernel image and the higher half must be W^X (see wx_check.c). */
-static void check_wx(void)
+/*
+ * The kernel image and the higher half must be W^X (see wx_check.c).
+ * Checked once the kernel runs on its own page tables (after mm_init).
+ */
+void security_check_wx(void)
 {
 	int wx = security_wx_check();
 	uint64_t lower_wx = security_wx_lower_half_bytes();
@@ -166,7 +169,6 @@ __no_stack_protector void security_init(void)
 	err = kwatch_init();
 	if (err)
 		klog(KLOG_WARN, "security: kwatch unavailable (%d)\n", err);
-	check_wx();
 }
 
 /* What security_init turned on is what the control registers say. */

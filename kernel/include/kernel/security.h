@@ -42,4 +42,7 @@ void security_init(void);
  */
 int security_wx_check(void);
 
+/* Log the W^X state of the current page tables (kmain, after mm_init). */
+void security_check_wx(void);
+
 #endif
