@@ -56,11 +56,13 @@ const uint8_t *acpi_find_table(const char *sig, size_t *len)
 	uint64_t root = x ? get_le64(rsdp + 24) : get_le32(rsdp + 16);
 	const uint8_t *rt = phys_ptr(root);
 	if (root >= (1ULL << 32) || get_le32(rt + 4) < 36 ||
-	    get_le32(rt + 4) > 0x10000 || !acpi_checksum_ok(rt, get_le32(rt + 4)))
+	    get_le32(rt + 4) > 0x10000 ||
+	    !acpi_checksum_ok(rt, get_le32(rt + 4)))
 		return NULL;
 	size_t width = x ? 8 : 4, n = (get_le32(rt + 4) - 36) / width;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t a = x ? get_le64(rt + 36 + 8 * i) : get_le32(rt + 36 + 4 * i);
+		uint64_t a = x ? get_le64(rt + 36 + 8 * i)
+			       : get_le32(rt + 36 + 4 * i);
 		const uint8_t *t = phys_ptr(a);
 		if (a == 0 || a >= (1ULL << 32) - 36 || memcmp(t, sig, 4) != 0)
 			continue;

@@ -15,14 +15,15 @@ struct blockdev_ops {
 	 * Read count sectors starting at lba (relative to dev->start) into buf.
 	 * Returns 0, or -EIO on a device error or a read past dev->sectors.
 	 */
-	int (*read)(struct blockdev *dev, uint64_t lba, uint32_t count, void *buf);
+	int (*read)(struct blockdev *dev, uint64_t lba, uint32_t count,
+		    void *buf);
 };
 
 struct blockdev {
 	const struct blockdev_ops *ops;
 	void *priv;
 	uint32_t sector_size; /* 512 or 2048 bytes */
-	uint64_t start;       /* first sector of the window on the disk */
+	uint64_t start;	      /* first sector of the window on the disk */
 	uint64_t sectors;     /* length of the window in sectors */
 };
 

@@ -20,9 +20,9 @@ struct config_module {
 struct boot_config {
 	char kernel_path[CONFIG_PATH_MAX];
 	char cmdline[CONFIG_CMDLINE_MAX];
-	bool kaslr;             /* default on */
-	int paging;             /* highest paging levels allowed: 4 or 5 (default) */
-	bool text_mode;         /* resolution=text */
+	bool kaslr;	/* default on */
+	int paging;	/* highest paging levels allowed: 4 or 5 (default) */
+	bool text_mode; /* resolution=text */
 	uint32_t width, height; /* best mode up to this; default 1280x800 */
 	int module_count;
 	struct config_module modules[CONFIG_MODULES_MAX];

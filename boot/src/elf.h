@@ -16,19 +16,19 @@
 #define ELF_PF_R 4
 
 struct elf_segment {
-	uint64_t vaddr;  /* link-time virtual address */
+	uint64_t vaddr; /* link-time virtual address */
 	uint64_t memsz;
 	uint64_t filesz;
 	uint64_t offset; /* in the file */
-	uint32_t flags;  /* ELF_PF_* */
+	uint32_t flags;	 /* ELF_PF_* */
 };
 
 struct elf_image {
-	uint64_t entry;      /* link-time */
-	uint64_t vaddr_min;  /* lowest segment address, page-aligned down */
-	uint64_t vaddr_max;  /* end of the highest segment, page-aligned up */
-	uint64_t align;      /* largest p_align (at least 4096) */
-	bool relocatable;    /* ET_DYN with PT_DYNAMIC: may be slid */
+	uint64_t entry;	    /* link-time */
+	uint64_t vaddr_min; /* lowest segment address, page-aligned down */
+	uint64_t vaddr_max; /* end of the highest segment, page-aligned up */
+	uint64_t align;	    /* largest p_align (at least 4096) */
+	bool relocatable;   /* ET_DYN with PT_DYNAMIC: may be slid */
 	int segment_count;
 	struct elf_segment segments[ELF_MAX_SEGMENTS];
 	/*

@@ -38,15 +38,16 @@ int madt_cpus(const uint8_t *table, size_t len, struct madt_cpu *cpus, int max)
 		uint8_t elen = e[1];
 		if (elen < 2 || elen > len - off)
 			return -EINVAL;
-		struct madt_cpu c = { 0, 0 };
+		struct madt_cpu c = {0, 0};
 		bool cpu = false;
 		if (e[0] == MADT_LAPIC && elen >= 8 &&
 		    (get_le32(e + 4) & MADT_ENABLED)) {
-			c = (struct madt_cpu){ e[2], e[3] };
+			c = (struct madt_cpu){e[2], e[3]};
 			cpu = true;
 		} else if (e[0] == MADT_X2APIC && elen >= 16 &&
 			   (get_le32(e + 8) & MADT_ENABLED)) {
-			c = (struct madt_cpu){ get_le32(e + 12), get_le32(e + 4) };
+			c = (struct madt_cpu){get_le32(e + 12),
+					      get_le32(e + 4)};
 			cpu = true;
 		}
 		if (cpu && n < max && !seen(cpus, n, c.apic_id))

@@ -8,7 +8,7 @@
 #include "lib.h"
 
 struct madt_cpu {
-	uint32_t uid;     /* ACPI processor UID */
+	uint32_t uid;	  /* ACPI processor UID */
 	uint32_t apic_id; /* local APIC (or x2APIC) ID */
 };
 

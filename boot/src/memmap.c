@@ -49,10 +49,14 @@ uint32_t memmap_type_from_e820(uint32_t e820_type)
 const char *memmap_type_name(uint32_t type)
 {
 	static const char *const names[] = {
-		"usable",		"reserved",
-		"ACPI reclaimable",	"ACPI NVS",
-		"bad memory",		"bootloader reclaimable",
-		"kernel and modules",	"framebuffer",
+		"usable",
+		"reserved",
+		"ACPI reclaimable",
+		"ACPI NVS",
+		"bad memory",
+		"bootloader reclaimable",
+		"kernel and modules",
+		"framebuffer",
 	};
 	return type < ARRAY_SIZE(names) ? names[type] : "unknown";
 }
@@ -79,7 +83,7 @@ static int append(struct memmap *m, uint64_t base, uint64_t end, uint32_t type)
 	}
 	if (m->count == MEMMAP_MAX)
 		return -E2BIG;
-	m->e[m->count++] = (struct memmap_entry){ base, end - base, type };
+	m->e[m->count++] = (struct memmap_entry){base, end - base, type};
 	return 0;
 }
 

@@ -18,8 +18,8 @@ static unsigned index_at(uint64_t virt, int level)
 	return (unsigned)(virt >> (12 + 9 * (level - 1))) & 511;
 }
 
-int pt_init(struct pt *pt, int levels, bool nx,
-	    uint64_t (*alloc_page)(void *), void *ctx, uint64_t virt_offset)
+int pt_init(struct pt *pt, int levels, bool nx, uint64_t (*alloc_page)(void *),
+	    void *ctx, uint64_t virt_offset)
 {
 	pt->levels = levels;
 	pt->nx = nx;
@@ -127,7 +127,8 @@ uint64_t pt_translate(const struct pt *pt, uint64_t virt, uint64_t *leaf)
 			uint64_t span = level == 1 ? PAGE : LARGE;
 			if (leaf)
 				*leaf = e;
-			return (e & PTE_ADDR & ~(span - 1)) | (virt & (span - 1));
+			return (e & PTE_ADDR & ~(span - 1)) |
+			       (virt & (span - 1));
 		}
 		t = table(pt, e & PTE_ADDR);
 	}

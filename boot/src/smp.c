@@ -108,8 +108,9 @@ static struct smp_params *prepare(struct boot_state *st, uint64_t page,
 {
 	size_t size = (size_t)(smp_trampoline_end - smp_trampoline_start);
 	memcpy(phys_ptr(page), smp_trampoline_start, size);
-	struct smp_params *p = phys_ptr(
-		page + (uint64_t)(smp_trampoline_params - smp_trampoline_start));
+	struct smp_params *p =
+		phys_ptr(page + (uint64_t)(smp_trampoline_params -
+					   smp_trampoline_start));
 	p->cr3 = cr3;
 	p->flags = (st->paging_levels == 5 ? FLAG_LA57 : 0) |
 		   (cpu.nx ? FLAG_NX : 0) | (x2apic ? FLAG_X2APIC : 0) |
@@ -128,7 +129,8 @@ static void setup_apic(uint64_t flags)
 	uint64_t base = rdmsr(IA32_APIC_BASE);
 	x2apic = (flags & LIMINE_MP_X2APIC) && (r[2] & (1u << 21));
 	if (x2apic)
-		wrmsr(IA32_APIC_BASE, base | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
+		wrmsr(IA32_APIC_BASE,
+		      base | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
 	lapic = phys_ptr(base & 0xfffff000);
 }
 
@@ -145,7 +147,7 @@ void smp_start_aps(struct boot_state *st, struct limine_mp_response *resp,
 	uint32_t bsp = my_apic_id();
 	if (n <= 0) { /* no (valid) MADT: the BSP alone */
 		print("rastboot: no usable MADT; starting no other CPU\n");
-		cpus[0] = (struct madt_cpu){ 0, bsp };
+		cpus[0] = (struct madt_cpu){0, bsp};
 		n = 1;
 	}
 	uint64_t page = memmap_alloc(&st->memmap, 4096, 4096, 0x1000, 0x100000,
@@ -161,18 +163,22 @@ void smp_start_aps(struct boot_state *st, struct limine_mp_response *resp,
 		if (cpus[i].apic_id != bsp) {
 			if (!p || (!x2apic && cpus[i].apic_id > 255))
 				continue;
-			uint8_t *stack = boot_alloc(
-				&st->memmap, stack_size,
-				LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE, "AP stacks");
+			uint8_t *stack =
+				boot_alloc(&st->memmap, stack_size,
+					   LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE,
+					   "AP stacks");
 			p->stack = (uintptr_t)(stack + stack_size) + st->hhdm;
 			p->info = (uintptr_t)info + st->hhdm;
-			if (!start_ap(p, cpus[i].apic_id, (uint8_t)(page >> 12))) {
-				print("rastboot: CPU with APIC ID %u did not start\n",
+			if (!start_ap(p, cpus[i].apic_id,
+				      (uint8_t)(page >> 12))) {
+				print("rastboot: CPU with APIC ID %u did not "
+				      "start\n",
 				      cpus[i].apic_id);
 				continue;
 			}
 		}
-		list[count++] = (struct limine_mp_info *)((uintptr_t)info + st->hhdm);
+		list[count++] =
+			(struct limine_mp_info *)((uintptr_t)info + st->hhdm);
 	}
 	resp->flags = x2apic ? LIMINE_MP_X2APIC : 0;
 	resp->bsp_lapic_id = bsp;

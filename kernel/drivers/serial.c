@@ -43,8 +43,8 @@
 #define TX_SPIN_LIMIT 100000
 
 static bool present;
-static bool rx_irq;	     /* IRQ 4 hooked: the handler fills rx */
-static struct byte_ring rx;  /* received bytes: IRQ handler in, reader out */
+static bool rx_irq;	      /* IRQ 4 hooked: the handler fills rx */
+static struct byte_ring rx;   /* received bytes: IRQ handler in, reader out */
 static unsigned long rx_irqs; /* handler runs, for the tests */
 
 static void uart_out(unsigned int reg, uint8_t val)
@@ -148,8 +148,9 @@ int serial_irq_init(void)
 		return -ENODEV;
 	err = irq_register(COM1_IRQ, serial_irq, NULL);
 	if (err) {
-		klog(KLOG_WARN, "serial: IRQ %d: error %d; input stays polled\n",
-		     COM1_IRQ, err);
+		klog(KLOG_WARN,
+		     "serial: IRQ %d: error %d; input stays polled\n", COM1_IRQ,
+		     err);
 		return err;
 	}
 	rx_irq = true;

@@ -47,16 +47,16 @@ __attribute__((force_align_arg_pointer)) noreturn void kmain(void)
  */
 static noreturn void kmain_on_kernel_stack(void)
 {
-	security_check_wx(); /* the kernel's own page tables are in force */
+	security_check_wx();  /* the kernel's own page tables are in force */
 	console_video_init(); /* VGA text or framebuffer console */
-	acpi_init();  /* firmware tables: CPUs, IRQ routing, power */
-	power_init(); /* ACPI mode, power button on the SCI */
+	acpi_init();	      /* firmware tables: CPUs, IRQ routing, power */
+	power_init();	      /* ACPI mode, power button on the SCI */
 	irq_init();
 	apic_init(); /* local APIC, IOAPIC (MADT overrides); 8259 masked */
 	time_init(); /* HPET, TSC, LAPIC timer: clocks, tick, one-shots */
 	smp_init();  /* the other CPUs; before the loader's memory goes */
 	serial_irq_init(); /* COM1 input by IRQ 4 */
-	keyboard_init(); /* i8042, IRQ 1; a console input */
+	keyboard_init();   /* i8042, IRQ 1; a console input */
 	boot_log();
 	mm_reclaim_bootloader(); /* last user of the loader's memory is gone */
 	ktest_run_if_requested();

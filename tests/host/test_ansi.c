@@ -332,7 +332,8 @@ static void utf8_and_charsets(void)
 	CHECK_EQ(term_cell_at(t, 4, 0)->ch, 0xfffd);
 	CHECK_CURSOR(t, 0, 1);
 	/* A sequence cut short by ASCII: U+FFFD, then the ASCII. */
-	put(t, "\xe2\x82" "A\xc3\xa9\r\n");
+	put(t, "\xe2\x82"
+	       "A\xc3\xa9\r\n");
 	CHECK_EQ(term_cell_at(t, 0, 1)->ch, 0xfffd);
 	CHECK_EQ(term_cell_at(t, 1, 1)->ch, 'A');
 	CHECK_EQ(term_cell_at(t, 2, 1)->ch, 0xe9);

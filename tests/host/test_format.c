@@ -201,7 +201,6 @@ static void vformat_keeps_ap(void)
 
 /* ---------------------------------------------------- against snprintf */
 
-
 static uint64_t random_value(void)
 {
 	switch (test_below(4)) {
@@ -230,8 +229,8 @@ static void compare_one(int round)
 	/* rastboot ignores a width on %c; libc has no zero flag for text. */
 	if (conv[0] != 'c' && test_below(3))
 		snprintf(width, sizeof(width), "%d", (int)test_below(25));
-	snprintf(fmt, sizeof(fmt), "<%%%s%s%s>", !text && test_below(2) ? "0" : "",
-		 width, conv);
+	snprintf(fmt, sizeof(fmt), "<%%%s%s%s>",
+		 !text && test_below(2) ? "0" : "", width, conv);
 	size_t size = test_below(4) ? sizeof(ours) : test_below(20);
 	uint64_t v = random_value();
 	const char *s = strs[test_below(4)];

@@ -428,7 +428,6 @@ static void odd_sizes(void)
 
 /* ------------------------------------------------------------ mutations */
 
-
 /* Whatever limine_scan says about img must be true of img. */
 static void check_claims(const uint8_t *img, size_t size, int err)
 {

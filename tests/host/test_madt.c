@@ -23,13 +23,13 @@ static void add(const uint8_t *e, size_t n)
 
 static void lapic(uint8_t uid, uint8_t id, uint32_t flags)
 {
-	uint8_t e[8] = { 0, 8, uid, id, (uint8_t)flags, 0, 0, 0 };
+	uint8_t e[8] = {0, 8, uid, id, (uint8_t)flags, 0, 0, 0};
 	add(e, sizeof(e));
 }
 
 static void x2apic(uint32_t uid, uint32_t id, uint32_t flags)
 {
-	uint8_t e[16] = { 9, 16 };
+	uint8_t e[16] = {9, 16};
 	memcpy(e + 4, &id, 4);
 	memcpy(e + 8, &flags, 4);
 	memcpy(e + 12, &uid, 4);
@@ -54,7 +54,7 @@ static void test_qemu_like(void)
 	begin();
 	lapic(0, 0, 1);
 	lapic(1, 1, 1);
-	uint8_t ioapic[12] = { 1, 12, 0, 0 };
+	uint8_t ioapic[12] = {1, 12, 0, 0};
 	add(ioapic, sizeof(ioapic));
 	lapic(2, 2, 0); /* disabled: not started */
 	lapic(3, 3, 1);
@@ -102,12 +102,12 @@ static void test_damage(void)
 	finish();
 	CHECK_EQ(madt_cpus(t, tlen - 1, c, 8), -EINVAL); /* length lies */
 	begin();
-	uint8_t zero[2] = { 0, 0 }; /* zero-length entry: no endless loop */
+	uint8_t zero[2] = {0, 0}; /* zero-length entry: no endless loop */
 	add(zero, 2);
 	finish();
 	CHECK_EQ(madt_cpus(t, tlen, c, 8), -EINVAL);
 	begin();
-	uint8_t over[2] = { 0, 200 }; /* runs off the end */
+	uint8_t over[2] = {0, 200}; /* runs off the end */
 	add(over, 2);
 	finish();
 	CHECK_EQ(madt_cpus(t, tlen, c, 8), -EINVAL);

@@ -781,7 +781,6 @@ struct model {
 	int t[CELLS];
 };
 
-
 static uint32_t random_type(void)
 {
 	static const uint32_t types[] = {U,   U,   U,  U,  R,  R,  AR,
@@ -859,9 +858,12 @@ static void random_raw(struct memmap_entry *raw, int n)
 	for (int i = 0; i < n; i++) {
 		uint64_t base = test_below(CELLS) * CELL;
 		uint64_t room = (WIN - base) / CELL;
-		uint64_t max = test_below(3) == 0 ? 8 : test_below(2) ? 256 : room;
+		uint64_t max = test_below(3) == 0 ? 8
+			       : test_below(2)	  ? 256
+						  : room;
 		raw[i] = (struct memmap_entry){
-			base, test_below(MIN(max, room) + 1) * CELL, random_type()};
+			base, test_below(MIN(max, room) + 1) * CELL,
+			random_type()};
 		if (test_below(40) == 0) { /* wraps past 2^64: ignored */
 			raw[i].base = TOP - test_below(4 * PAGE);
 			raw[i].length = 8 * PAGE;
@@ -921,7 +923,9 @@ static void step_set(struct ops_state *s)
 {
 	uint32_t type = random_type();
 	uint64_t base = test_below(PAGES) * PAGE;
-	uint64_t most = test_below(2) ? 4 : test_below(2) ? 16 : PAGES; /* pages */
+	uint64_t most = test_below(2)	? 4
+			: test_below(2) ? 16
+					: PAGES; /* pages */
 	uint64_t len = test_below(MIN(most, PAGES - base / PAGE) + 1) * PAGE;
 	if (page_typed(type) && base < PAGE) /* page 0 never usable */
 		base = PAGE, len = MIN(len, WIN - PAGE);
@@ -958,10 +962,14 @@ static void step_alloc(struct ops_state *s)
 		0, 1, 3, 16, PAGE, PAGE, 2 * PAGE, 0x3000, 0x10000, 2 * MIB};
 	uint32_t type = random_type();
 	uint64_t size =
-		test_below(50) == 0 ? 0 : 1 + test_below(test_below(2) ? 64 * PAGE : 4 * PAGE);
+		test_below(50) == 0
+			? 0
+			: 1 + test_below(test_below(2) ? 64 * PAGE : 4 * PAGE);
 	uint64_t align = aligns[test_below(N(aligns))];
 	uint64_t min =
-		test_below(2) ? 0 : test_below(WIN) & (test_below(2) ? ~(PAGE - 1) : TOP);
+		test_below(2)
+			? 0
+			: test_below(WIN) & (test_below(2) ? ~(PAGE - 1) : TOP);
 	uint64_t limit = test_below(3) == 0 ? TOP : test_below(WIN + PAGE);
 	if (type == U)
 		type = EX;
@@ -1119,8 +1127,8 @@ static void random_wild_build(uint64_t seed, int rounds)
 		int n = (int)test_below(N(raw) + 1);
 		for (int i = 0; i < n; i++) {
 			raw[i].base = wild_value();
-			raw[i].length =
-				test_below(4) ? wild_value() : test_below(3 * PAGE);
+			raw[i].length = test_below(4) ? wild_value()
+						      : test_below(3 * PAGE);
 			raw[i].type = random_type();
 		}
 		CHECK_EQ(memmap_build(&m, raw, n), 0);

@@ -454,7 +454,6 @@ struct page_model {
 	bool large; /* bit 7 is PS, not PAT, in flags */
 };
 
-
 static uint64_t expect_flags(bool nx, unsigned flags, bool large)
 {
 	uint64_t v = P;
@@ -499,8 +498,8 @@ static void random_maps(int levels, bool nx, uint64_t vbase, uint64_t seed)
 		uint64_t phys = test_below(1ULL << 20) * PAGE;
 		if (test_below(4)) /* same offset within 2 MiB as virt */
 			phys = (phys & ~(LARGE - 1)) | (first * PAGE % LARGE);
-		unsigned flags =
-			(unsigned)test_below(16) | (test_below(3) ? PT_LARGE_OK : 0);
+		unsigned flags = (unsigned)test_below(16) |
+				 (test_below(3) ? PT_LARGE_OK : 0);
 		uint64_t virt = vbase + first * PAGE;
 		CHECK_EQ(pt_map(&pt, virt, phys, count * PAGE, flags), 0);
 		/* A 4 KiB page inside a 2 MiB one splits it (see split_large). */

@@ -16,51 +16,51 @@ static jmp_buf test_jmp;
 static int test_failures;
 static char test_why[512];
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			snprintf(test_why, sizeof(test_why), "%s:%d: %s",    \
-				 __FILE__, __LINE__, #cond);                 \
-			longjmp(test_jmp, 1);                                \
-		}                                                            \
+#define CHECK(cond)                                                       \
+	do {                                                              \
+		if (!(cond)) {                                            \
+			snprintf(test_why, sizeof(test_why), "%s:%d: %s", \
+				 __FILE__, __LINE__, #cond);              \
+			longjmp(test_jmp, 1);                             \
+		}                                                         \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                       \
-	do {                                                                 \
-		long long _a = (long long)(a), _b = (long long)(b);          \
-		if (_a != _b) {                                              \
-			snprintf(test_why, sizeof(test_why),                 \
-				 "%s:%d: %s == %lld, expected %s == %lld",   \
-				 __FILE__, __LINE__, #a, _a, #b, _b);        \
-			longjmp(test_jmp, 1);                                \
-		}                                                            \
+#define CHECK_EQ(a, b)                                                     \
+	do {                                                               \
+		long long _a = (long long)(a), _b = (long long)(b);        \
+		if (_a != _b) {                                            \
+			snprintf(test_why, sizeof(test_why),               \
+				 "%s:%d: %s == %lld, expected %s == %lld", \
+				 __FILE__, __LINE__, #a, _a, #b, _b);      \
+			longjmp(test_jmp, 1);                              \
+		}                                                          \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                      \
-	do {                                                                 \
-		const char *_a = (a), *_b = (b);                             \
-		if (!_a || !_b || strcmp(_a, _b) != 0) {                     \
-			snprintf(test_why, sizeof(test_why),                 \
-				 "%s:%d: \"%s\" != \"%s\"", __FILE__,        \
-				 __LINE__, _a ? _a : "(null)",               \
-				 _b ? _b : "(null)");                        \
-			longjmp(test_jmp, 1);                                \
-		}                                                            \
+#define CHECK_STR(a, b)                                               \
+	do {                                                          \
+		const char *_a = (a), *_b = (b);                      \
+		if (!_a || !_b || strcmp(_a, _b) != 0) {              \
+			snprintf(test_why, sizeof(test_why),          \
+				 "%s:%d: \"%s\" != \"%s\"", __FILE__, \
+				 __LINE__, _a ? _a : "(null)",        \
+				 _b ? _b : "(null)");                 \
+			longjmp(test_jmp, 1);                         \
+		}                                                     \
 	} while (0)
 
 /* Run one case; name may be a format for table-driven cases. */
-#define RUN(fn, ...)                                                         \
-	do {                                                                 \
-		char _name[256];                                             \
-		snprintf(_name, sizeof(_name), __VA_ARGS__);                 \
-		if (setjmp(test_jmp) == 0) {                                 \
-			fn;                                                  \
-			printf("PASS: %s\n", _name);                         \
-		} else {                                                     \
-			printf("FAIL: %s: %s\n", _name, test_why);           \
-			test_failures++;                                     \
-		}                                                            \
-		fflush(stdout);                                              \
+#define RUN(fn, ...)                                               \
+	do {                                                       \
+		char _name[256];                                   \
+		snprintf(_name, sizeof(_name), __VA_ARGS__);       \
+		if (setjmp(test_jmp) == 0) {                       \
+			fn;                                        \
+			printf("PASS: %s\n", _name);               \
+		} else {                                           \
+			printf("FAIL: %s: %s\n", _name, test_why); \
+			test_failures++;                           \
+		}                                                  \
+		fflush(stdout);                                    \
 	} while (0)
 
 #define TEST_EXIT() return test_failures ? 1 : 0

@@ -22,8 +22,10 @@ struct byte_ring {
 /* Put all n bytes or none (an escape sequence is never cut); false if full. */
 static inline bool byte_ring_put(struct byte_ring *r, const char *s, size_t n)
 {
-	unsigned int head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	unsigned int tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+	unsigned int head =
+		atomic_load_explicit(&r->head, memory_order_relaxed);
+	unsigned int tail =
+		atomic_load_explicit(&r->tail, memory_order_acquire);
 
 	if (BYTE_RING_SIZE - (head - tail) < n)
 		return false;
@@ -37,8 +39,10 @@ static inline bool byte_ring_put(struct byte_ring *r, const char *s, size_t n)
 /* The oldest byte, or -1 if the ring is empty. */
 static inline int byte_ring_get(struct byte_ring *r)
 {
-	unsigned int tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-	unsigned int head = atomic_load_explicit(&r->head, memory_order_acquire);
+	unsigned int tail =
+		atomic_load_explicit(&r->tail, memory_order_relaxed);
+	unsigned int head =
+		atomic_load_explicit(&r->head, memory_order_acquire);
 
 	if (head == tail)
 		return -1;
