@@ -126,10 +126,32 @@ static void sgr(struct term *t)
 }
 
 /*
- * DEC private modes. The alternate screen (1049, 1047, 47) has no buffer
- * of its own here: entering saves the cursor and clears, leaving clears
- * and restores, which is what vi's screen looks like around a session.
+ * The alternate screen, for full-screen programs: 47 only switches grids,
+ * 1047 also clears the alternate grid on leaving it, and 1049 (what vi
+ * and less use) saves the cursor and clears the alternate grid on
+ * entering, and restores the cursor on leaving. A repeated enter or leave
+ * does nothing, so the main screen's saved cursor cannot be overwritten.
  */
+static void alt_screen_mode(struct term *t, unsigned int mode, bool set)
+{
+	if (set == t->alt_screen)
+		return;
+	if (set) {
+		if (mode == 1049)
+			term_save_cursor(t);
+		term_use_alt_screen(t, true);
+		if (mode == 1049)
+			term_erase_display(t, 2);
+	} else {
+		if (mode == 1047)
+			term_erase_display(t, 2);
+		term_use_alt_screen(t, false);
+		if (mode == 1049)
+			term_restore_cursor(t);
+	}
+}
+
+/* DEC private modes (CSI ? n h / l). */
 static void dec_mode(struct term *t, unsigned int mode, bool set)
 {
 	switch (mode) {
@@ -142,11 +164,7 @@ static void dec_mode(struct term *t, unsigned int mode, bool set)
 	case 47:
 	case 1047:
 	case 1049:
-		if (set)
-			term_save_cursor(t);
-		term_erase_display(t, 2);
-		if (!set)
-			term_restore_cursor(t);
+		alt_screen_mode(t, mode, set);
 		break;
 	}
 }

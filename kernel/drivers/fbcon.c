@@ -161,8 +161,8 @@ void fbcon_write(struct fbcon *c, const char *buf, size_t len)
 
 int fbcon_setup(struct fbcon *c, const struct boot_framebuffer *desc,
 		const struct font *font, struct term_cell *cells,
-		struct term_cell *shown, unsigned int max_cols,
-		unsigned int max_rows)
+		struct term_cell *alt_cells, struct term_cell *shown,
+		unsigned int max_cols, unsigned int max_rows)
 {
 	unsigned int cols, rows;
 	int err;
@@ -176,7 +176,8 @@ int fbcon_setup(struct fbcon *c, const struct boot_framebuffer *desc,
 	rows = c->fb.height / font->height;
 	cols = cols < max_cols ? cols : max_cols;
 	rows = rows < max_rows ? rows : max_rows;
-	err = term_init(&c->term, cells, cols, rows, &fbcon_term_ops, c);
+	err = term_init(&c->term, cells, alt_cells, cols, rows, &fbcon_term_ops,
+			c);
 	if (err)
 		return err;
 	c->term.newline_mode = true; /* the console's "\n" is a line end */
@@ -191,6 +192,7 @@ int fbcon_setup(struct fbcon *c, const struct boot_framebuffer *desc,
 static struct fbcon live;
 static bool live_ready;
 static struct term_cell live_cells[LIVE_COLS * LIVE_ROWS];
+static struct term_cell live_alt_cells[LIVE_COLS * LIVE_ROWS];
 static struct term_cell live_shown[LIVE_COLS * LIVE_ROWS];
 
 static void live_write(const char *buf, size_t len)
@@ -231,8 +233,8 @@ int fbcon_init(const struct boot_framebuffer *desc)
 
 	if (!font)
 		return -EINVAL;
-	err = fbcon_setup(&live, desc, font, live_cells, live_shown, LIVE_COLS,
-			  LIVE_ROWS);
+	err = fbcon_setup(&live, desc, font, live_cells, live_alt_cells,
+			  live_shown, LIVE_COLS, LIVE_ROWS);
 	if (err)
 		return err;
 	live.scroll_by_move = moving_pays(&live);

@@ -1,9 +1,9 @@
 /*
  * The cell-grid half of the terminal emulator (<kernel/term.h>): setting
- * up, putting characters, moving and saving the cursor, the scroll region
- * and the dirty-row marks the renderer reads; term_edit.c scrolls, inserts,
- * deletes and erases. ansi.c turns the byte stream into these calls (see
- * term_priv.h).
+ * up, putting characters, moving and saving the cursor, the scroll region,
+ * the dirty-row marks the renderer reads and the switch between the main
+ * and alternate screens; term_edit.c scrolls, inserts, deletes and erases.
+ * ansi.c turns the byte stream into these calls (see term_priv.h).
  *
  * Invariants every function keeps: x < cols, y < rows, and
  * top < bottom <= rows, so cell indexes never leave the grid whatever
@@ -133,6 +133,27 @@ void term_restore_cursor(struct term *t)
 	t->dec_graphics = t->saved.dec_graphics;
 }
 
+/* Swap the shown grid and its saved cursor with the other screen's. */
+static void swap_screens(struct term *t)
+{
+	struct term_cell *cells = t->cells;
+	struct term_saved saved = t->saved;
+
+	t->cells = t->other_cells;
+	t->other_cells = cells;
+	t->saved = t->other_saved;
+	t->other_saved = saved;
+	t->alt_screen = !t->alt_screen;
+	/* Every cell may differ: the renderer must look at all of them. */
+	term_mark_all_dirty(t);
+}
+
+void term_use_alt_screen(struct term *t, bool alt)
+{
+	if (alt != t->alt_screen)
+		swap_screens(t);
+}
+
 void term_put_char(struct term *t, uint32_t cp)
 {
 	struct term_cell c = t->pen;
@@ -151,6 +172,14 @@ void term_put_char(struct term *t, uint32_t cp)
 		t->wrap_pending = t->autowrap;
 }
 
+/* Clear the shown screen and set its saved cursor to home, default pen. */
+static void reset_screen(struct term *t)
+{
+	term_move_to(t, 0, 0);
+	term_save_cursor(t);
+	term_erase_display(t, 2);
+}
+
 /* LNM (newline_mode) is the owner's choice and survives a reset. */
 void term_reset(struct term *t)
 {
@@ -161,22 +190,26 @@ void term_reset(struct term *t)
 	t->cursor_visible = true;
 	t->autowrap = true;
 	t->dec_graphics = false;
-	term_move_to(t, 0, 0);
-	term_save_cursor(t);
 	term_parser_reset(t);
-	term_erase_display(t, 2);
+	/* Both grids, so that a later ?47h cannot show stale cells. */
+	term_use_alt_screen(t, true);
+	reset_screen(t);
+	term_use_alt_screen(t, false);
+	reset_screen(t);
 }
 
-int term_init(struct term *t, struct term_cell *cells, unsigned int cols,
-	      unsigned int rows, const struct term_ops *ops, void *ctx)
+int term_init(struct term *t, struct term_cell *cells,
+	      struct term_cell *alt_cells, unsigned int cols, unsigned int rows,
+	      const struct term_ops *ops, void *ctx)
 {
-	if (!cells || cols == 0 || rows == 0 || cols > TERM_MAX_COLS ||
-	    rows > TERM_MAX_ROWS)
+	if (!cells || !alt_cells || cells == alt_cells || cols == 0 ||
+	    rows == 0 || cols > TERM_MAX_COLS || rows > TERM_MAX_ROWS)
 		return -EINVAL;
 	*t = (struct term){
 		.cols = cols,
 		.rows = rows,
 		.cells = cells,
+		.other_cells = alt_cells,
 		.ops = ops,
 		.ctx = ctx,
 	};

@@ -34,6 +34,9 @@ void term_cursor_down(struct term *t, unsigned int n); /* stops at margins */
 void term_save_cursor(struct term *t);
 void term_restore_cursor(struct term *t);
 
+/* Show the alternate screen (alt) or the main one; every row gets dirty. */
+void term_use_alt_screen(struct term *t, bool alt);
+
 /* Scrolling: the region moves, blank rows come in. */
 void term_set_region(struct term *t, unsigned int top, unsigned int bottom);
 void term_scroll_up(struct term *t, unsigned int n);

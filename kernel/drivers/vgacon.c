@@ -40,6 +40,7 @@
 
 static struct term term;
 static struct term_cell cells[MAX_COLS * MAX_ROWS];
+static struct term_cell alt_cells[MAX_COLS * MAX_ROWS];
 static volatile uint16_t *text;
 
 /* ANSI colour order to the VGA's (blue and red swap places). */
@@ -198,7 +199,7 @@ int vgacon_init(void)
 	}
 	if (hhdm_mapped(BDA_COLUMNS) && hhdm_mapped(BDA_LAST_ROW))
 		text_size(&cols, &rows);
-	err = term_init(&term, cells, cols, rows, NULL, NULL);
+	err = term_init(&term, cells, alt_cells, cols, rows, NULL, NULL);
 	if (err)
 		return err;
 	term.newline_mode = true; /* the console's "\n" is a line end */

@@ -239,7 +239,7 @@ KTEST(video, surface_rejects)
 
 /* A console on the off-screen buffer, and what its pixels must show. */
 static struct fbcon off_con;
-static struct term_cell off_cells[8 * 4], off_shown[8 * 4];
+static struct term_cell off_cells[8 * 4], off_alt[8 * 4], off_shown[8 * 4];
 
 static unsigned int screen_errors(struct fbcon *c)
 {
@@ -278,7 +278,8 @@ static int region_case(bool by_move)
 	struct boot_framebuffer d = off_desc(32, 0);
 	struct fbcon *c = &off_con;
 
-	if (fbcon_setup(c, &d, font_builtin(), off_cells, off_shown, 8, 4))
+	if (fbcon_setup(c, &d, font_builtin(), off_cells, off_alt, off_shown, 8,
+			4))
 		return -1;
 	c->scroll_by_move = by_move;
 	con_puts(c, "top\n\033[31mone\ntwo\n\033[0mbottom\033[2;3r");
@@ -305,4 +306,41 @@ KTEST(video, scroll_region_move)
 KTEST(video, scroll_region_redraw)
 {
 	KT_ASSERT_EQ(region_case(false), 0);
+}
+
+/*
+ * The alternate screen: the main screen's pixels come back after a session
+ * that scrolled, even when the scroll and the switch back arrive in one
+ * write (the scroll hint is still pending when every row gets dirty).
+ */
+static int alt_screen_case(bool by_move)
+{
+	struct boot_framebuffer d = off_desc(32, 0);
+	struct fbcon *c = &off_con;
+
+	if (fbcon_setup(c, &d, font_builtin(), off_cells, off_alt, off_shown, 8,
+			4))
+		return -1;
+	c->scroll_by_move = by_move;
+	con_puts(c, "main\n\033[31mred\033[0m\n\033[1;44mbold");
+	con_puts(c, "\033[?1049h\033[4;1Hvi\n\n~\033[2;3r\033[3;1H\nz");
+	if (!row_is(c, 0, "        ") || !row_is(c, 3, "~       "))
+		return -2;
+	if (screen_errors(c))
+		return -3;
+	con_puts(c, "\033[r\033[4;1H\n\n\033[?1049l");
+	if (!row_is(c, 0, "main    ") || !row_is(c, 1, "red     ") ||
+	    !row_is(c, 2, "bold    ") || c->term.x != 4 || c->term.y != 2)
+		return -4;
+	return (int)screen_errors(c);
+}
+
+KTEST(video, alt_screen_move)
+{
+	KT_ASSERT_EQ(alt_screen_case(true), 0);
+}
+
+KTEST(video, alt_screen_redraw)
+{
+	KT_ASSERT_EQ(alt_screen_case(false), 0);
 }

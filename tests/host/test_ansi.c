@@ -15,6 +15,7 @@
 #define ROWS 4
 
 static struct term_cell cells[TERM_MAX_COLS * TERM_MAX_ROWS];
+static struct term_cell alt_cells[TERM_MAX_COLS * TERM_MAX_ROWS];
 static struct term term;
 static char scroll_log[256]; /* "top,bottom,n;" per callback */
 static int bells;
@@ -37,7 +38,7 @@ static const struct term_ops ops = {.scroll = on_scroll, .bell = on_bell};
 /* A fresh COLS x ROWS terminal with LF as a line end, like the console. */
 static struct term *setup(void)
 {
-	CHECK_EQ(term_init(&term, cells, COLS, ROWS, &ops, NULL), 0);
+	CHECK_EQ(term_init(&term, cells, alt_cells, COLS, ROWS, &ops, NULL), 0);
 	term.newline_mode = true;
 	scroll_log[0] = 0;
 	bells = 0;
@@ -305,7 +306,7 @@ static void save_restore_and_modes(void)
 	CHECK_ROW(t, 2, "          ");
 	put(t, "\033[Hvi\033[?1049l");
 	CHECK_CURSOR(t, 5, 3);
-	CHECK_ROW(t, 0, "          ");
+	CHECK_ROW(t, 3, "    q     ");
 	put(t, "\033[1;31m\033[2;2r\033[?25lab\033c");
 	CHECK_CURSOR(t, 0, 0);
 	CHECK(t->cursor_visible);
@@ -403,13 +404,120 @@ static void dirty_rows(void)
 		CHECK(term_take_dirty(t, y));
 }
 
+/* Take every row's dirty mark; true if all of them were set. */
+static bool take_all_dirty(struct term *t)
+{
+	bool all = true;
+
+	for (unsigned int y = 0; y < t->rows; y++)
+		all &= term_take_dirty(t, y);
+	return all;
+}
+
+/* 1049: the main grid, cursor and pen come back exactly after a session. */
+static void alt_screen_1049(void)
+{
+	static struct term_cell before[COLS * ROWS];
+	struct term *t = setup();
+	struct term_cell pen;
+
+	put(t, "\033[1;31mab\033[0m\n\033[44mcd\033[7mef\033[0m\n\033[4mgh");
+	put(t, "\033[3;5H\033[32m");
+	memcpy(before, cells, sizeof(before));
+	pen = t->pen;
+	take_all_dirty(t);
+
+	put(t, "\033[?1049h");
+	CHECK(t->alt_screen);
+	CHECK(take_all_dirty(t));
+	CHECK_CURSOR(t, 4, 2);
+	for (unsigned int y = 0; y < ROWS; y++)
+		CHECK_ROW(t, y, "          ");
+	/* A session: text, erasing, scrolling, its own saved cursor. */
+	put(t, "\033[Hvi text\033[2;1H\033[41mxyz\033[1K\0337\033[4;1H\n\nw");
+	put(t, "\033[2;3r\033[3;1H\n\033[2J\033[r\033[2;2H\0338");
+	CHECK_EQ(memcmp(before, cells, sizeof(before)), 0);
+	take_all_dirty(t);
+
+	put(t, "\033[?1049l");
+	CHECK(!t->alt_screen);
+	CHECK(take_all_dirty(t));
+	CHECK(t->cells == cells);
+	CHECK_EQ(memcmp(before, cells, sizeof(before)), 0);
+	CHECK_CURSOR(t, 4, 2);
+	CHECK(memcmp(&pen, &t->pen, sizeof(pen)) == 0);
+	CHECK_ROW(t, 0, "ab        ");
+	CHECK_EQ(term_cell_at(t, 1, 1)->bg, TERM_BLUE);
+	CHECK_EQ(term_cell_at(t, 2, 1)->attr, TERM_ATTR_REVERSE);
+}
+
+/* 47 only switches; 1047 also clears the alternate grid when leaving. */
+static void alt_screen_47_1047(void)
+{
+	struct term *t = setup();
+
+	put(t, "main");
+	put(t, "\033[?47h");
+	CHECK(t->alt_screen);
+	CHECK_ROW(t, 0, "          ");
+	CHECK_CURSOR(t, 4, 0);
+	put(t, "alt");
+	put(t, "\033[?47l");
+	CHECK_ROW(t, 0, "main      ");
+	CHECK_CURSOR(t, 7, 0);
+	put(t, "\033[?47h");
+	CHECK_ROW(t, 0, "    alt   ");
+	put(t, "\033[?47l\033[?1047h");
+	CHECK_ROW(t, 0, "    alt   ");
+	put(t, "\033[1;1H!\033[?1047l");
+	CHECK(!t->alt_screen);
+	CHECK_ROW(t, 0, "main      ");
+	CHECK_CURSOR(t, 1, 0);
+	put(t, "\033[?47h");
+	CHECK_ROW(t, 0, "          ");
+	put(t, "\033[?47l");
+	CHECK_ROW(t, 0, "main      ");
+}
+
+/* Repeated enters and leaves, and ESC c on the alternate screen. */
+static void alt_screen_repeats(void)
+{
+	struct term *t = setup();
+
+	put(t, "one\033[2;3H\033[?1049l\033[?47l\033[?1047l");
+	CHECK(!t->alt_screen);
+	CHECK_ROW(t, 0, "one       ");
+	CHECK_CURSOR(t, 2, 1);
+	put(t, "\033[?1049htwo\033[?1049h\033[?47h\033[?1047h");
+	CHECK(t->alt_screen);
+	CHECK_ROW(t, 1, "  two     ");
+	CHECK_CURSOR(t, 5, 1);
+	put(t, "\033[?1049l\033[?1049l\033[?47l");
+	CHECK(!t->alt_screen);
+	CHECK_ROW(t, 0, "one       ");
+	CHECK_ROW(t, 1, "          ");
+	CHECK_CURSOR(t, 2, 1);
+	put(t, "\033[?1049;1049h\033[?1049;1049l");
+	CHECK(!t->alt_screen);
+	CHECK_CURSOR(t, 2, 1);
+	CHECK_ROW(t, 0, "one       ");
+	put(t, "\033[?47hxx\033c");
+	CHECK(!t->alt_screen);
+	CHECK_ROW(t, 0, "          ");
+	put(t, "\033[?47h");
+	CHECK_ROW(t, 0, "          ");
+}
+
 static void bad_init(void)
 {
-	CHECK(term_init(&term, cells, 0, 5, NULL, NULL) < 0);
-	CHECK(term_init(&term, cells, 5, TERM_MAX_ROWS + 1, NULL, NULL) < 0);
-	CHECK(term_init(&term, NULL, 5, 5, NULL, NULL) < 0);
-	CHECK_EQ(term_init(&term, cells, TERM_MAX_COLS, TERM_MAX_ROWS, NULL,
-			   NULL),
+	CHECK(term_init(&term, cells, alt_cells, 0, 5, NULL, NULL) < 0);
+	CHECK(term_init(&term, cells, alt_cells, 5, TERM_MAX_ROWS + 1, NULL,
+			NULL) < 0);
+	CHECK(term_init(&term, NULL, alt_cells, 5, 5, NULL, NULL) < 0);
+	CHECK(term_init(&term, cells, NULL, 5, 5, NULL, NULL) < 0);
+	CHECK(term_init(&term, cells, cells, 5, 5, NULL, NULL) < 0);
+	CHECK_EQ(term_init(&term, cells, alt_cells, TERM_MAX_COLS,
+			   TERM_MAX_ROWS, NULL, NULL),
 		 0);
 	put(&term, "\033[999;999Hx\033[999L\033[999@\033[999S");
 }
@@ -419,9 +527,13 @@ static void check_invariants(struct term *t)
 	CHECK(t->x < t->cols && t->y < t->rows);
 	CHECK(t->top < t->bottom && t->bottom <= t->rows);
 	CHECK(t->nparams <= TERM_MAX_PARAMS + 1);
+	CHECK(t->cells == (t->alt_screen ? alt_cells : cells));
+	CHECK(t->other_cells == (t->alt_screen ? cells : alt_cells));
 	for (unsigned int i = 0; i < t->cols * t->rows; i++) {
 		CHECK(t->cells[i].fg < 16 && t->cells[i].bg < 16);
 		CHECK(t->cells[i].ch <= 0x10ffff);
+		CHECK(t->other_cells[i].fg < 16 && t->other_cells[i].bg < 16);
+		CHECK(t->other_cells[i].ch <= 0x10ffff);
 	}
 }
 
@@ -441,14 +553,17 @@ static char fuzz_byte(void)
 
 static void fuzz(void)
 {
+	static const char *const alt_modes[] = {"\033[?1049h", "\033[?1049l",
+						"\033[?47h",   "\033[?47l",
+						"\033[?1047h", "\033[?1047l"};
 	static const unsigned int sizes[][2] = {
 		{1, 1}, {2, 1}, {1, 3}, {10, 4}, {80, 25}};
 	char buf[64];
 
 	srand(20240601);
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-		CHECK_EQ(term_init(&term, cells, sizes[s][0], sizes[s][1], &ops,
-				   NULL),
+		CHECK_EQ(term_init(&term, cells, alt_cells, sizes[s][0],
+				   sizes[s][1], &ops, NULL),
 			 0);
 		for (int round = 0; round < 4000; round++) {
 			size_t n = (size_t)(rand() % (int)sizeof(buf));
@@ -456,6 +571,8 @@ static void fuzz(void)
 			for (size_t i = 0; i < n; i++)
 				buf[i] = fuzz_byte();
 			scroll_log[0] = 0;
+			if (round % 8 == 0)
+				put(&term, alt_modes[rand() % 6]);
 			term_write(&term, buf, n);
 			check_invariants(&term);
 		}
@@ -475,6 +592,9 @@ int main(void)
 	RUN(utf8_and_charsets(), "ansi: UTF-8 decoding and DEC graphics");
 	RUN(malformed(), "ansi: unknown and malformed sequences swallowed");
 	RUN(dirty_rows(), "ansi: dirty row tracking");
+	RUN(alt_screen_1049(), "ansi: 1049 restores the main screen exactly");
+	RUN(alt_screen_47_1047(), "ansi: 47 and 1047 alternate screens");
+	RUN(alt_screen_repeats(), "ansi: repeated alternate screen switches");
 	RUN(bad_init(), "ansi: init limits");
 	RUN(fuzz(), "ansi: random byte fuzz keeps the invariants");
 	TEST_EXIT();

@@ -38,6 +38,7 @@ static const uint8_t palette_rgb[16][3] = {
 };
 
 static struct term_cell cells[TERM_MAX_COLS * TERM_MAX_ROWS];
+static struct term_cell alt_cells[TERM_MAX_COLS * TERM_MAX_ROWS];
 static struct term term;
 
 static void die(const char *msg, const char *arg)
@@ -83,7 +84,7 @@ static void expect_from_log(const char *path, unsigned int cols,
 	}
 	if (!start)
 		die("no kernel output (a line starting 'rastOS ') in ", path);
-	if (term_init(&term, cells, cols, rows, NULL, NULL))
+	if (term_init(&term, cells, alt_cells, cols, rows, NULL, NULL))
 		die("bad --cols/--rows", NULL);
 	term.newline_mode = true;
 	term_write(&term, start, size - (size_t)(start - log));

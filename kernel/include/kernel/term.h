@@ -81,6 +81,16 @@ struct term {
 	unsigned int cols, rows;
 	struct term_cell *cells; /* rows * cols, row by row; the owner's */
 
+	/*
+	 * The alternate screen (modes 47, 1047, 1049) is a second grid of
+	 * the owner's: switching swaps the pointers, so cells is always the
+	 * grid shown and the other one keeps its contents untouched. Each
+	 * screen has its own saved cursor, as in xterm.
+	 */
+	struct term_cell *other_cells; /* the grid not shown */
+	struct term_saved other_saved; /* the saved cursor of that grid */
+	bool alt_screen;	       /* cells is the alternate grid */
+
 	/* The cursor, 0-based. After a write to the last column the cursor
 	 * stays there with wrap_pending set: the next character wraps. */
 	unsigned int x, y;
@@ -108,13 +118,16 @@ struct term {
 };
 
 /*
- * Set up t on cells (cols * rows of them, at most TERM_MAX_*), cleared,
+ * Set up t on cells and alt_cells, the main and alternate screens (cols *
+ * rows cells each, at most TERM_MAX_*), both cleared, the main one shown,
  * cursor home, every row dirty; ops may be NULL. 0 or -EINVAL.
  */
-int term_init(struct term *t, struct term_cell *cells, unsigned int cols,
-	      unsigned int rows, const struct term_ops *ops, void *ctx);
+int term_init(struct term *t, struct term_cell *cells,
+	      struct term_cell *alt_cells, unsigned int cols, unsigned int rows,
+	      const struct term_ops *ops, void *ctx);
 
-/* Full reset (ESC c): modes, colours, region, cleared screen. */
+/* Full reset (ESC c): modes, colours, region, both screens cleared and
+ * the main one shown. */
 void term_reset(struct term *t);
 
 /* Interpret len bytes of output. Never fails: junk is dropped. */

@@ -75,14 +75,14 @@ struct fbcon {
 };
 
 /*
- * Set up c on desc's framebuffer with font, using cells and shown (each
- * max_cols * max_rows) for the largest grid that fits; clears the screen.
- * 0 or -EINVAL.
+ * Set up c on desc's framebuffer with font, using cells, alt_cells (the
+ * alternate screen's) and shown (each max_cols * max_rows) for the largest
+ * grid that fits; clears the screen. 0 or -EINVAL.
  */
 int fbcon_setup(struct fbcon *c, const struct boot_framebuffer *desc,
 		const struct font *font, struct term_cell *cells,
-		struct term_cell *shown, unsigned int max_cols,
-		unsigned int max_rows);
+		struct term_cell *alt_cells, struct term_cell *shown,
+		unsigned int max_cols, unsigned int max_rows);
 
 /* Interpret buf, then bring the pixels up to date. */
 void fbcon_write(struct fbcon *c, const char *buf, size_t len);
