@@ -272,16 +272,25 @@ static void con_puts(struct fbcon *c, const char *s)
 	fbcon_write(c, s, strlen(s));
 }
 
+/* The 8x4-cell off-screen console at 32 bpp, scrolling by move or redraw. */
+static struct fbcon *off_console(bool by_move)
+{
+	struct boot_framebuffer d = off_desc(32, 0);
+
+	if (fbcon_setup(&off_con, &d, font_builtin(), off_cells, off_alt,
+			off_shown, 8, 4))
+		return NULL;
+	off_con.scroll_by_move = by_move;
+	return &off_con;
+}
+
 /* DECSTBM region 2-3 of 4 rows: lines scroll inside it only, both ways. */
 static int region_case(bool by_move)
 {
-	struct boot_framebuffer d = off_desc(32, 0);
-	struct fbcon *c = &off_con;
+	struct fbcon *c = off_console(by_move);
 
-	if (fbcon_setup(c, &d, font_builtin(), off_cells, off_alt, off_shown, 8,
-			4))
+	if (!c)
 		return -1;
-	c->scroll_by_move = by_move;
 	con_puts(c, "top\n\033[31mone\ntwo\n\033[0mbottom\033[2;3r");
 	con_puts(c, "\033[3;1Hthree\nfour\nfive");
 	if (!row_is(c, 0, "top     ") || !row_is(c, 1, "four    ") ||
@@ -315,13 +324,10 @@ KTEST(video, scroll_region_redraw)
  */
 static int alt_screen_case(bool by_move)
 {
-	struct boot_framebuffer d = off_desc(32, 0);
-	struct fbcon *c = &off_con;
+	struct fbcon *c = off_console(by_move);
 
-	if (fbcon_setup(c, &d, font_builtin(), off_cells, off_alt, off_shown, 8,
-			4))
+	if (!c)
 		return -1;
-	c->scroll_by_move = by_move;
 	con_puts(c, "main\n\033[31mred\033[0m\n\033[1;44mbold");
 	con_puts(c, "\033[?1049h\033[4;1Hvi\n\n~\033[2;3r\033[3;1H\nz");
 	if (!row_is(c, 0, "        ") || !row_is(c, 3, "~       "))
