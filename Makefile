@@ -47,6 +47,10 @@ $(BUILD)/kernel/%.asm.o: kernel/%.asm | deps
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 -g -F dwarf -Ikernel/arch/x86_64/ $< -o $@
 
+# Inside arch/, the private headers of one part are named from the arch
+# root: #include "irq/apic.h". Nothing outside arch/ sees them.
+$(BUILD)/kernel/arch/x86_64/%.o: KCFLAGS += -Ikernel/arch/x86_64
+
 # GNU ld 2.40 marks a -pie link based in the higher half ET_EXEC; Limine
 # only slides ET_DYN images, so the type is set to ET_DYN after the link
 # (the image is a genuine PIE: PT_DYNAMIC and relative relocations).
@@ -176,11 +180,11 @@ $(BUILD)/tests/host/test_fs $(BUILD)/tests/host/test_fs_corrupt: tests/host/fs_i
 # ---------------------------------------------------------------- consoles
 # The terminal emulator (kernel/drivers/term*.c, ansi*.c) is pure
 # code: its host test compiles the same files.
-TERM_C := kernel/drivers/term.c kernel/drivers/term_edit.c \
-	kernel/drivers/ansi.c kernel/drivers/ansi_csi.c
+TERM_C := kernel/drivers/console/term.c kernel/drivers/console/term_edit.c \
+	kernel/drivers/console/ansi.c kernel/drivers/console/ansi_csi.c
 
 $(BUILD)/tests/host/test_ansi: tests/host/test_ansi.c $(TERM_C) \
-		kernel/drivers/term_priv.h kernel/include/kernel/term.h \
+		kernel/drivers/console/term_priv.h kernel/include/kernel/term.h \
 		tests/host/testlib.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< $(TERM_C)
@@ -202,13 +206,13 @@ $(FONT_PSF): $(BUILD)/tools/psfconv | deps
 	$(BUILD)/tools/psfconv $@.psf1 $@
 	rm -f $@.psf1
 
-$(BUILD)/kernel/drivers/font.o: $(FONT_PSF)
-$(BUILD)/kernel/drivers/font.o: KCFLAGS += -DCONSOLE_FONT_PATH='"$(FONT_PSF)"'
+$(BUILD)/kernel/drivers/console/font.o: $(FONT_PSF)
+$(BUILD)/kernel/drivers/console/font.o: KCFLAGS += -DCONSOLE_FONT_PATH='"$(FONT_PSF)"'
 
 # The screen suite's checker (tests/qemu/screen.sh): the serial log run
 # through the same terminal code, compared with a QEMU screendump.
 $(BUILD)/tests/tools/screencheck: tests/tools/screencheck.c $(TERM_C) \
-		kernel/drivers/term_priv.h kernel/include/kernel/term.h
+		kernel/drivers/console/term_priv.h kernel/include/kernel/term.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< $(TERM_C)
 
@@ -248,11 +252,11 @@ bench: $(ISO)
 
 # The keyboard decoder, tested on the host: pure code, compiled unchanged.
 $(BUILD)/tests/host/test_keyboard: tests/host/test_keyboard.c \
-		kernel/drivers/keyboard_decode.c kernel/include/kernel/keyboard.h \
+		kernel/drivers/input/keyboard_decode.c kernel/include/kernel/keyboard.h \
 		tests/host/testlib.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< \
-		kernel/drivers/keyboard_decode.c
+		kernel/drivers/input/keyboard_decode.c
 
 # ---------------------------------------------------------------- ACPI
 # The ACPI table parsers and the \_S5 scan (kernel/acpi/rsdp.c, tables.c,

@@ -14,7 +14,7 @@
  * which only a TLB entry from before the mapping was widened can explain
  * (vm_protect flushes, but a lazy flush elsewhere would land here).
  */
-#include <kernel/arch/x86_64/mmu.h>
+#include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>

@@ -16,7 +16,6 @@
  * in the direct map; vm_ioremap maps it. docs/ARCHITECTURE.md has the map.
  */
 #include <kernel/arch.h>
-#include <kernel/arch/x86_64/mmu.h>
 #include <kernel/boot.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>

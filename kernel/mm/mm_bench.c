@@ -6,7 +6,7 @@
  * virtual nanosecond and the CPU one instruction per nanosecond, which
  * bench.tsc_counts_instructions checks; elsewhere they are just cycles.
  */
-#include <kernel/arch/x86_64/tsc.h>
+#include <kernel/arch.h>
 #include <kernel/heap.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
@@ -22,24 +22,13 @@ static void report(const char *name, uint64_t ticks, uint64_t rounds)
 	kprintf("bench: %s %lu ns\n", name, ticks / rounds);
 }
 
-KTEST(bench, tsc_counts_instructions)
-{
-	uint64_t n = 1000000, start = rdtsc(), ticks;
-
-	/* Two instructions per round: dec and jnz. */
-	__asm__ volatile("1: dec %0; jnz 1b" : "+r"(n));
-	ticks = rdtsc() - start;
-	kprintf("bench: tsc_ticks_per_1000_insns %lu ticks\n",
-		ticks * 1000 / 2000000);
-}
-
 KTEST(bench, page_alloc_free)
 {
-	uint64_t start = rdtsc();
+	uint64_t start = arch_cycles();
 
 	for (int i = 0; i < ROUNDS; i++)
 		pmm_free_pages(pmm_alloc_pages(0, 0), 0);
-	report("page_alloc_free", rdtsc() - start, ROUNDS);
+	report("page_alloc_free", arch_cycles() - start, ROUNDS);
 }
 
 static void kmalloc_bench(const char *name, size_t size)
@@ -47,10 +36,10 @@ static void kmalloc_bench(const char *name, size_t size)
 	uint64_t start;
 
 	kfree(kmalloc(size)); /* a slab ready: measure the steady state */
-	start = rdtsc();
+	start = arch_cycles();
 	for (int i = 0; i < ROUNDS; i++)
 		kfree(kmalloc(size));
-	report(name, rdtsc() - start, ROUNDS);
+	report(name, arch_cycles() - start, ROUNDS);
 }
 
 KTEST(bench, kmalloc_kfree_64)
@@ -71,12 +60,12 @@ KTEST(bench, map_unmap_4k)
 	KT_ASSERT(va && phys);
 	vm_map(&kernel_space, va, phys, PAGE_SIZE, VM_WRITE); /* tables */
 	vm_unmap(&kernel_space, va, PAGE_SIZE);
-	start = rdtsc();
+	start = arch_cycles();
 	for (int i = 0; i < ROUNDS; i++) {
 		vm_map(&kernel_space, va, phys, PAGE_SIZE, VM_WRITE);
 		vm_unmap(&kernel_space, va, PAGE_SIZE);
 	}
-	report("map_unmap_4k", rdtsc() - start, ROUNDS);
+	report("map_unmap_4k", arch_cycles() - start, ROUNDS);
 	pmm_free_phys(phys);
 	vmalloc_unreserve((void *)va);
 }

@@ -5,8 +5,7 @@
  * their pages from the allocator and, once loaded, vmalloc and kernel
  * stacks (which keep their records on the heap) work.
  */
-#include <kernel/arch/x86_64/mmu.h>
-#include <kernel/arch/x86_64/tsc.h>
+#include <kernel/arch.h>
 #include <kernel/heap.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -57,12 +56,12 @@ void mm_log_stats(void)
 
 void mm_init(void)
 {
-	uint64_t start = rdtsc();
+	uint64_t start = arch_cycles();
 
 	pmm_init();
 	heap_init();
 	vm_kernel_init();
-	mm_init_ticks = rdtsc() - start;
+	mm_init_ticks = arch_cycles() - start;
 	kprintf("mm: %u-level paging, direct map at 0x%lx, PAT 0x%016lx, "
 		"NX %s, 1 GiB pages %s\n",
 		vm_paging_levels(), (uint64_t)mm_hhdm, arch_mmu_pat(),

@@ -6,7 +6,6 @@
  * with 4- and 5-level paging (and 1 GiB pages on -cpu max).
  */
 #include <kernel/arch.h>
-#include <kernel/arch/x86_64/mmu.h>
 #include <kernel/boot.h>
 #include <kernel/errno.h>
 #include <kernel/ktest.h>
@@ -42,7 +41,7 @@ KTEST(vmm, kernel_space_loaded_lower_half_empty)
 {
 	const uint64_t *root = (const uint64_t *)(mm_hhdm + kernel_space.root);
 
-	KT_ASSERT_EQ(arch_read_cr3() & PTE_ADDR, kernel_space.root);
+	KT_ASSERT_EQ(arch_current_root(), kernel_space.root);
 	KT_ASSERT(vm_space_current() == &kernel_space);
 	for (unsigned int i = 0; i < 256; i++)
 		KT_ASSERT_EQ(root[i], 0);

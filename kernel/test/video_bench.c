@@ -10,7 +10,7 @@
  * is reset and the log replayed into it, so it shows what it did before.
  * The TSC is calibrated against the timer tick when interrupts run.
  */
-#include <kernel/arch/x86_64/tsc.h>
+#include <kernel/arch.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
@@ -23,18 +23,18 @@
 /* TSC cycles per millisecond, or 0 if the tick does not advance. */
 static uint64_t tsc_per_ms(void)
 {
-	uint64_t start = rdtsc(), t0, c0;
+	uint64_t start = arch_cycles(), t0, c0;
 
 	t0 = timer_ticks();
 	while (timer_ticks() == t0) /* to the edge of a tick */
-		if (rdtsc() - start > SPIN_LIMIT)
+		if (arch_cycles() - start > SPIN_LIMIT)
 			return 0;
-	c0 = rdtsc();
+	c0 = arch_cycles();
 	t0 = timer_ticks();
 	while (timer_ticks() - t0 < CALIBRATE_MS * TIMER_HZ / 1000)
-		if (rdtsc() - start > SPIN_LIMIT)
+		if (arch_cycles() - start > SPIN_LIMIT)
 			return 0;
-	return (rdtsc() - c0) / CALIBRATE_MS;
+	return (arch_cycles() - c0) / CALIBRATE_MS;
 }
 
 /* A line of text, different for each n, cols - 1 long plus "\n". */
@@ -61,25 +61,25 @@ static uint64_t time_lines(struct fbcon *c, unsigned int lines, bool one_write,
 		for (unsigned int i = 0; i < lines; i++)
 			len += make_line(bench_text + len, c->term.cols,
 					 seed + i);
-		t0 = rdtsc();
+		t0 = arch_cycles();
 		fbcon_write(c, bench_text, len);
-		return rdtsc() - t0;
+		return arch_cycles() - t0;
 	}
-	t0 = rdtsc();
+	t0 = arch_cycles();
 	for (unsigned int i = 0; i < lines; i++) {
 		len = make_line(bench_text, c->term.cols, seed + i);
 		fbcon_write(c, bench_text, len);
 	}
-	return rdtsc() - t0;
+	return arch_cycles() - t0;
 }
 
 static uint64_t time_redraw(struct fbcon *c)
 {
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = arch_cycles();
 
 	fbcon_invalidate(c);
 	fbcon_flush(c);
-	return rdtsc() - t0;
+	return arch_cycles() - t0;
 }
 
 /* "N us (K kcycles)", the time only if the TSC rate is known. */

@@ -1,13 +1,28 @@
 /*
- * What generic kernel code may ask of the CPU architecture. The
- * implementation lives in kernel/arch/x86_64/; code outside arch/ calls
- * only these arch_* functions, never inline assembly of its own.
+ * What generic kernel code may ask of the CPU architecture: the porting
+ * interface (docs/porting.md). The x86_64 implementation lives in
+ * kernel/arch/x86_64/; code outside arch/ reaches the CPU only through
+ * these arch_* functions and the subsystem interfaces that arch/
+ * implements (listed in docs/porting.md), never through inline assembly
+ * or an x86 header of its own.
+ *
+ * This is also the one header through which generic code sees
+ * architecture-specific definitions: the trap frame and vector numbers
+ * (for <kernel/interrupt.h>) and the few operations that must be inline.
+ * A second architecture adds its own pair of headers here.
  */
 #ifndef KERNEL_ARCH_H
 #define KERNEL_ARCH_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <kernel/compiler.h>
+
+#include <kernel/arch/x86_64/cpu_ops.h> /* arch_cpu_relax, arch_cycles ... */
+#include <kernel/arch/x86_64/trap.h>	/* struct trap_frame, vectors */
+
+/* ---- the CPU ---------------------------------------------------------- */
 
 /* Disable interrupts and halt this CPU for good. */
 noreturn void arch_halt_forever(void);
@@ -19,16 +34,99 @@ noreturn void arch_halt_forever(void);
  */
 void arch_qemu_exit(uint8_t code);
 
-/* 4 or 5: the paging depth the CPU runs with now (CR4.LA57). */
-unsigned int arch_paging_levels(void);
-
 /* The current stack pointer (of the caller, give or take a frame). */
 uintptr_t arch_stack_pointer(void);
+
+/*
+ * Switch to the stack whose top (16-byte aligned) is top and call fn
+ * there, with the frame chain ending. fn must not return.
+ */
+noreturn void arch_call_on_stack(void *top, void (*fn)(void));
+
+/*
+ * For panic(): print the registers as they are in the caller of panic
+ * (ret: the return address into it; frame: panic's frame pointer) and
+ * the backtrace from there.
+ */
+void arch_panic_dump(uintptr_t ret, uintptr_t frame);
+
+/* ---- paging and the TLB (kernel/mm/) ---------------------------------- */
+
+/* 4 or 5: the paging depth the CPU runs with now (CR4.LA57). */
+unsigned int arch_paging_levels(void);
 
 /*
  * Translate a virtual address through the active page tables, which are
  * read through the HHDM at hhdm_offset. 0, or -EFAULT if it is not mapped.
  */
 int arch_virt_to_phys(uintptr_t virt, uint64_t hhdm_offset, uint64_t *phys);
+
+/*
+ * Check and set what the page tables rely on: read-only pages are
+ * read-only for the kernel too, global pages, the page attribute table
+ * in the Limine protocol's layout (entry 5 write-combining). Logs what it
+ * had to change.
+ */
+void arch_mmu_init(void);
+bool arch_mmu_has_nx(void);	 /* no-execute pages */
+bool arch_mmu_has_gbpages(void); /* 1 GiB pages */
+uint64_t arch_mmu_pat(void);	 /* the page attribute table as found */
+
+/* The physical address of the top-level page table the CPU uses now. */
+uint64_t arch_current_root(void);
+void arch_invlpg(uintptr_t va);
+/* Flush the whole TLB of this CPU, global entries included. */
+void arch_flush_tlb_all(void);
+
+/* A page fault's error code as VM_FAULT_* flags (<kernel/vm.h>). */
+unsigned int arch_fault_access(uint64_t error_code);
+
+struct vm_space;
+
+/*
+ * kernel_space's page tables (kernel/mm/kspace.c builds it): make its
+ * empty top-level table (0 or -ENOMEM); make the top-level entries
+ * covering [start, end) (0 or -ENOMEM); then seal: no kernel-half
+ * top-level entry is made after that, so the copies of the kernel half
+ * in user spaces stay complete.
+ */
+int arch_kernel_space_init(void);
+int arch_kernel_space_reserve(uintptr_t start, uintptr_t end);
+void arch_kernel_space_seal(void);
+
+/*
+ * A user address space's tables (kernel/mm/space.c keeps the
+ * bookkeeping): give s a top-level table sharing the kernel half (0 or
+ * -ENOMEM); free every table of s's lower half and its top (not the
+ * pages mapped); make s the space this CPU translates through.
+ */
+int arch_space_init(struct vm_space *s);
+void arch_space_free(struct vm_space *s);
+void arch_space_load(struct vm_space *s);
+
+/* ---- time (kernel/time/) ---------------------------------------------- */
+
+/*
+ * Program this CPU's one-shot timer interrupt for the monotonic time
+ * deadline (ns), or stop it (0). The interrupt calls timer_expire()
+ * (<kernel/timer.h>). Called with interrupts off.
+ */
+void arch_timer_program(uint64_t deadline);
+
+/*
+ * Busy-wait for us microseconds without the monotonic clock (before
+ * time_init, or when it has no source): the PIT's channel 2 on a PC.
+ */
+void arch_early_udelay(uint64_t us);
+
+/* ---- SMP (kernel/smp/) ------------------------------------------------ */
+
+/*
+ * Interrupt CPU cpu (a number of <kernel/smp.h>) so that it calls
+ * smp_call_ipi() (its call queue). And the stop for panic: an interrupt
+ * nothing masks (NMI), after which the CPU halts for good.
+ */
+void arch_send_call_ipi(unsigned int cpu);
+void arch_send_stop_ipi(unsigned int cpu);
 
 #endif

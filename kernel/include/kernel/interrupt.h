@@ -2,14 +2,9 @@
  * Interrupts and exceptions: the CPU tables (GDT, TSS, IDT), the trap
  * frame every entry stub builds, handler registration for vectors and
  * legacy IRQs, and the interrupt-flag helpers. The implementation lives in
- * kernel/arch/x86_64/ (gdt.c, idt.c, exceptions.c, irq.c, isr.asm).
- *
- * Vectors: 0-31 are CPU exceptions (a default handler reports them and
- * panics, except #BP, which logs and resumes); 0x20-0x2f are the legacy
- * IRQs 0-15 (through the IOAPIC once apic_init has found one in the
- * MADT, else the 8259 PIC); 0x30-0xdf are handed out by irq_alloc_vector
- * (MSI, PCI GSIs); 0xe0-0xff are the local APIC's own (VECTOR_*); the
- * rest are free for interrupt_register.
+ * kernel/arch/x86_64/ (cpu/: gdt.c, idt.c, exceptions.c, isr.asm; irq/).
+ * The trap frame and the vector numbers are the architecture's
+ * (<kernel/arch/x86_64/trap.h>).
  *
  * Handlers run with interrupts off (all IDT entries are interrupt gates)
  * on the interrupted kernel stack, except #DF, NMI and #MC, which get
@@ -20,62 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
-/*
- * Pushed by the entry stubs (kernel/arch/x86_64/isr.asm), lowest address
- * first; from rip on it is what the CPU pushed. A handler may change the
- * fields: they are restored on return (iretq).
- */
-struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	/* error_code is 0 where the CPU pushes none */
-	uint64_t vector, error_code;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
-
-typedef void (*interrupt_handler_t)(struct trap_frame *tf, void *arg);
-
-#define INTERRUPT_VECTORS 256
-#define EXCEPTION_VECTORS 32
-#define IRQ_VECTOR_BASE 0x20 /* legacy IRQ n arrives on vector 0x20 + n */
-#define IRQ_COUNT 16
-
-/* Vectors for irq_alloc_vector, and the fixed local APIC vectors. */
-#define IRQ_VECTOR_DYN_FIRST 0x30
-#define IRQ_VECTOR_DYN_LAST 0xdf
-#define VECTOR_LAPIC_TIMER 0xef	  /* each CPU's timer (<kernel/timer.h>) */
-#define VECTOR_RESCHEDULE 0xfc	  /* reserved for the scheduler */
-#define VECTOR_CALL_FUNCTION 0xfd /* smp_call_function (<kernel/smp.h>) */
-#define VECTOR_LAPIC_ERROR 0xfe
-#define VECTOR_SPURIOUS 0xff
-
-/* Exception vectors by their mnemonic, for interrupt_register and tests. */
-enum {
-	VEC_DE = 0,
-	VEC_DB = 1,
-	VEC_NMI = 2,
-	VEC_BP = 3,
-	VEC_OF = 4,
-	VEC_BR = 5,
-	VEC_UD = 6,
-	VEC_NM = 7,
-	VEC_DF = 8,
-	VEC_TS = 10,
-	VEC_NP = 11,
-	VEC_SS = 12,
-	VEC_GP = 13,
-	VEC_PF = 14,
-	VEC_MF = 16,
-	VEC_AC = 17,
-	VEC_MC = 18,
-	VEC_XM = 19,
-	VEC_VE = 20,
-	VEC_CP = 21,
-	VEC_HV = 28,
-	VEC_VC = 29,
-	VEC_SX = 30,
-};
+#include <kernel/arch.h> /* struct trap_frame, the vector numbers */
 
 /*
  * Load this CPU's GDT and TSS (with the IST stacks) and the IDT with all
@@ -191,10 +131,5 @@ bool irq_enabled(void);
 void trap_report(const struct trap_frame *tf);
 /* "#PF page fault", "NMI", ...; "interrupt" from vector 32 up. */
 const char *trap_name(unsigned int vector);
-/* Did the trap come from ring 3? */
-static inline bool trap_from_user(const struct trap_frame *tf)
-{
-	return (tf->cs & 3) != 0;
-}
 
 #endif

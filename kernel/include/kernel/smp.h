@@ -19,12 +19,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <kernel/arch.h>
 #include <kernel/compiler.h>
 #include <kernel/spinlock.h>
 
 #define SMP_MAX_CPUS 64 /* more are left halted, with a warning */
 
-struct x86_cpu;
+struct arch_cpu;
 struct trap_frame;
 
 struct percpu {
@@ -32,7 +33,7 @@ struct percpu {
 	unsigned int cpu_id;
 	uint32_t apic_id;
 	uint32_t acpi_uid;    /* ACPI processor UID (MADT NMI entries) */
-	struct x86_cpu *arch; /* its GDT, TSS and IST stacks */
+	struct arch_cpu *arch; /* the architecture's: on x86_64 its GDT, TSS, IST stacks */
 	uintptr_t stack_top;  /* the kernel stack it started (idles) on */
 	bool online;	      /* written once, by the CPU itself */
 	uint64_t ticks;	      /* timer ticks taken on this CPU */
@@ -42,6 +43,8 @@ struct percpu {
 	const struct spinlock *held_locks[SPINLOCK_MAX_HELD];
 	unsigned int held_count;
 
+	struct vm_space *vm_space; /* translating through (NULL: kernel_space) */
+
 	/* The page fault being handled here (exceptions.c). */
 	const struct trap_frame *pf_frame;
 	uintptr_t pf_addr;
@@ -50,10 +53,7 @@ struct percpu {
 /* This CPU's data. Valid from cpu_init on (percpu_ready()). */
 static inline struct percpu *this_cpu(void)
 {
-	struct percpu *p;
-
-	__asm__ volatile("movq %%gs:0, %0" : "=r"(p));
-	return p;
+	return arch_this_cpu();
 }
 
 static inline unsigned int cpu_id(void)

@@ -22,7 +22,7 @@
  *    Y (rank b)"). One global order makes ABBA deadlocks impossible.
  *    Rank 0 (LOCK_RANK_NONE) opts out. Add new ranks to the enum, in the
  *    order locks nest: outermost first.
- * Implemented in kernel/arch/x86_64/spinlock.c; the held locks of each
+ * Implemented in kernel/locking/spinlock.c; the held locks of each
  * CPU are in its struct percpu (<kernel/smp.h>).
  */
 #ifndef KERNEL_SPINLOCK_H

@@ -14,19 +14,17 @@
 #ifndef KERNEL_UACCESS_H
 #define KERNEL_UACCESS_H
 
-#include <kernel/arch/x86_64/smap.h>
+#include <kernel/arch.h>
 #include <kernel/security.h>
 
 static inline void user_access_begin(void)
 {
-	if (security_features->smap)
-		stac();
+	arch_user_access_begin(security_features->smap);
 }
 
 static inline void user_access_end(void)
 {
-	if (security_features->smap)
-		clac();
+	arch_user_access_end(security_features->smap);
 }
 
 #endif

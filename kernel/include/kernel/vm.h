@@ -10,9 +10,11 @@
  * space (vm_space_create) shares the kernel half and owns its lower half.
  * The virtual address map is in docs/ARCHITECTURE.md.
  *
- * Code: kernel/arch/x86_64/paging.c and vm_space.c (the tables),
- * kernel/mm/kspace.c (the kernel's mappings), vmalloc.c, fault.c. Safe
- * on any CPU; changes to the kernel half reach every CPU's TLB.
+ * Code: kernel/mm/ (space.c: address spaces; kspace.c: the kernel's
+ * mappings; vmalloc.c, fault.c) above the architecture's page tables
+ * (kernel/arch/x86_64/mm/paging.c: vm_map, vm_unmap, vm_protect,
+ * vm_translate; vm_space.c). Safe on any CPU; changes to the kernel half
+ * reach every CPU's TLB.
  */
 #ifndef KERNEL_VM_H
 #define KERNEL_VM_H
@@ -109,8 +111,9 @@ int vm_translate(struct vm_space *space, uintptr_t virt, uint64_t *phys,
 struct vm_space *vm_space_create(void);
 /* Free its page tables (not the pages mapped: their owner frees those). */
 void vm_space_destroy(struct vm_space *space);
-/* Load space's tables (CR3). */
+/* Make space the one this CPU translates through (loads its tables). */
 void vm_space_switch(struct vm_space *space);
+/* The space this CPU translates through (kernel_space at first). */
 struct vm_space *vm_space_current(void);
 
 /*

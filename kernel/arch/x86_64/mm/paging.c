@@ -1,0 +1,338 @@
+/*
+ * x86_64 page tables behind <kernel/vm.h>: map, unmap, protect and
+ * translate in any address space, with 4- or 5-level paging (the depth is
+ * read from CR4.LA57 once, at arch_kernel_space_init). Level 1 is the page
+ * table (4 KiB pages), 2 the page directory (2 MiB pages), 3 the PDPT
+ * (1 GiB pages), 4 the PML4, 5 the PML5; each level resolves 9 bits.
+ *
+ * Tables are pages from the page allocator, reached through the direct
+ * map. Intermediate entries are permissive (present, writable, user in
+ * the lower half); the leaf decides. Tables emptied by vm_unmap stay
+ * until their space is destroyed: they are cheap and likely reused.
+ *
+ * TLB: a change to a space that is loaded (the kernel half is in every
+ * space) is followed by invlpg per page, or one full flush beyond
+ * FLUSH_ALL_PAGES pages, on every CPU for the kernel half (tlb_shootdown
+ * once others run). New mappings need none: the TLB holds no not-present
+ * entries.
+ */
+#include <kernel/arch.h>
+#include <kernel/arch/x86_64/mmu.h>
+#include <kernel/errno.h>
+#include <kernel/mm.h>
+#include <kernel/smp.h>
+#include <kernel/vm.h>
+
+#include "mm/paging_priv.h"
+
+#define FLUSH_ALL_PAGES 32
+
+static bool kernel_half(uintptr_t va)
+{
+	return va >> 63;
+}
+
+static bool canonical(uintptr_t va)
+{
+	unsigned int shift = pt_levels == 5 ? 7 : 16;
+
+	return (uintptr_t)((intptr_t)(va << shift) >> shift) == va;
+}
+
+/* A leaf entry's bits (without the address) for prot at level. */
+static uint64_t leaf_bits(unsigned int prot, unsigned int level, uintptr_t va)
+{
+	uint64_t e = PTE_PRESENT;
+
+	if (prot & VM_WRITE)
+		e |= PTE_WRITE;
+	if (prot & VM_USER)
+		e |= PTE_USER;
+	if (!(prot & VM_EXEC) && arch_mmu_has_nx())
+		e |= PTE_NX;
+	if (kernel_half(va))
+		e |= PTE_GLOBAL;
+	if (prot & VM_WC) /* PAT entry 5: PAT bit + PWT */
+		e |= PTE_PWT | (level > 1 ? PTE_PAT_HUGE : PTE_PAT_4K);
+	else if (prot & VM_UC) /* PAT entry 3: PCD + PWT */
+		e |= PTE_PWT | PTE_PCD;
+	if (level > 1)
+		e |= PTE_HUGE;
+	return e;
+}
+
+static unsigned int entry_prot(uint64_t e, unsigned int level)
+{
+	bool pat = e & (level > 1 ? PTE_PAT_HUGE : PTE_PAT_4K);
+	unsigned int prot = 0;
+
+	if (e & PTE_WRITE)
+		prot |= VM_WRITE;
+	if (e & PTE_USER)
+		prot |= VM_USER;
+	if (!(e & PTE_NX))
+		prot |= VM_EXEC;
+	if (pat && (e & PTE_PWT) && !(e & PTE_PCD))
+		prot |= VM_WC;
+	else if (!pat && (e & PTE_PWT) && (e & PTE_PCD))
+		prot |= VM_UC;
+	if (level == 1)
+		prot |= VM_SMALL;
+	return prot;
+}
+
+/* The physical address in a leaf entry at level. */
+static uint64_t leaf_phys(uint64_t e, unsigned int level)
+{
+	return e & PTE_ADDR & ~(pt_span(level) - 1);
+}
+
+/* Replace the large page in *e (at level 2 or 3) by a pt_table of pieces. */
+static int split(struct vm_space *s, uint64_t *e, unsigned int level)
+{
+	uint64_t old = *e, base = leaf_phys(old, level);
+	uint64_t attrs = old & ~PTE_ADDR, phys;
+	uint64_t *t;
+
+	if (old & PTE_PAT_HUGE) /* the PAT bit moves for 4 KiB pages */
+		attrs |= level == 2 ? PTE_PAT_4K : PTE_PAT_HUGE;
+	if (level == 2)
+		attrs &= ~PTE_HUGE; /* bit 7 is now PAT, set above if needed */
+	phys = pmm_alloc_phys(PMM_USE(MM_USE_PAGE_TABLE));
+	if (!phys)
+		return -ENOMEM;
+	s->table_pages++;
+	t = pt_table(phys);
+	for (unsigned int i = 0; i < PT_ENTRIES; i++)
+		t[i] = (base + i * pt_span(level - 1)) | attrs;
+	*e = phys | PTE_PRESENT | PTE_WRITE | (old & PTE_USER);
+	return 0;
+}
+
+/* The entry at target level for va, making missing tables above it. */
+static int walk_create(struct vm_space *s, uintptr_t va, unsigned int target,
+		       uint64_t **out)
+{
+	uint64_t *t = pt_table(s->root);
+	bool user = !kernel_half(va);
+
+	for (unsigned int l = pt_levels; l > target; l--) {
+		uint64_t *e = &t[pt_slot(va, l)];
+
+		if (!(*e & PTE_PRESENT)) {
+			int err;
+
+			if (l == pt_levels && !user && pt_kernel_top_sealed)
+				return -EINVAL; /* would miss in user spaces */
+			err = pt_new_table(s, e, user);
+			if (err)
+				return err;
+		} else if (*e & PTE_HUGE) {
+			return -EEXIST;
+		}
+		t = pt_table(*e);
+	}
+	*out = &t[pt_slot(va, target)];
+	return 0;
+}
+
+/* The entry mapping va and its level; NULL with the level of the hole. */
+static uint64_t *find_leaf(const struct vm_space *s, uintptr_t va,
+			   unsigned int *level)
+{
+	uint64_t *t = pt_table(s->root);
+
+	for (unsigned int l = pt_levels;; l--) {
+		uint64_t *e = &t[pt_slot(va, l)];
+
+		*level = l;
+		if (!(*e & PTE_PRESENT))
+			return NULL;
+		if (l == 1 || (*e & PTE_HUGE))
+			return e;
+		t = pt_table(*e);
+	}
+}
+
+static int check_range(const struct vm_space *s, uintptr_t va, size_t size,
+		       unsigned int prot)
+{
+	uintptr_t last = va + size - 1;
+
+	if (!size || !IS_ALIGNED(va | size, PAGE_SIZE) || last < va)
+		return -EINVAL;
+	if (!canonical(va) || !canonical(last) ||
+	    kernel_half(va) != kernel_half(last))
+		return -EINVAL;
+	if ((s == &kernel_space) != kernel_half(va))
+		return -EINVAL;
+	return (prot & VM_USER) && kernel_half(va) ? -EINVAL : 0;
+}
+
+/* The largest page size that fits at va/pa with left bytes to go. */
+static unsigned int pick_level(uintptr_t va, uint64_t pa, uint64_t left,
+			       unsigned int prot)
+{
+	if (prot & VM_SMALL)
+		return 1;
+	for (unsigned int l = arch_mmu_has_gbpages() ? 3 : 2; l > 1; l--) {
+		if (IS_ALIGNED(va | pa, pt_span(l)) && left >= pt_span(l))
+			return l;
+	}
+	return 1;
+}
+
+/* A free entry for a page at va, as large as level if possible. */
+static int map_slot(struct vm_space *s, uintptr_t va, unsigned int *level,
+		    uint64_t **e)
+{
+	for (;;) {
+		int err = walk_create(s, va, *level, e);
+
+		if (err)
+			return err;
+		if (!(**e & PTE_PRESENT))
+			return 0;
+		if (*level == 1 || (**e & PTE_HUGE))
+			return -EEXIST;
+		--*level; /* a pt_table is there already: map inside it */
+	}
+}
+
+/* vm_map under s->lock; returns how much it mapped in *done. */
+static int map_locked(struct vm_space *s, uintptr_t va, uint64_t pa,
+		      size_t size, unsigned int prot, uint64_t *done)
+{
+	for (*done = 0; *done < size;) {
+		unsigned int l =
+			pick_level(va + *done, pa + *done, size - *done, prot);
+		uint64_t *e;
+		int err = map_slot(s, va + *done, &l, &e);
+
+		if (err)
+			return err;
+		*e = (pa + *done) | leaf_bits(prot, l, va);
+		*done += pt_span(l);
+	}
+	return 0;
+}
+
+/* Whether a change to s must reach the TLB now. */
+static bool loaded(const struct vm_space *s)
+{
+	return s == &kernel_space || s == vm_space_current();
+}
+
+/*
+ * After changing [va, va + size) of s: the kernel half is in every CPU's
+ * TLB, so with other CPUs online they all flush it (tlb_shootdown, this
+ * one included); otherwise this CPU does, page by page unless large.
+ * Lower halves are loaded on one CPU only, for now. Never with s->lock
+ * held: a CPU spinning on it with interrupts off could not answer the
+ * shootdown's IPI.
+ */
+static void flush_range(const struct vm_space *s, uintptr_t va, size_t size)
+{
+	if (!size || !loaded(s))
+		return;
+	if (kernel_half(va) && smp_cpu_count() > 1)
+		tlb_shootdown(va, size);
+	else if (size / PAGE_SIZE > FLUSH_ALL_PAGES)
+		arch_flush_tlb_all();
+	else
+		for (uintptr_t a = va; a < va + size; a += PAGE_SIZE)
+			arch_invlpg(a);
+}
+
+/*
+ * Unmap (keep false) or re-protect (keep true) what is mapped in range,
+ * under s->lock; returns how far it got in *done.
+ */
+static int change_locked(struct vm_space *s, uintptr_t va, size_t size,
+			 unsigned int prot, bool keep, uint64_t *done)
+{
+	for (*done = 0; *done < size;) {
+		unsigned int l;
+		uint64_t *e = find_leaf(s, va, &l);
+		uint64_t off = va & (pt_span(l) - 1),
+			 step = MIN(pt_span(l) - off, size - *done);
+
+		if (e && step < pt_span(l)) { /* a part of a large page */
+			int err = split(s, e, l);
+
+			if (err)
+				return err;
+			continue;
+		}
+		if (e)
+			*e = keep ? leaf_phys(*e, l) |
+					     (*e & (PTE_ACCESSED | PTE_DIRTY)) |
+					     leaf_bits(prot, l, va)
+				  : 0;
+		va += step;
+		*done += step;
+	}
+	return 0;
+}
+
+/* The TLB is flushed after the lock is dropped: see flush_range. */
+static int change(struct vm_space *s, uintptr_t va, size_t size,
+		  unsigned int prot, bool keep)
+{
+	int err = check_range(s, va, size, prot);
+	unsigned long flags;
+	uint64_t done;
+
+	if (err)
+		return err;
+	flags = spin_lock_irqsave(&s->lock);
+	err = change_locked(s, va, size, prot, keep, &done);
+	spin_unlock_irqrestore(&s->lock, flags);
+	flush_range(s, va, done);
+	return err;
+}
+
+int vm_map(struct vm_space *s, uintptr_t va, uint64_t pa, size_t size,
+	   unsigned int prot)
+{
+	int err = check_range(s, va, size, prot);
+	unsigned long flags;
+	uint64_t done, undone = 0;
+
+	if (!err && !IS_ALIGNED(pa, PAGE_SIZE))
+		err = -EINVAL;
+	if (err)
+		return err;
+	flags = spin_lock_irqsave(&s->lock);
+	err = map_locked(s, va, pa, size, prot, &done);
+	if (err && done) /* nothing may stay mapped */
+		change_locked(s, va, done, 0, false, &undone);
+	spin_unlock_irqrestore(&s->lock, flags);
+	flush_range(s, va, undone);
+	return err;
+}
+
+int vm_unmap(struct vm_space *s, uintptr_t va, size_t size)
+{
+	return change(s, va, size, 0, false);
+}
+
+int vm_protect(struct vm_space *s, uintptr_t va, size_t size, unsigned int prot)
+{
+	return change(s, va, size, prot, true);
+}
+
+int vm_translate(struct vm_space *s, uintptr_t va, uint64_t *phys,
+		 unsigned int *prot)
+{
+	unsigned int l;
+	uint64_t *e = canonical(va) ? find_leaf(s, va, &l) : NULL;
+
+	if (!e)
+		return -EFAULT;
+	if (phys)
+		*phys = leaf_phys(*e, l) | (va & (pt_span(l) - 1));
+	if (prot)
+		*prot = entry_prot(*e, l);
+	return 0;
+}

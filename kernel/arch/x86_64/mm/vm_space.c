@@ -1,0 +1,111 @@
+/*
+ * The x86_64 tables of address spaces (<kernel/arch.h>'s arch_space_*
+ * and arch_kernel_space_*; the bookkeeping is kernel/mm/space.c):
+ * kernel_space's top-level table, which mm builds at boot
+ * (kernel/mm/kspace.c), and user spaces, each a top-level table whose
+ * kernel half is a copy of kernel_space's. That copy stays right because
+ * all of the kernel half's top-level entries exist before the first user
+ * space does (sealed at mm_init): later kernel mappings change only
+ * tables below them, which every space shares.
+ */
+#include <kernel/arch.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+
+#include "mm/paging_priv.h"
+
+unsigned int pt_levels = 4;
+bool pt_kernel_top_sealed;
+
+unsigned int vm_paging_levels(void)
+{
+	return pt_levels;
+}
+
+uintptr_t vm_user_end(void)
+{
+	return 1ULL << (pt_levels == 5 ? 56 : 47);
+}
+
+int pt_new_table(struct vm_space *s, uint64_t *e, bool user)
+{
+	uint64_t phys = pmm_alloc_phys(PMM_ZERO | PMM_USE(MM_USE_PAGE_TABLE));
+
+	if (!phys)
+		return -ENOMEM;
+	s->table_pages++;
+	*e = phys | PTE_PRESENT | PTE_WRITE | (user ? PTE_USER : 0);
+	return 0;
+}
+
+int arch_space_init(struct vm_space *s)
+{
+	uint64_t root = pmm_alloc_phys(PMM_ZERO | PMM_USE(MM_USE_PAGE_TABLE));
+
+	if (!root)
+		return -ENOMEM;
+	/* The kernel half: the same tables as everyone (sealed at mm_init). */
+	memcpy(pt_table(root) + PT_ENTRIES / 2,
+	       pt_table(kernel_space.root) + PT_ENTRIES / 2,
+	       PT_ENTRIES / 2 * sizeof(uint64_t));
+	s->root = root;
+	s->table_pages = 1;
+	return 0;
+}
+
+/* Free the tables below the first n entries of t (at level); not leaves. */
+static void free_tables(uint64_t *t, unsigned int level, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (!(t[i] & PTE_PRESENT) || (t[i] & PTE_HUGE))
+			continue;
+		if (level > 2)
+			free_tables(pt_table(t[i]), level - 1, PT_ENTRIES);
+		pmm_free_phys(t[i] & PTE_ADDR);
+	}
+}
+
+void arch_space_free(struct vm_space *s)
+{
+	free_tables(pt_table(s->root), pt_levels, PT_ENTRIES / 2);
+	pmm_free_phys(s->root);
+	s->root = 0;
+}
+
+void arch_space_load(struct vm_space *s)
+{
+	arch_write_cr3(s->root);
+}
+
+int arch_kernel_space_init(void)
+{
+	pt_levels = arch_paging_levels();
+	spin_lock_init(&kernel_space.lock, "kernel_space",
+		       LOCK_RANK_MM_PGTABLE);
+	kernel_space.root =
+		pmm_alloc_phys(PMM_ZERO | PMM_USE(MM_USE_PAGE_TABLE));
+	kernel_space.table_pages = 1;
+	return kernel_space.root ? 0 : -ENOMEM;
+}
+
+int arch_kernel_space_reserve(uintptr_t start, uintptr_t end)
+{
+	uint64_t *t = pt_table(kernel_space.root), step = pt_span(pt_levels);
+
+	for (uintptr_t va = ALIGN_DOWN(start, step); va < end; va += step) {
+		uint64_t *e = &t[pt_slot(va, pt_levels)];
+		int err = *e & PTE_PRESENT ? 0
+					   : pt_new_table(&kernel_space, e, 0);
+
+		if (err)
+			return err;
+		if (va + step < va)
+			break; /* the top of the address space */
+	}
+	return 0;
+}
+
+void arch_kernel_space_seal(void)
+{
+	pt_kernel_top_sealed = true;
+}

@@ -1,0 +1,60 @@
+/*
+ * The x86_64 side of <kernel/arch.h> that must be inline: one or two
+ * instructions each, on hot paths (spinlocks, per-CPU data, user access,
+ * benchmarks). Only <kernel/arch.h> includes this file; generic code
+ * includes <kernel/arch.h>.
+ */
+#ifndef KERNEL_ARCH_X86_64_CPU_OPS_H
+#define KERNEL_ARCH_X86_64_CPU_OPS_H
+
+#include <stdint.h>
+
+/* A spin-wait hint: "pause" lets the sibling hyperthread run. */
+static inline void arch_cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+/*
+ * This CPU's struct percpu: its GS base points at it and its first word
+ * is its own address (<kernel/smp.h>), so one load finds it.
+ */
+static inline void *arch_this_cpu(void)
+{
+	void *p;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+/*
+ * A cycle counter that runs at a constant rate on every CPU rastOS runs
+ * on (the TSC), for measuring how long kernel code takes. Not ordered
+ * against the surrounding code; convert to time against timer_ticks().
+ */
+static inline uint64_t arch_cycles(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/*
+ * Open and close a window in which the kernel may touch user pages
+ * (STAC/CLAC, which set and clear RFLAGS.AC, when the CPU has SMAP;
+ * nothing otherwise). "memory": no user access may move out of it.
+ */
+static inline void arch_user_access_begin(int smap)
+{
+	if (smap)
+		__asm__ volatile("stac" ::: "memory", "cc");
+}
+
+static inline void arch_user_access_end(int smap)
+{
+	if (smap)
+		__asm__ volatile("clac" ::: "memory", "cc");
+}
+
+#endif
