@@ -23,8 +23,16 @@ deps:
 	@scripts/deps.sh build
 
 # ---------------------------------------------------------------- kernel
-KERNEL_C   := $(shell find kernel -name '*.c' | sort)
-KERNEL_ASM := $(shell find kernel -name '*.asm' | sort)
+# The generic kernel, the architecture's folder, and the drivers of PC
+# devices reached by port I/O, built only on a PC (docs/porting.md).
+ARCH       := x86_64
+PC_ONLY_C  := kernel/drivers/serial/serial.c kernel/drivers/input/i8042.c \
+	kernel/drivers/input/keyboard.c kernel/drivers/console/vgacon.c
+GENERIC_C  := $(filter-out $(PC_ONLY_C),$(shell find kernel -name '*.c' \
+	-not -path 'kernel/arch/*' | sort))
+KERNEL_C   := $(GENERIC_C) $(shell find kernel/arch/$(ARCH) -name '*.c' | sort) \
+	$(if $(filter x86_64,$(ARCH)),$(PC_ONLY_C))
+KERNEL_ASM := $(shell find kernel/arch/$(ARCH) -name '*.asm' | sort)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
 KCFLAGS := -std=c11 -ffreestanding -O2 -g -Wall -Wextra -Werror \
@@ -35,7 +43,7 @@ KCFLAGS := -std=c11 -ffreestanding -O2 -g -Wall -Wextra -Werror \
 	-Ikernel/include -Iinclude -MMD -MP
 KLDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z text \
 	-z max-page-size=0x1000 -z noexecstack --gc-sections \
-	-T kernel/arch/x86_64/linker.ld
+	-T kernel/arch/$(ARCH)/linker.ld
 
 kernel: $(KERNEL)
 
@@ -51,10 +59,19 @@ $(BUILD)/kernel/%.asm.o: kernel/%.asm | deps
 # root: #include "irq/apic.h". Nothing outside arch/ sees them.
 $(BUILD)/kernel/arch/x86_64/%.o: KCFLAGS += -Ikernel/arch/x86_64
 
+# The architecture boundary (docs/porting.md): generic code includes no
+# x86-only header but through <kernel/arch.h>; a violation fails the build.
+KERNEL_SRCS := $(KERNEL_C) $(shell find kernel -name '*.h')
+$(BUILD)/kernel/arch-includes.ok: $(KERNEL_SRCS) scripts/check-arch-includes.sh
+	@mkdir -p $(dir $@)
+	scripts/check-arch-includes.sh kernel
+	@touch $@
+
 # GNU ld 2.40 marks a -pie link based in the higher half ET_EXEC; Limine
 # only slides ET_DYN images, so the type is set to ET_DYN after the link
 # (the image is a genuine PIE: PT_DYNAMIC and relative relocations).
-$(KERNEL): $(KERNEL_OBJ) kernel/arch/x86_64/linker.ld scripts/elf-set-dyn.sh
+$(KERNEL): $(KERNEL_OBJ) kernel/arch/$(ARCH)/linker.ld scripts/elf-set-dyn.sh \
+		$(BUILD)/kernel/arch-includes.ok
 	$(LD) $(KLDFLAGS) -o $@.tmp $(KERNEL_OBJ)
 	scripts/elf-set-dyn.sh $@.tmp
 	mv $@.tmp $@
@@ -178,7 +195,7 @@ fuzz: $(BOOT_FUZZERS)
 $(BUILD)/tests/host/test_fs $(BUILD)/tests/host/test_fs_corrupt: tests/host/fs_image.h
 
 # ---------------------------------------------------------------- consoles
-# The terminal emulator (kernel/drivers/term*.c, ansi*.c) is pure
+# The terminal emulator (kernel/drivers/console/term*.c, ansi*.c) is pure
 # code: its host test compiles the same files.
 TERM_C := kernel/drivers/console/term.c kernel/drivers/console/term_edit.c \
 	kernel/drivers/console/ansi.c kernel/drivers/console/ansi_csi.c
@@ -191,7 +208,7 @@ $(BUILD)/tests/host/test_ansi: tests/host/test_ansi.c $(TERM_C) \
 
 # The built-in console font: a Debian console font (PSF1, from the package
 # console-setup-linux, see scripts/deps.sh) converted to PSF2 by
-# tools/psfconv.c and embedded by kernel/drivers/font.c (.incbin). The
+# tools/psfconv.c and embedded by kernel/drivers/console/font.c (.incbin). The
 # screen test reads the same file.
 FONT_SRC := /usr/share/consolefonts/Uni2-Terminus16.psf.gz
 FONT_PSF := $(BUILD)/fonts/console.psf

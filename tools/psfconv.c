@@ -2,7 +2,7 @@
  * psfconv: convert a PC Screen Font, version 1 or 2, to version 2 with a
  * Unicode table. The build runs it on one of Debian's console fonts
  * (console-setup-linux ships the 8-pixel-wide ones as PSF1 only) to make
- * the kernel's built-in font (kernel/drivers/font.c parses PSF2 only).
+ * the kernel's built-in font (kernel/drivers/console/font.c parses PSF2 only).
  *
  *   psfconv IN OUT        (IN uncompressed; gzip -dc the .psf.gz first)
  *

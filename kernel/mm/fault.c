@@ -1,7 +1,7 @@
 /*
  * Page faults (<kernel/vm.h>): vm_handle_fault decides whether a fault
  * can be resolved, vm_describe says what was at the address for the
- * report the #PF handler (kernel/arch/x86_64/exceptions.c) prints when
+ * report the #PF handler (kernel/arch/x86_64/cpu/exceptions.c) prints when
  * it cannot:
  *
  *	#PF: address ffffc90000003ff8 (guard page below kernel stack 0

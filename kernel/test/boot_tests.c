@@ -273,16 +273,12 @@ static bool apic_id_online(uint32_t apic_id)
 /* The MP response lists distinct CPUs, this one (the BSP) among them. */
 KTEST(boot, cpus_sane)
 {
-	uint32_t r[4];
 	bool found_bsp = false;
 
 	if (!boot_info->cpus)
 		KT_SKIP("no MP response");
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(1), "c"(0));
-	if (!(boot_info->bsp_lapic_id > 255))
-		KT_ASSERT_EQ(boot_info->bsp_lapic_id, r[1] >> 24);
+	/* CPU 0's APIC ID is what its own local APIC says (apic_init). */
+	KT_ASSERT_EQ(boot_info->bsp_lapic_id, smp_cpu(0)->apic_id);
 	for (uint64_t i = 0; i < boot_info->cpu_count; i++) {
 		const struct limine_mp_info *c = boot_info->cpus[i];
 		KT_ASSERT(c != NULL);

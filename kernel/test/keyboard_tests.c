@@ -1,5 +1,5 @@
 /*
- * In-kernel tests of the keyboard decoder (kernel/drivers/keyboard_decode.c):
+ * In-kernel tests of the keyboard decoder (kernel/drivers/input/keyboard_decode.c):
  * scancode set 1 byte sequences in, typed bytes out, no hardware involved.
  * tests/host/test_keyboard.c runs the same decoder on the host with
  * sanitizers; these make sure the kernel build behaves the same.

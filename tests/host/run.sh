@@ -30,4 +30,5 @@ for t in "$BIN"/test_*; do
     esac
     "$t" "${args[@]}" || status=1
 done
+tests/host/check-arch-includes.sh || status=1
 exit $status

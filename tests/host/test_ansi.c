@@ -1,5 +1,5 @@
 /*
- * Host tests of the kernel's terminal emulator (kernel/drivers/term.c,
+ * Host tests of the kernel's terminal emulator (kernel/drivers/console/term.c,
  * ansi.c, ansi_csi.c; see <kernel/term.h>), compiled with the sanitizers:
  * byte sequences in, the expected cell grid, cursor, pen and scroll
  * callbacks out; malformed sequences; and a fuzz loop of random bytes

@@ -1,5 +1,5 @@
 /*
- * Host tests of the keyboard decoder (kernel/drivers/keyboard_decode.c,
+ * Host tests of the keyboard decoder (kernel/drivers/input/keyboard_decode.c,
  * pure code compiled here unchanged), under ASan and UBSan: a few typed
  * sequences, every byte after every prefix and modifier combination
  * (nothing longer than KEYBOARD_SEQ_MAX comes out), and a long run of

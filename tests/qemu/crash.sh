@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Crash tests: one boot per deliberate kernel failure (the KTEST suite
-# crash, kernel/arch/x86_64/crash_tests.c), booted with test=crash.NAME.
+# crash, kernel/arch/x86_64/cpu/crash_tests.c), booted with test=crash.NAME.
 # The kernel must catch each failure and report it: a panic under test=
 # ends QEMU through isa-debug-exit with failure, run-qemu.sh status 1
 # (3 would mean a triple fault and reset, 124 a hang). The report must

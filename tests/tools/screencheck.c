@@ -7,7 +7,7 @@
  *   screencheck --not-blank DUMP.ppm
  *
  * The kernel's serial output (from its first line, "rastOS ...") is fed
- * to the kernel's own terminal emulator (kernel/drivers/term.c, ansi*.c,
+ * to the kernel's own terminal emulator (kernel/drivers/console/term.c, ansi*.c,
  * linked in) on a C x R grid: that gives the cells the screen must show.
  * Then, for a framebuffer, every pixel of every cell of the QEMU
  * screendump (PPM) is compared with the glyph from the PSF2 font file,

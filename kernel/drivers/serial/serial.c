@@ -9,6 +9,7 @@
  * Every wait is bounded: on a machine whose port is absent or wedged the
  * kernel must keep booting, just without serial output.
  */
+#include <kernel/arch.h>
 #include <kernel/arch/x86_64/io.h>
 #include <kernel/console.h>
 #include <kernel/errno.h>
@@ -185,7 +186,7 @@ KTEST(serial, input_by_interrupt)
 	uart_out(UART_DATA, LOOPBACK_BYTE);
 	irq_enable();
 	for (long i = 0; i < 100000000 && rx_irqs == before; i++)
-		__asm__ volatile("pause");
+		arch_cpu_relax();
 	(void)irq_save();
 	uart_out(UART_MCR, MCR_DTR_RTS_OUT1_OUT2);
 	c = byte_ring_get(&rx);

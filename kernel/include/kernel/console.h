@@ -44,7 +44,7 @@ void console_replay(const struct console_sink *sink);
 
 /*
  * Start the screen console: the framebuffer console if the loader set up
- * a framebuffer, else the VGA text console (kernel/drivers/video.c). It
+ * a framebuffer, else the VGA text console (kernel/drivers/console/video.c). It
  * shows the log so far. 0 or -errno (the kernel carries on without it).
  */
 int console_video_init(void);

@@ -4,7 +4,7 @@
  * to whole bytes, most significant bit leftmost; a Unicode table says
  * which code points each glyph draws. The kernel has one font built in
  * (a Debian console font converted at build time, see the Makefile);
- * kernel/drivers/font.c.
+ * kernel/drivers/console/font.c.
  */
 #ifndef KERNEL_FONT_H
 #define KERNEL_FONT_H

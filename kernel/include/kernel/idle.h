@@ -1,7 +1,7 @@
 /*
  * Waiting for work without spinning: what the kernel monitor does between
  * keys, and what the scheduler's idle loop will do. Implemented in
- * kernel/arch/x86_64/idle.c.
+ * kernel/arch/x86_64/cpu/idle.c.
  */
 #ifndef KERNEL_IDLE_H
 #define KERNEL_IDLE_H

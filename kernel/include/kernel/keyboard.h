@@ -10,7 +10,7 @@
  * no hardware, so the tests feed it byte sequences (kernel/test/
  * keyboard_tests.c, tests/host/test_keyboard.c).
  *
- * The driver (kernel/drivers/keyboard.c) feeds it from IRQ 1, or by
+ * The driver (kernel/drivers/input/keyboard.c) feeds it from IRQ 1, or by
  * polling while there is no interrupt path, and queues the resulting bytes
  * in a ring that keyboard_getc empties. It also registers itself as an
  * input of the console layer, so console_getc reads serial and keyboard.

@@ -1,6 +1,6 @@
 /*
  * Kernel symbols: run-time addresses back to "function+offset", for
- * backtraces and fault reports (kernel/lib/ksym.c). The names come from
+ * backtraces and fault reports (kernel/debug/ksym.c). The names come from
  * the .symtab of the kernel's own ELF file, which the loader hands over
  * (boot_info->kernel_file); it is parsed once, on first use, and checked
  * field by field, since a broken file must not crash a panic report.

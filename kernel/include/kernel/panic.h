@@ -1,5 +1,7 @@
 /*
- * panic and stack backtraces (kernel/arch/x86_64/panic.c, backtrace.c).
+ * panic and stack backtraces (kernel/debug/panic.c: the policy;
+ * kernel/arch/x86_64/cpu/registers.c, backtrace.c: the registers and the
+ * frame walk).
  *
  * panic prints "panic: <message>", the registers and a symbolized
  * backtrace, then stops: under test= it ends the QEMU run with failure

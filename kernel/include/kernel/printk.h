@@ -1,7 +1,7 @@
 /*
  * Formatted output: the freestanding vsnprintf family (kernel/lib/printf.c),
  * and kprintf/klog, which send text to every registered console
- * (kernel/lib/printk.c, through kernel/drivers/console.c).
+ * (kernel/lib/printk.c, through kernel/drivers/console/console.c).
  *
  * Formats: %d %i %u %x %X %o %p %s %c %%, the flags - 0 + space #, a width
  * and a precision (numbers or *), and the length modifiers hh h l ll z t j.

@@ -1,8 +1,9 @@
 /*
  * Symmetric multiprocessing: the per-CPU data, starting the other CPUs,
- * running functions on them (IPIs) and TLB shootdown. Implemented in
- * kernel/arch/x86_64/ (smp.c: bring-up and per-CPU data; smp_call.c:
- * call queues, IPIs, tlb_shootdown).
+ * running functions on them (IPIs) and TLB shootdown. Generic code in
+ * kernel/smp/ (cpus.c: the table of CPUs; call.c: call queues,
+ * smp_call_function, tlb_shootdown, stopping the others) on top of the
+ * architecture's bring-up and IPIs (kernel/arch/x86_64/smp/).
  *
  * CPUs are numbered 0..N-1: 0 is the boot CPU (BSP), the others follow in
  * the loader's MP-response order. Each CPU's struct percpu is reached
@@ -32,18 +33,20 @@ struct percpu {
 	struct percpu *self; /* first: this_cpu() loads %gs:0 */
 	unsigned int cpu_id;
 	uint32_t apic_id;
-	uint32_t acpi_uid;    /* ACPI processor UID (MADT NMI entries) */
-	struct arch_cpu *arch; /* the architecture's: on x86_64 its GDT, TSS, IST stacks */
-	uintptr_t stack_top;  /* the kernel stack it started (idles) on */
-	bool online;	      /* written once, by the CPU itself */
-	uint64_t ticks;	      /* timer ticks taken on this CPU */
-	uint64_t calls;	      /* smp_call_function calls run here */
+	uint32_t acpi_uid; /* ACPI processor UID (MADT NMI entries) */
+	struct arch_cpu *
+		arch; /* the architecture's: on x86_64 its GDT, TSS, IST stacks */
+	uintptr_t stack_top; /* the kernel stack it started (idles) on */
+	bool online;	     /* written once, by the CPU itself */
+	uint64_t ticks;	     /* timer ticks taken on this CPU */
+	uint64_t calls;	     /* smp_call_function calls run here */
 
 	/* Lock debugging (spinlock.c): the locks held, in order taken. */
 	const struct spinlock *held_locks[SPINLOCK_MAX_HELD];
 	unsigned int held_count;
 
-	struct vm_space *vm_space; /* translating through (NULL: kernel_space) */
+	struct vm_space
+		*vm_space; /* translating through (NULL: kernel_space) */
 
 	/* The page fault being handled here (exceptions.c). */
 	const struct trap_frame *pf_frame;
@@ -69,6 +72,15 @@ unsigned int smp_cpu_count(void);
 bool smp_cpu_online(unsigned int cpu);
 /* The data of CPU cpu, or NULL if there is no such CPU. */
 struct percpu *smp_cpu(unsigned int cpu);
+
+/*
+ * For the architecture's bring-up (kernel/smp/cpus.c keeps the table):
+ * enter cpu in the table under its cpu_id (CPU 0, the boot CPU, once its
+ * this_cpu() works: percpu_ready() is true from then on, and it counts as
+ * online); mark CPU n online once it runs the kernel.
+ */
+void smp_cpu_add(struct percpu *cpu);
+void smp_cpu_set_online(unsigned int cpu);
 
 #define for_each_online_cpu(c)                   \
 	for ((c) = 0; (c) < SMP_MAX_CPUS; (c)++) \
@@ -112,5 +124,15 @@ void tlb_shootdown(uintptr_t start, size_t len);
 
 /* Halt every other CPU (an NMI each), for panic. Never undone. */
 void smp_stop_others(void);
+
+/*
+ * For the architecture: set up the call queues (before the first IPI);
+ * from the call IPI's handler, run this CPU's queue; from the stop
+ * interrupt's handler, halt if a stop is on (else return false: the
+ * interrupt was something else).
+ */
+void smp_call_init(void);
+void smp_call_ipi(void);
+bool smp_stop_ipi(void);
 
 #endif

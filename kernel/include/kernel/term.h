@@ -7,7 +7,7 @@
  * told through term_ops when a region scrolls, so that it can move pixels
  * instead of redrawing them.
  *
- * Pure code (kernel/drivers/term.c, ansi.c): no kernel dependencies, so the
+ * Pure code (kernel/drivers/console/term.c, ansi.c): no kernel dependencies, so the
  * host test tests/host/test_ansi.c compiles the same files.
  */
 #ifndef KERNEL_TERM_H

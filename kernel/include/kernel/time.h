@@ -1,7 +1,9 @@
 /*
  * Time: the clocks, delays and sleeping, and calendar conversions.
  *
- * time_init (kernel/arch/x86_64/clock.c) measures the time-stamp counter
+ * The clock (kernel/time/clock.c) reads a counter the architecture
+ * calibrated (<kernel/clocksource.h>). On x86, time_init
+ * (kernel/arch/x86_64/time/calibrate.c) measures the time-stamp counter
  * and the local APIC timer against the HPET (the PIT without one) and
  * picks the monotonic clock's source: the TSC when it is invariant
  * (constant rate, synchronised across CPUs; CPUID 0x80000007 EDX bit 8),
@@ -40,7 +42,7 @@ const char *clock_source_name(void);
 void udelay(uint64_t us);
 void mdelay(uint64_t ms);
 /*
- * Wait at least ns, halting between interrupts (kernel/lib/sleep.c).
+ * Wait at least ns, halting between interrupts (kernel/time/sleep.c).
  * Until there is a scheduler nothing else runs meanwhile; call with
  * interrupts on.
  */

@@ -2,14 +2,14 @@
  * The system tick and one-shot timer events.
  *
  * The tick: TIMER_HZ times a second, counted by timer_ticks. From
- * irq_init it is the PIT's IRQ 0 (kernel/arch/x86_64/pit.c); time_init
- * hands it to CPU 0's local APIC timer. Every CPU runs its own tick
- * (struct percpu's ticks), as an event that re-arms itself.
+ * irq_init it is the PIT's IRQ 0 (kernel/arch/x86_64/time/pit.c);
+ * time_init hands it to CPU 0's local APIC timer. Every CPU runs its own
+ * tick (struct percpu's ticks), as an event that re-arms itself.
  *
- * Events (kernel/arch/x86_64/lapic_timer.c): each CPU keeps a list of
- * armed events sorted by deadline, and programs its local APIC timer for
- * the first one: TSC-deadline mode when the CPU has it and the clock is
- * the TSC, else the APIC timer's one-shot mode. Nothing runs periodically
+ * Events (kernel/time/timer.c): each CPU keeps a list of armed events
+ * sorted by deadline, and programs its timer hardware for the first one
+ * (kernel/arch/x86_64/time/lapic_timer.c: TSC-deadline mode when the CPU
+ * has it and the clock is the TSC, else the APIC timer's one-shot mode). Nothing runs periodically
  * but the tick itself, so a tickless scheduler can drop the tick later.
  * The callback runs in the timer interrupt, with interrupts off, on the
  * CPU that armed the event; it may re-arm its own event.
@@ -61,5 +61,20 @@ int timer_oneshot_at(struct timer_event *ev, uint64_t deadline, timer_fn_t fn,
 bool timer_cancel(struct timer_event *ev);
 /* "tsc-deadline", "lapic one-shot" or "none". */
 const char *timer_oneshot_mode(void);
+
+/*
+ * For the architecture's timer drivers. timer_set_backend: one-shot
+ * events work from now on (name: what timer_oneshot_mode says), or no
+ * longer (NULL). timer_cpu_start: this CPU's hardware is set up; start
+ * its event list and its tick. timer_expire: from the timer interrupt,
+ * run the due events and program the next. timer_take_over_tick: CPU 0's
+ * tick event counts timer_ticks from now on (the early tick has
+ * stopped). timer_tick: count one tick (the early tick's interrupt).
+ */
+void timer_set_backend(const char *name);
+void timer_cpu_start(void);
+void timer_expire(void);
+void timer_take_over_tick(void);
+void timer_tick(void);
 
 #endif

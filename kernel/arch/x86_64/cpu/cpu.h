@@ -79,8 +79,8 @@ void gdt_set_kernel_stack(uintptr_t top);
  * arch its descriptor tables. From here on this_cpu() works.
  */
 void percpu_init_boot(struct arch_cpu *arch);
-/* The call-function IPI and the NMI handler (smp_call.c); smp_init. */
-void smp_call_init(void);
+/* The call-function IPI and the NMI handler (smp/ipi.c); smp_init. */
+void ipi_init(void);
 
 /* Build the IDT from the entry stubs and load it (idt.c). */
 void idt_init(void);
@@ -104,8 +104,6 @@ void backtrace_print_trap(const struct trap_frame *tf);
 void pit_init(void);
 /* Stop the PIT tick (IRQ 0 masked): the local APIC timer has taken over. */
 void pit_stop(void);
-/* Count one system tick (timer_ticks): the PIT's, or CPU 0's LAPIC timer. */
-void timer_tick(void);
 
 static inline uint64_t read_cr0(void)
 {

@@ -1,5 +1,6 @@
 /*
- * Per-CPU data and the start of the application processors (APs).
+ * The start of the application processors (APs) and the x86 side of
+ * per-CPU data (the table of CPUs is kernel/smp/cpus.c).
  *
  * Each CPU's struct percpu (<kernel/smp.h>) is where its GS base points.
  * The boot CPU's is static and set up by cpu_init (percpu_init_boot); an
@@ -40,40 +41,11 @@
 #define EFER_NXE (1ULL << 11)
 
 static struct percpu boot_percpu;
-static struct percpu *cpus[SMP_MAX_CPUS]; /* written by smp_init only */
-static uint64_t online_mask;		  /* bit n: CPU n online */
-static bool percpu_up;
 
 /* The boot CPU's control registers, which every AP copies. */
 static struct {
 	uint64_t cr0, cr4, efer, pat;
 } boot_regs;
-
-bool percpu_ready(void)
-{
-	return percpu_up;
-}
-
-unsigned int smp_cpu_count(void)
-{
-	uint64_t mask = __atomic_load_n(&online_mask, __ATOMIC_ACQUIRE);
-	unsigned int n = 0;
-
-	for (; mask; mask &= mask - 1) /* no popcnt: not every CPU has it */
-		n++;
-	return n;
-}
-
-bool smp_cpu_online(unsigned int cpu)
-{
-	return cpu < SMP_MAX_CPUS &&
-	       (__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) >> cpu & 1);
-}
-
-struct percpu *smp_cpu(unsigned int cpu)
-{
-	return cpu < SMP_MAX_CPUS ? cpus[cpu] : NULL;
-}
 
 static void set_gs_base(struct percpu *cpu)
 {
@@ -91,10 +63,8 @@ void percpu_init_boot(struct arch_cpu *arch)
 	boot_percpu.apic_id = r[1] >> 24; /* apic_init reads the full ID */
 	boot_percpu.arch = arch;
 	boot_percpu.online = true;
-	cpus[0] = &boot_percpu;
-	online_mask = 1;
 	set_gs_base(&boot_percpu);
-	percpu_up = true;
+	smp_cpu_add(&boot_percpu);
 }
 
 static void write_cr(unsigned int n, uint64_t v)
@@ -181,7 +151,7 @@ static int start_ap(struct limine_mp_info *info, unsigned int id)
 
 	if (!cpu)
 		return -ENOMEM;
-	cpus[id] = cpu;
+	smp_cpu_add(cpu);
 	__atomic_store_n(&info->extra_argument, (uintptr_t)cpu,
 			 __ATOMIC_RELAXED);
 	__atomic_store_n(&info->goto_address, ap_entry, __ATOMIC_RELEASE);
@@ -189,9 +159,9 @@ static int start_ap(struct limine_mp_info *info, unsigned int id)
 	while (!__atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE)) {
 		if (clock_monotonic_ns() > deadline)
 			return -EIO; /* timed out; it may still come: keep its data */
-		__asm__ volatile("pause");
+		arch_cpu_relax();
 	}
-	__atomic_or_fetch(&online_mask, 1ULL << id, __ATOMIC_RELEASE);
+	smp_cpu_set_online(id);
 	if (cpu->apic_id != info->lapic_id)
 		klog(KLOG_WARN,
 		     "smp: CPU %u has APIC ID %u, the loader said %u\n", id,
@@ -235,7 +205,7 @@ void smp_init(void)
 {
 	unsigned int n;
 
-	smp_call_init();
+	ipi_init();
 	klog(KLOG_INFO, "smp: CPU 0 (APIC ID %u) online\n",
 	     this_cpu()->apic_id);
 	if (!boot_info->cpus || boot_info->cpu_count < 2) {

@@ -31,14 +31,6 @@
 #define PIT_BASE_HZ 1193182
 #define PIT_DIVISOR ((PIT_BASE_HZ + TIMER_HZ / 2) / TIMER_HZ)
 
-/* Written by the IRQ 0 handler only; a 64-bit load is atomic on x86_64. */
-static volatile uint64_t ticks;
-
-void timer_tick(void)
-{
-	ticks++;
-}
-
 static void pit_tick(struct trap_frame *tf, void *arg)
 {
 	timer_tick();
@@ -89,27 +81,4 @@ void pit_busy_wait_us(unsigned int us)
 			break;
 	}
 	outb(PIT_GATE, gate);
-}
-
-uint64_t timer_ticks(void)
-{
-	return ticks;
-}
-
-/*
- * Interrupts are on when tests run (after irq_init). The wait is bounded
- * by iterations, not by time: without ticks there is no time to read.
- * Under TCG 10^8 pauses are seconds, while 3 ticks take 3 ms.
- */
-KTEST(timer, ticks_advance)
-{
-	uint64_t start = timer_ticks();
-
-	KT_ASSERT(irq_enabled());
-	for (unsigned long i = 0; i < 100000000UL; i++) {
-		if (timer_ticks() - start >= 3)
-			break;
-		__asm__ volatile("pause");
-	}
-	KT_ASSERT(timer_ticks() - start >= 3);
 }

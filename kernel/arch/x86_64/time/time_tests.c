@@ -1,9 +1,7 @@
 /*
- * Tests of the clocks and timer events (suite time): the monotonic clock
- * never goes backwards, even compared across CPUs; sleeping and delays
- * measured against the HPET; one-shot events fire once, on time, on
- * their CPU, and can be cancelled from another; every CPU ticks; the
- * calibration and the wall clock are sane.
+ * Tests of the x86 clocks (suite time): sleeping and delays measured
+ * against the HPET; the calibration and the wall clock are sane. The
+ * generic clock and event tests are kernel/time/time_tests.c.
  *
  * Under TCG (no -icount) the guest's time is the host's real time, and
  * the host may deschedule a virtual CPU for milliseconds: the bounds here
@@ -20,41 +18,6 @@
 #include <kernel/timer.h>
 
 #include "time/time_priv.h"
-
-/* Clock reads in all, shared out among the CPUs (see smp_tests.c). */
-#define MONO_TOTAL 4000
-
-static DEFINE_SPINLOCK(mono_lock, LOCK_RANK_NONE);
-static uint64_t mono_last;
-static unsigned long mono_backwards;
-static unsigned int mono_samples; /* per CPU */
-
-/* Read the clock inside the lock: the reads are then totally ordered. */
-static void sample_monotonic(void *arg)
-{
-	for (unsigned int i = 0; i < mono_samples; i++) {
-		uint64_t now;
-
-		spin_lock(&mono_lock);
-		now = clock_monotonic_ns();
-		if (now < mono_last)
-			mono_backwards++;
-		mono_last = now;
-		spin_unlock(&mono_lock);
-	}
-}
-
-KTEST(time, monotonic_across_cpus)
-{
-	mono_last = 0;
-	mono_backwards = 0;
-	mono_samples = MONO_TOTAL / smp_cpu_count();
-	KT_ASSERT_EQ(
-		smp_call_function(SMP_CALL_ALL, sample_monotonic, NULL, true),
-		0);
-	KT_ASSERT_EQ(mono_backwards, 0);
-	KT_ASSERT(mono_last > 0);
-}
 
 /* HPET ticks to microseconds. */
 static uint64_t hpet_us(uint64_t ticks)
@@ -102,108 +65,6 @@ KTEST(time, udelay_against_hpet)
 	us = hpet_us(hpet_read() - h0);
 	KT_ASSERT(us >= 20000);
 	KT_ASSERT(us < 200000);
-}
-
-struct fired {
-	unsigned int count, cpu;
-	uint64_t at;
-};
-
-static void on_fire(void *arg)
-{
-	struct fired *f = arg;
-
-	f->count++;
-	f->cpu = cpu_id();
-	f->at = clock_monotonic_ns();
-}
-
-KTEST(time, oneshot_fires_once_on_time)
-{
-	struct timer_event ev = TIMER_EVENT_INIT;
-	struct fired f = {0};
-	uint64_t deadline = clock_monotonic_ns() + 5 * NSEC_PER_MSEC;
-
-	KT_ASSERT_EQ(timer_oneshot_at(&ev, deadline, on_fire, &f), 0);
-	KT_ASSERT_EQ(timer_oneshot_at(&ev, deadline, on_fire, &f), -EBUSY);
-	msleep(20);
-	KT_ASSERT_EQ(f.count, 1);
-	KT_ASSERT_EQ(f.cpu, cpu_id());
-	KT_ASSERT(f.at >= deadline);
-	KT_ASSERT_EQ(ev.cpu, -1);
-	KT_ASSERT(!timer_cancel(&ev)); /* already ran */
-}
-
-static void arm_here(void *arg)
-{
-	struct timer_event *ev = arg;
-
-	timer_oneshot_ns(ev, NSEC_PER_SEC, on_fire, ev->arg);
-}
-
-/* Cancel here and across CPUs: the event never runs. */
-KTEST(time, oneshot_cancel)
-{
-	struct timer_event ev = TIMER_EVENT_INIT, remote = TIMER_EVENT_INIT;
-	struct fired f = {0};
-	unsigned int other = smp_cpu_count() > 1 ? 1 : 0;
-
-	KT_ASSERT_EQ(timer_oneshot_ns(&ev, NSEC_PER_SEC, on_fire, &f), 0);
-	KT_ASSERT(timer_cancel(&ev));
-	KT_ASSERT(!timer_cancel(&ev));
-	remote.arg = &f;
-	KT_ASSERT_EQ(smp_call_function(other, arm_here, &remote, true), 0);
-	KT_ASSERT_EQ(remote.cpu, (int)other);
-	KT_ASSERT(timer_cancel(&remote));
-	KT_ASSERT_EQ(remote.cpu, -1);
-	msleep(5);
-	KT_ASSERT_EQ(f.count, 0);
-}
-
-static struct timer_event order_ev[4];
-static unsigned int order[4], order_n;
-
-static void record_order(void *arg)
-{
-	order[order_n++] = (struct timer_event *)arg - order_ev;
-}
-
-/* Events run in deadline order, each once. */
-KTEST(time, oneshot_order)
-{
-	static const uint64_t delay_ms[4] = {4, 1, 3, 2};
-	uint64_t now = clock_monotonic_ns();
-
-	order_n = 0;
-	for (int i = 0; i < 4; i++) {
-		order_ev[i] = (struct timer_event)TIMER_EVENT_INIT;
-		KT_ASSERT_EQ(timer_oneshot_at(&order_ev[i],
-					      now + delay_ms[i] * NSEC_PER_MSEC,
-					      record_order, &order_ev[i]),
-			     0);
-	}
-	msleep(10);
-	KT_ASSERT_EQ(order_n, 4);
-	KT_ASSERT_EQ(order[0], 1);
-	KT_ASSERT_EQ(order[1], 3);
-	KT_ASSERT_EQ(order[2], 2);
-	KT_ASSERT_EQ(order[3], 0);
-}
-
-/* Every CPU's own timer ticks (at TIMER_HZ; at least a few in 20 ms). */
-KTEST(time, every_cpu_ticks)
-{
-	static uint64_t before[SMP_MAX_CPUS];
-	unsigned int cpu;
-
-	if (timer_oneshot_mode()[0] == 'n')
-		KT_SKIP("no local APIC timer");
-	for_each_online_cpu(cpu) before[cpu] =
-		__atomic_load_n(&smp_cpu(cpu)->ticks, __ATOMIC_RELAXED);
-	msleep(20);
-	for_each_online_cpu(cpu)
-		KT_ASSERT(__atomic_load_n(&smp_cpu(cpu)->ticks,
-					  __ATOMIC_RELAXED) >= before[cpu] + 3);
 }
 
 /* The source follows the rule; the frequencies are plausible. */
@@ -258,27 +119,6 @@ KTEST(time, wall_clock_from_rtc)
 		KT_ASSERT(now >= rtc - 2);
 		KT_ASSERT(now <= rtc + 2);
 	}
-}
-
-KTEST(time, civil_round_trip)
-{
-	static const int64_t samples[] = {
-		0,
-		951782400 /* 2000-02-29 */,
-		-86400,
-		1709164800,
-		4107542399 /* 2100-02-28 23:59:59 */,
-		-62135596800 /* 0001 */,
-		253402300799 /* 9999-12-31 23:59:59 */,
-	};
-	struct civil_time ct;
-
-	for (size_t i = 0; i < ARRAY_SIZE(samples); i++) {
-		time_unix_to_civil(samples[i], &ct);
-		KT_ASSERT_EQ(time_civil_to_unix(&ct), samples[i]);
-	}
-	ct = (struct civil_time){2024, 2, 29, 12, 0, 0};
-	KT_ASSERT_EQ(time_civil_to_unix(&ct), 1709208000);
 }
 
 /*

@@ -1,6 +1,9 @@
 /*
  * Running functions on other CPUs (<kernel/smp.h>): smp_call_function,
  * TLB shootdown built on it, and stopping the other CPUs for a panic.
+ * The architecture delivers the interrupts (arch_send_call_ipi,
+ * arch_send_stop_ipi) and calls smp_call_ipi() and smp_stop_ipi() from
+ * their handlers.
  *
  * Each CPU has a call queue, a ring of (fn, arg, sync) entries, filled by
  * any CPU under the queue's lock and drained by its owner: from the
@@ -13,15 +16,12 @@
  * while calling fn or waiting.
  */
 #include <kernel/arch.h>
-#include <kernel/arch/x86_64/mmu.h>
 #include <kernel/errno.h>
 #include <kernel/interrupt.h>
+#include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
-
-#include "irq/apic.h"
-#include "cpu/cpu.h"
 
 #define QUEUE_SLOTS 32
 #define FLUSH_ALL_PAGES 32 /* beyond this, flush everything (as paging.c) */
@@ -44,11 +44,6 @@ struct call_queue {
 
 static struct call_queue queues[SMP_MAX_CPUS];
 static bool stopping; /* smp_stop_others: NMIs halt */
-
-static void relax(void)
-{
-	__asm__ volatile("pause" ::: "memory");
-}
 
 /* Run everything queued for this CPU. Any context, interrupts off. */
 static void drain_queue(void)
@@ -92,9 +87,9 @@ static void enqueue(unsigned int cpu, const struct call *c)
 		flags = irq_save();
 		drain_queue();
 		irq_restore(flags);
-		relax();
+		arch_cpu_relax();
 	}
-	lapic_send_ipi(smp_cpu(cpu)->apic_id, VECTOR_CALL_FUNCTION);
+	arch_send_call_ipi(cpu);
 }
 
 static void run_here(smp_call_fn fn, void *arg)
@@ -111,7 +106,7 @@ static void wait_for(struct call_sync *sync)
 
 	while (__atomic_load_n(&sync->pending, __ATOMIC_ACQUIRE)) {
 		drain_queue();
-		relax();
+		arch_cpu_relax();
 	}
 	irq_restore(flags);
 }
@@ -173,18 +168,17 @@ void tlb_shootdown(uintptr_t start, size_t len)
 	smp_call_function(SMP_CALL_ALL, flush_here, &r, true);
 }
 
-static void call_ipi(struct trap_frame *tf, void *arg)
+void smp_call_ipi(void)
 {
 	drain_queue();
-	lapic_eoi();
 }
 
-/* During a stop, an NMI halts; otherwise it is reported as ever. */
-static void nmi(struct trap_frame *tf, void *arg)
+/* An NMI during a stop halts; otherwise the NMI is not ours. */
+bool smp_stop_ipi(void)
 {
-	if (__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
-		arch_halt_forever();
-	exception_handle(tf);
+	if (!__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
+		return false;
+	arch_halt_forever();
 }
 
 void smp_stop_others(void)
@@ -192,12 +186,10 @@ void smp_stop_others(void)
 	unsigned int cpu;
 
 	__atomic_store_n(&stopping, true, __ATOMIC_RELEASE);
-	if (!lapic_present())
-		return;
 	for_each_online_cpu(cpu)
 	{
 		if (cpu != cpu_id())
-			lapic_send_nmi(smp_cpu(cpu)->apic_id);
+			arch_send_stop_ipi(cpu);
 	}
 }
 
@@ -206,7 +198,4 @@ void smp_call_init(void)
 	for (unsigned int i = 0; i < SMP_MAX_CPUS; i++)
 		spin_lock_init(&queues[i].lock, "smp call queue",
 			       LOCK_RANK_SMP_CALL);
-	if (interrupt_register(VECTOR_CALL_FUNCTION, call_ipi, NULL) ||
-	    interrupt_register(VEC_NMI, nmi, NULL))
-		panic("smp: the IPI or NMI vector is taken");
 }

@@ -1,22 +1,17 @@
 /*
- * The clocks (<kernel/time.h>): calibration of the TSC and the local
- * APIC timer, the monotonic nanosecond clock, the wall clock, and
- * busy-wait delays.
+ * The x86 clocks behind <kernel/time.h>: calibration of the TSC and the
+ * local APIC timer, the choice of the monotonic clock's source, and the
+ * wall clock's start (the generic clock is kernel/time/clock.c).
  *
  * Calibration counts TSC cycles and APIC timer counts across a fixed
  * stretch of the HPET's counter (50 ms; the PIT's channel 2 without an
  * HPET). The monotonic clock is then the TSC if it is invariant, else
- * the HPET (and the TSC anyway, with a warning, if there is no HPET);
- * either is scaled to nanoseconds with a 32.32 fixed-point multiplier,
- * through a 128-bit product (no division at read time). It starts where
- * the PIT's tick count had got to, so it never steps back.
- *
- * All of struct clock is written once by time_init, before source is
- * published (release); readers load source first (acquire).
+ * the HPET (and the TSC anyway, with a warning, if there is no HPET).
  */
-#include <kernel/arch/x86_64/msr.h>
 #include <kernel/arch.h>
+#include <kernel/arch/x86_64/msr.h>
 #include <kernel/boot.h>
+#include <kernel/clocksource.h>
 #include <kernel/interrupt.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
@@ -29,67 +24,21 @@
 #define CALIBRATE_MS 50
 #define CPUID_APM_EDX_INVARIANT_TSC 8
 
-enum clock_source { CLOCK_TICKS, CLOCK_TSC, CLOCK_HPET };
-
-static struct clock {
-	enum clock_source source;
+/* What calibration found; written once by time_init. */
+static struct {
 	bool tsc_invariant;
+	bool source_is_tsc;
 	uint64_t tsc_hz, lapic_hz;
-	uint64_t offset_ns;	       /* monotonic time at the bases */
-	uint64_t tsc_base, tsc_mult;   /* mult: ns per cycle, 32.32 */
-	uint64_t tsc_per_ns;	       /* cycles per ns, 32.32 */
-	uint64_t lapic_per_ns;	       /* counts per ns, 32.32 */
-	uint64_t hpet_base, hpet_mult; /* mult: ns per tick, 32.32 */
-	int64_t realtime_at_offset;    /* UNIX ns at monotonic offset_ns */
+	uint64_t lapic_per_ns; /* counts per ns, 32.32 */
 } clk;
 
-/* (a * b) >> 32 without overflow: the 32.32 multiplier's scaling. */
-static inline uint64_t scale(uint64_t a, uint64_t mult)
-{
-	return (uint64_t)(((unsigned __int128)a * mult) >> 32);
-}
-
-/* mult such that scale(x, mult) = x * num / den (num * 2^32 < 2^64). */
-static uint64_t ratio(uint64_t num, uint64_t den)
-{
-	return den ? (num << 32) / den : 0;
-}
+static struct clock_source tsc_source = {.name = "tsc", .read = clock_rdtsc};
+static struct clock_source hpet_source = {.name = "hpet", .read = hpet_read};
 
 uint64_t clock_rdtsc(void)
 {
 	__asm__ volatile("lfence" ::: "memory");
 	return arch_cycles();
-}
-
-uint64_t clock_monotonic_ns(void)
-{
-	switch (__atomic_load_n(&clk.source, __ATOMIC_ACQUIRE)) {
-	case CLOCK_TSC:
-		return clk.offset_ns +
-		       scale(clock_rdtsc() - clk.tsc_base, clk.tsc_mult);
-	case CLOCK_HPET:
-		return clk.offset_ns +
-		       scale(hpet_read() - clk.hpet_base, clk.hpet_mult);
-	default:
-		return timer_ticks() * (NSEC_PER_SEC / TIMER_HZ);
-	}
-}
-
-int64_t clock_realtime_ns(void)
-{
-	return clk.realtime_at_offset +
-	       (int64_t)(clock_monotonic_ns() - clk.offset_ns);
-}
-
-const char *clock_source_name(void)
-{
-	static const char *const names[] = {
-		[CLOCK_TICKS] = "pit ticks",
-		[CLOCK_TSC] = "tsc",
-		[CLOCK_HPET] = "hpet",
-	};
-
-	return names[__atomic_load_n(&clk.source, __ATOMIC_ACQUIRE)];
 }
 
 uint64_t clock_tsc_hz(void)
@@ -104,7 +53,7 @@ bool clock_tsc_invariant(void)
 
 bool clock_is_tsc(void)
 {
-	return clk.source == CLOCK_TSC;
+	return clk.source_is_tsc;
 }
 
 uint64_t clock_lapic_timer_hz(void)
@@ -112,11 +61,10 @@ uint64_t clock_lapic_timer_hz(void)
 	return clk.lapic_hz;
 }
 
+/* Used only when the TSC is the clock's source (TSC-deadline mode). */
 uint64_t clock_ns_to_tsc(uint64_t ns)
 {
-	if (ns < clk.offset_ns)
-		return clk.tsc_base;
-	return clk.tsc_base + scale(ns - clk.offset_ns, clk.tsc_per_ns);
+	return clock_ns_to_count(ns);
 }
 
 uint32_t clock_ns_to_lapic_count(uint64_t ns)
@@ -125,28 +73,15 @@ uint32_t clock_ns_to_lapic_count(uint64_t ns)
 
 	if (ns > NSEC_PER_SEC) /* keeps the product in range; re-armed */
 		ns = NSEC_PER_SEC;
-	count = scale(ns, clk.lapic_per_ns);
+	count = clock_scale(ns, clk.lapic_per_ns);
 	return count == 0 ? 1 : count > 0xffffffffu ? 0xffffffffu : count;
 }
 
-void udelay(uint64_t us)
+void arch_early_udelay(uint64_t us)
 {
-	uint64_t end;
-
-	if (clk.source == CLOCK_TICKS) {
-		for (; us > 50000; us -= 50000)
-			pit_busy_wait_us(50000);
-		pit_busy_wait_us((unsigned int)us);
-		return;
-	}
-	end = clock_monotonic_ns() + us * NSEC_PER_USEC;
-	while (clock_monotonic_ns() < end)
-		__asm__ volatile("pause");
-}
-
-void mdelay(uint64_t ms)
-{
-	udelay(ms * 1000);
+	for (; us > 50000; us -= 50000)
+		pit_busy_wait_us(50000);
+	pit_busy_wait_us((unsigned int)us);
 }
 
 struct sample {
@@ -214,7 +149,7 @@ static void calibrate(void)
 		(uint64_t)(a.lapic - b.lapic) * NSEC_PER_SEC / elapsed_ns;
 }
 
-/* The wall clock at the moment the monotonic clock reads offset_ns. */
+/* The wall clock from the RTC (else the loader's date), now. */
 static void read_wall_clock(void)
 {
 	int64_t secs;
@@ -230,25 +165,19 @@ static void read_wall_clock(void)
 				"clock starts at 1970\n");
 		secs = 0;
 	}
-	clk.realtime_at_offset = secs * (int64_t)NSEC_PER_SEC;
+	clock_set_realtime(secs);
 }
 
-/* Fix the bases at "now" = the tick count, then publish the source. */
-static void start_clock(enum clock_source source)
+/* Hand the monotonic clock to the chosen counter. */
+static void start_clock(bool use_tsc)
 {
-	unsigned long flags = irq_save();
-
-	clk.offset_ns = timer_ticks() * (NSEC_PER_SEC / TIMER_HZ);
-	clk.tsc_mult = ratio(NSEC_PER_SEC, clk.tsc_hz);
-	clk.tsc_per_ns = ratio(clk.tsc_hz / 1000, NSEC_PER_SEC / 1000);
-	clk.lapic_per_ns = ratio(clk.lapic_hz / 1000, NSEC_PER_SEC / 1000);
-	if (hpet_present()) {
-		clk.hpet_mult = ratio(NSEC_PER_SEC, hpet_hz());
-		clk.hpet_base = hpet_read();
-	}
-	clk.tsc_base = clock_rdtsc();
-	__atomic_store_n(&clk.source, source, __ATOMIC_RELEASE);
-	irq_restore(flags);
+	clk.lapic_per_ns =
+		clock_ratio(clk.lapic_hz / 1000, NSEC_PER_SEC / 1000);
+	clk.source_is_tsc = use_tsc;
+	tsc_source.hz = clk.tsc_hz;
+	if (hpet_present())
+		hpet_source.hz = hpet_hz();
+	clock_start(use_tsc ? &tsc_source : &hpet_source);
 }
 
 /* "2.99 GHz", "100 MHz", "3.58 MHz": for the log, rounded. */
@@ -303,21 +232,18 @@ static void log_clocks(void)
 
 void time_init(void)
 {
-	enum clock_source source;
+	bool use_tsc;
 
 	hpet_init();
 	clk.tsc_invariant =
 		cpuid_has(0x80000007, 3, CPUID_APM_EDX_INVARIANT_TSC);
 	calibrate();
-	if (clk.tsc_invariant || !hpet_present())
-		source = CLOCK_TSC;
-	else
-		source = CLOCK_HPET;
-	if (!clk.tsc_invariant && source == CLOCK_TSC)
+	use_tsc = clk.tsc_invariant || !hpet_present();
+	if (!clk.tsc_invariant && use_tsc)
 		klog(KLOG_WARN, "time: no HPET and no invariant TSC: the "
 				"clock is the TSC anyway\n");
 	read_wall_clock();
-	start_clock(source);
+	start_clock(use_tsc);
 	log_clocks();
 	lapic_timer_init();
 }

@@ -1,0 +1,44 @@
+/*
+ * The x86_64 side of kernel/smp/call.c: the call-function IPI on its
+ * local APIC vector and the NMI that stops a CPU for a panic (NMI,
+ * because a CPU spinning with interrupts off must stop too).
+ */
+#include <kernel/arch.h>
+#include <kernel/interrupt.h>
+#include <kernel/panic.h>
+#include <kernel/smp.h>
+
+#include "cpu/cpu.h"
+#include "irq/apic.h"
+
+void arch_send_call_ipi(unsigned int cpu)
+{
+	lapic_send_ipi(smp_cpu(cpu)->apic_id, VECTOR_CALL_FUNCTION);
+}
+
+void arch_send_stop_ipi(unsigned int cpu)
+{
+	if (lapic_present())
+		lapic_send_nmi(smp_cpu(cpu)->apic_id);
+}
+
+static void call_ipi(struct trap_frame *tf, void *arg)
+{
+	smp_call_ipi();
+	lapic_eoi();
+}
+
+/* During a stop, an NMI halts; otherwise it is reported as ever. */
+static void nmi(struct trap_frame *tf, void *arg)
+{
+	if (!smp_stop_ipi())
+		exception_handle(tf);
+}
+
+void ipi_init(void)
+{
+	smp_call_init();
+	if (interrupt_register(VECTOR_CALL_FUNCTION, call_ipi, NULL) ||
+	    interrupt_register(VEC_NMI, nmi, NULL))
+		panic("smp: the IPI or NMI vector is taken");
+}

@@ -1,0 +1,90 @@
+/*
+ * The monotonic and wall clocks (<kernel/time.h>) on top of whatever
+ * counter the architecture calibrated (<kernel/clocksource.h>): the TSC
+ * or the HPET on a PC. Until time_init hands one over, the clock counts
+ * timer ticks (1 ms steps).
+ *
+ * monotonic = offset + (read() - base) scaled to ns. All of struct clock
+ * is written once by clock_start before src is published (release);
+ * readers load src first (acquire).
+ */
+#include <kernel/arch.h>
+#include <kernel/clocksource.h>
+#include <kernel/interrupt.h>
+#include <kernel/time.h>
+#include <kernel/timer.h>
+
+static struct clock {
+	const struct clock_source *src; /* NULL: timer ticks */
+	uint64_t offset_ns;		/* monotonic time at base */
+	uint64_t base;			/* src's count at offset_ns */
+	uint64_t mult;			/* ns per count, 32.32 */
+	uint64_t per_ns;		/* counts per ns, 32.32 */
+	int64_t realtime_offset;	/* UNIX ns minus monotonic ns */
+} clk;
+
+uint64_t clock_monotonic_ns(void)
+{
+	const struct clock_source *src =
+		__atomic_load_n(&clk.src, __ATOMIC_ACQUIRE);
+
+	if (!src)
+		return timer_ticks() * (NSEC_PER_SEC / TIMER_HZ);
+	return clk.offset_ns + clock_scale(src->read() - clk.base, clk.mult);
+}
+
+int64_t clock_realtime_ns(void)
+{
+	return clk.realtime_offset + (int64_t)clock_monotonic_ns();
+}
+
+void clock_set_realtime(int64_t unix_seconds)
+{
+	clk.realtime_offset = unix_seconds * (int64_t)NSEC_PER_SEC -
+			      (int64_t)clock_monotonic_ns();
+}
+
+const char *clock_source_name(void)
+{
+	const struct clock_source *src =
+		__atomic_load_n(&clk.src, __ATOMIC_ACQUIRE);
+
+	return src ? src->name : "pit ticks";
+}
+
+void clock_start(const struct clock_source *src)
+{
+	unsigned long flags = irq_save();
+
+	clk.offset_ns = clock_monotonic_ns();
+	clk.mult = clock_ratio(NSEC_PER_SEC, src->hz);
+	clk.per_ns = clock_ratio(src->hz / 1000, NSEC_PER_SEC / 1000);
+	clk.base = src->read();
+	__atomic_store_n(&clk.src, src, __ATOMIC_RELEASE);
+	irq_restore(flags);
+}
+
+uint64_t clock_ns_to_count(uint64_t ns)
+{
+	if (ns < clk.offset_ns)
+		return clk.base;
+	return clk.base + clock_scale(ns - clk.offset_ns, clk.per_ns);
+}
+
+void udelay(uint64_t us)
+{
+	uint64_t end;
+
+	if (!__atomic_load_n(&clk.src, __ATOMIC_ACQUIRE)) {
+		arch_early_udelay(us);
+		return;
+	}
+	end = clock_monotonic_ns() + us * NSEC_PER_USEC;
+	while (clock_monotonic_ns() < end)
+		arch_cpu_relax();
+}
+
+void mdelay(uint64_t ms)
+{
+	udelay(ms * 1000);
+}
