@@ -51,7 +51,7 @@ $(BUILD)/kernel/%.o: kernel/%.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.asm.o: kernel/%.asm | deps
+$(BUILD)/kernel/%.asm.o: kernel/%.asm $(wildcard kernel/arch/$(ARCH)/*/*.inc) | deps
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 -g -F dwarf -Ikernel/arch/x86_64/ $< -o $@
 
@@ -75,6 +75,15 @@ $(KERNEL): $(KERNEL_OBJ) kernel/arch/$(ARCH)/linker.ld scripts/elf-set-dyn.sh \
 	$(LD) $(KLDFLAGS) -o $@.tmp $(KERNEL_OBJ)
 	scripts/elf-set-dyn.sh $@.tmp
 	mv $@.tmp $@
+
+# The system call table: kernel/syscall/syscall_64.tbl, generated into
+# a header the dispatcher includes.
+SYSCALL_TABLE_H := $(BUILD)/gen/syscall_table.h
+$(SYSCALL_TABLE_H): kernel/syscall/syscall_64.tbl scripts/gen-syscalls.sh
+	@mkdir -p $(dir $@)
+	scripts/gen-syscalls.sh $< $@
+$(BUILD)/kernel/syscall/dispatch.o: $(SYSCALL_TABLE_H)
+$(BUILD)/kernel/syscall/dispatch.o: KCFLAGS += -I$(BUILD)/gen
 
 # ---------------------------------------------------------------- rastboot
 BOOT_C     := $(shell find boot/src -name '*.c' | sort)

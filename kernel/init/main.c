@@ -8,6 +8,8 @@
 #include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
+#include <kernel/fs.h>
+#include <kernel/futex.h>
 #include <kernel/console.h>
 #include <kernel/interrupt.h>
 #include <kernel/keyboard.h>
@@ -15,14 +17,20 @@
 #include <kernel/mm.h>
 #include <kernel/monitor.h>
 #include <kernel/power.h>
+#include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/sched.h>
 #include <kernel/security.h>
 #include <kernel/serial.h>
 #include <kernel/smp.h>
+#include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/uvm.h>
 #include <kernel/version.h>
 
 static noreturn void kmain_on_kernel_stack(void);
+static void start_kernel_init(void);
 
 /*
  * The protocol pushes a return address of 0 before jumping here, so the
@@ -54,13 +62,40 @@ static noreturn void kmain_on_kernel_stack(void)
 	irq_init();
 	apic_init(); /* local APIC, IOAPIC (MADT overrides); 8259 masked */
 	time_init(); /* HPET, TSC, LAPIC timer: clocks, tick, one-shots */
-	smp_init();  /* the other CPUs; before the loader's memory goes */
+	sched_init(); /* run queues; from here kmain is CPU 0's idle task */
+	smp_init();   /* the other CPUs; before the loader's memory goes */
 	serial_irq_init(); /* COM1 input by IRQ 4 */
 	keyboard_init();   /* i8042, IRQ 1; a console input */
 	boot_log();
 	mm_reclaim_bootloader(); /* last user of the loader's memory is gone */
+	syscall_init();		 /* the syscall trace, if asked for */
+	uvm_init();		 /* user address spaces */
+	proc_init();		 /* processes, signals */
+	futex_init();
+	fs_init(); /* inodes; the initramfs becomes the file tree */
+	start_kernel_init();	 /* the rest, in a thread of its own */
+	sched_idle_loop();
+}
+
+/*
+ * The first kernel thread: what needs a task of its own to run in (it
+ * may sleep; the idle task may not). It ends in user space, or at the
+ * kernel monitor's prompt when there is no /init to run.
+ */
+static void kernel_init(void *arg)
+{
 	ktest_run_if_requested();
 	power_cmdline_action(); /* power=off|reboot, for tests */
 	kprintf("rastOS: boot complete\n");
-	monitor_run(); /* the prompt, until there is a shell */
+	proc_start_init(); /* returns only if there is no /init to run */
+	monitor_run();	   /* the kernel's own prompt, without a user space */
+}
+
+static void start_kernel_init(void)
+{
+	struct task *t = kthread_create(kernel_init, NULL, "kernel_init");
+
+	if (!t)
+		panic("init: no memory for the first kernel thread");
+	sched_start(t);
 }

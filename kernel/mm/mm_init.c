@@ -6,6 +6,7 @@
  * stacks (which keep their records on the heap) work.
  */
 #include <kernel/arch.h>
+#include <kernel/smp.h>
 #include <kernel/heap.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -77,5 +78,6 @@ noreturn void mm_switch_to_kernel_stack(void (*fn)(void))
 	if (!top)
 		panic("mm: no memory for kernel stack 0");
 	mm_on_kernel_stack = true;
+	this_cpu()->stack_top = (uintptr_t)top;
 	arch_call_on_stack(top, fn);
 }

@@ -42,8 +42,15 @@ void vm_space_destroy(struct vm_space *s)
 
 void vm_space_switch(struct vm_space *s)
 {
+	struct vm_space *old = vm_space_current();
+	uint64_t bit = 1ULL << cpu_id();
+
+	/* Loaded here from now on: its TLB shootdowns must reach us. */
+	__atomic_or_fetch(&s->cpus, bit, __ATOMIC_ACQ_REL);
 	this_cpu()->vm_space = s;
 	arch_space_load(s);
+	if (old != s)
+		__atomic_and_fetch(&old->cpus, ~bit, __ATOMIC_ACQ_REL);
 }
 
 struct vm_space *vm_space_current(void)

@@ -168,6 +168,18 @@ void tlb_shootdown(uintptr_t start, size_t len)
 	smp_call_function(SMP_CALL_ALL, flush_here, &r, true);
 }
 
+void tlb_shootdown_cpus(uint64_t cpus, uintptr_t start, size_t len)
+{
+	struct tlb_range r = {start, len};
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+	{
+		if (cpus >> cpu & 1)
+			smp_call_function((int)cpu, flush_here, &r, true);
+	}
+}
+
 void smp_call_ipi(void)
 {
 	drain_queue();

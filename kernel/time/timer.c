@@ -21,6 +21,7 @@
 #include <kernel/arch.h>
 #include <kernel/errno.h>
 #include <kernel/interrupt.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
@@ -186,6 +187,7 @@ static void tick(void *arg)
 	cpu->ticks++;
 	if (cpu->cpu_id == 0 && cpu0_counts_ticks)
 		timer_tick();
+	sched_tick();
 	if (next <= now)
 		next = now + TICK_NS;
 	timer_oneshot_at(ev, next, tick, ev);

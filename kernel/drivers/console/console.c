@@ -13,6 +13,7 @@
 #include <kernel/smp.h>
 #include <kernel/errno.h>
 #include <kernel/interrupt.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
 
 #include <stdbool.h>
@@ -135,6 +136,21 @@ void console_write(const char *buf, size_t len)
 	if (locked)
 		console_lock_drop();
 	irq_restore(flags);
+}
+
+static struct wait_queue input_wq = WAIT_QUEUE_INIT(input_wq);
+
+void console_input_wakeup(void)
+{
+	wake_up_all(&input_wq);
+}
+
+int console_wait_input(void)
+{
+	int c;
+
+	return wait_event_interruptible(input_wq, (c = console_getc()) >= 0)
+		       ?: c;
 }
 
 int console_getc(void)

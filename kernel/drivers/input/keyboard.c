@@ -50,6 +50,7 @@ static bool irq_hooked;
 static void ring_push(const char *s, size_t n)
 {
 	(void)byte_ring_put(&ring, s, n);
+	console_input_wakeup();
 }
 
 static void led_send(uint8_t byte)

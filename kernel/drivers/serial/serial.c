@@ -132,6 +132,7 @@ static void drain_rx(void)
 		char c = (char)uart_in(UART_DATA);
 
 		(void)byte_ring_put(&rx, &c, 1); /* full: drop, as a tty does */
+		console_input_wakeup();
 	}
 }
 

@@ -20,6 +20,7 @@
 #include <kernel/compiler.h>
 
 #include <kernel/arch/x86_64/cpu_ops.h> /* arch_cpu_relax, arch_cycles ... */
+#include <kernel/arch/x86_64/task.h>	/* struct arch_task */
 #include <kernel/arch/x86_64/trap.h>	/* struct trap_frame, vectors */
 
 /* ---- the CPU ---------------------------------------------------------- */
@@ -49,6 +50,13 @@ noreturn void arch_call_on_stack(void *top, void (*fn)(void));
  * the backtrace from there.
  */
 void arch_panic_dump(uintptr_t ret, uintptr_t frame);
+
+/*
+ * 64 bits from the best entropy the CPU has (x86: RDSEED, else RDRAND,
+ * mixed with timing and boot-time values), for seeding the kernel's
+ * random number generator (kernel/lib/random.c).
+ */
+uint64_t arch_random_seed(void);
 
 /* ---- paging and the TLB (kernel/mm/) ---------------------------------- */
 
@@ -128,5 +136,58 @@ void arch_early_udelay(uint64_t us);
  */
 void arch_send_call_ipi(unsigned int cpu);
 void arch_send_stop_ipi(unsigned int cpu);
+
+/* ---- tasks (kernel/sched/, kernel/proc/) ------------------------------ */
+
+struct task;
+
+/*
+ * Prepare a new task's kernel stack so that the first switch to it calls
+ * sched_task_entry() (<kernel/sched.h>'s internal start: it finishes the
+ * switch and runs the task's function) on that stack.
+ */
+void arch_task_init(struct task *t);
+
+/* Give t an FPU state of its own (the initial one): 0 or -ENOMEM. */
+int arch_task_fpu_alloc(struct task *t);
+/* Copy parent's FPU state and TLS bases into child (fork, clone). */
+int arch_task_copy(struct task *child, struct task *parent);
+/* Free what arch_task_* allocated. */
+void arch_task_free(struct task *t);
+
+/*
+ * Switch this CPU from prev to next: the per-CPU kernel stack pointer
+ * for entries from user mode, FPU state, TLS bases, then the registers
+ * and stacks. Returns when prev is switched back in (on any CPU).
+ * Interrupts off.
+ */
+void arch_context_switch(struct task *prev, struct task *next);
+
+/*
+ * A program starts (execve): t's user registers all zero but the entry
+ * point and stack pointer, a fresh FPU state, no TLS bases. t is the
+ * current task; its return to user mode then lands at entry.
+ */
+void arch_exec_regs(struct task *t, uintptr_t entry, uintptr_t sp);
+
+/*
+ * A fork or clone child's user registers: the parent's, returning 0, on
+ * a new stack if stack is not 0 (its top: stack + stack_size).
+ */
+void arch_fork_regs(struct task *child, struct task *parent, uintptr_t stack,
+		    uintptr_t stack_size);
+
+/* The user stack pointer t had when it entered the kernel. */
+uint64_t arch_user_sp(struct task *t);
+
+/* Enter user mode with t's user registers (a new process's first run). */
+noreturn void arch_enter_user(struct task *t);
+
+/* The CPU features programs are told of (AT_HWCAP, AT_HWCAP2). */
+uint64_t arch_hwcap(void);
+uint64_t arch_hwcap2(void);
+
+/* Interrupt CPU cpu so that it reschedules (sched_resched_ipi there). */
+void arch_send_resched_ipi(unsigned int cpu);
 
 #endif

@@ -20,6 +20,12 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The object of type that holds member at ptr. */
+#ifndef container_of
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr)-__builtin_offsetof(type, member)))
+#endif
+
 /* a must be a power of two. */
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 #define ALIGN_UP(x, a) ALIGN_DOWN((x) + (a)-1, (a))

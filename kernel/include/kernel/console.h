@@ -30,6 +30,12 @@ void console_write(const char *buf, size_t len);
 
 /* Poll the sinks that can read, in registration order: a byte or -1. */
 int console_getc(void);
+/*
+ * Sleep until a byte comes (interruptibly): the byte, or -EINTR. The
+ * input drivers call console_input_wakeup when they queue bytes.
+ */
+int console_wait_input(void);
+void console_input_wakeup(void);
 /* From now on write without the lock: panic, with the other CPUs stopped. */
 void console_panic(void);
 

@@ -27,26 +27,33 @@
 #define SMP_MAX_CPUS 64 /* more are left halted, with a warning */
 
 struct arch_cpu;
+struct task;
 struct trap_frame;
 
 struct percpu {
-	struct percpu *self; /* first: this_cpu() loads %gs:0 */
+	/*
+	 * The first four are read by the architecture's entry code at
+	 * fixed offsets (kernel/arch/x86_64/cpu/entry.asm): keep them.
+	 */
+	struct percpu *self;  /* this_cpu() loads it */
+	struct task *current; /* the task running here (<kernel/sched.h>) */
+	uintptr_t kernel_rsp; /* top of current's kernel stack */
+	uintptr_t user_rsp;   /* scratch: the user stack at syscall entry */
+
 	unsigned int cpu_id;
 	uint32_t apic_id;
-	uint32_t acpi_uid; /* ACPI processor UID (MADT NMI entries) */
-	struct arch_cpu *
-		arch; /* the architecture's: on x86_64 its GDT, TSS, IST stacks */
-	uintptr_t stack_top; /* the kernel stack it started (idles) on */
-	bool online;	     /* written once, by the CPU itself */
-	uint64_t ticks;	     /* timer ticks taken on this CPU */
-	uint64_t calls;	     /* smp_call_function calls run here */
+	uint32_t acpi_uid;     /* ACPI processor UID (MADT NMI entries) */
+	struct arch_cpu *arch; /* on x86_64: its GDT, TSS, IST stacks */
+	uintptr_t stack_top;   /* the kernel stack it started (idles) on */
+	bool online;	       /* written once, by the CPU itself */
+	uint64_t ticks;	       /* timer ticks taken on this CPU */
+	uint64_t calls;	       /* smp_call_function calls run here */
 
 	/* Lock debugging (spinlock.c): the locks held, in order taken. */
 	const struct spinlock *held_locks[SPINLOCK_MAX_HELD];
 	unsigned int held_count;
 
-	struct vm_space
-		*vm_space; /* translating through (NULL: kernel_space) */
+	struct vm_space *vm_space; /* translating through (NULL: kernel's) */
 
 	/* The page fault being handled here (exceptions.c). */
 	const struct trap_frame *pf_frame;
@@ -121,6 +128,8 @@ int smp_call_function(int cpu, smp_call_fn fn, void *arg, bool wait);
  * Must not be called with a lock held that an IPI handler takes.
  */
 void tlb_shootdown(uintptr_t start, size_t len);
+/* The same on the CPUs of a mask only (bit n: CPU n; this one too). */
+void tlb_shootdown_cpus(uint64_t cpus, uintptr_t start, size_t len);
 
 /* Halt every other CPU (an NMI each), for panic. Never undone. */
 void smp_stop_others(void);

@@ -20,6 +20,12 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+/*
+ * Copy src into dst of size bytes, always NUL-terminated (if size > 0):
+ * strlen(src); a result >= size means it was cut.
+ */
+size_t strlcpy(char *dst, const char *src, size_t size);
 
 /* Does s start with prefix? */
 bool str_starts_with(const char *s, const char *prefix);

@@ -59,6 +59,11 @@ int timer_oneshot_at(struct timer_event *ev, uint64_t deadline, timer_fn_t fn,
  * if it was not armed (it may have run, or be running on its CPU now).
  */
 bool timer_cancel(struct timer_event *ev);
+/* Is ev armed (on some CPU) now? */
+static inline bool timer_pending(const struct timer_event *ev)
+{
+	return __atomic_load_n(&ev->cpu, __ATOMIC_ACQUIRE) >= 0;
+}
 /* "tsc-deadline", "lapic one-shot" or "none". */
 const char *timer_oneshot_mode(void);
 

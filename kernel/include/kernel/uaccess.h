@@ -1,21 +1,56 @@
 /*
- * Kernel access to user memory. With SMAP on, the kernel faults on any
- * user page unless the access sits between user_access_begin() and
- * user_access_end(), so every deliberate access is marked and any other
- * is a bug caught at once. Keep the window short: no calls that might
- * sleep or take a fault of their own inside it, and always close it.
+ * Kernel access to user memory (kernel/mm/uaccess.c). User addresses are
+ * uintptr_t (named u...), never pointers the kernel could dereference by
+ * mistake. Every access goes through these functions, which check that
+ * the range lies in the user half and recover from faults: a bad or
+ * kernel address is -EFAULT, never a panic. They may sleep (a page fault
+ * is resolved on the way), so call them with no spinlock held.
  *
- *	user_access_begin();
- *	v = *(volatile uint32_t *)uptr;
- *	user_access_end();
- *
- * copy_from_user/copy_to_user, with fault recovery, come with user space.
+ * The raw window (user_access_begin/end) remains for the security tests,
+ * which need a plain access; with SMAP on, any other touch of a user page
+ * is a bug caught at once.
  */
 #ifndef KERNEL_UACCESS_H
 #define KERNEL_UACCESS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <kernel/arch.h>
 #include <kernel/security.h>
+
+/* [u, u + n) lies in the user half (and does not wrap). */
+bool access_ok(uintptr_t u, size_t n);
+
+/* 0, or -EFAULT (then dst may hold part of the data). */
+int copy_from_user(void *dst, uintptr_t usrc, size_t n);
+int copy_to_user(uintptr_t udst, const void *src, size_t n);
+int clear_user(uintptr_t udst, size_t n);
+
+/*
+ * Copy a NUL-terminated string of at most size - 1 characters: its
+ * length, -EFAULT, or -ENAMETOOLONG when there is no NUL within size.
+ */
+long strncpy_from_user(char *dst, uintptr_t usrc, size_t size);
+
+#define get_user(x, uptr) copy_from_user(&(x), (uptr), sizeof(x))
+#define put_user(x, uptr)                                     \
+	({                                                    \
+		__typeof__(x) put_user_v_ = (x);              \
+		copy_to_user((uptr), &put_user_v_, sizeof(put_user_v_)); \
+	})
+
+/*
+ * Atomic operations on a user word (futexes): compare-and-exchange, and
+ * FUTEX_OP's read-modify-write (op 0 set, 1 add, 2 or, 3 andn, 4 xor).
+ * 0 with *found / *old, -EFAULT, or -ENOSYS for an unknown op.
+ */
+int cmpxchg_user_u32(uintptr_t u, uint32_t old, uint32_t new_val,
+		     uint32_t *found);
+int atomic_op_user_u32(uintptr_t u, int op, uint32_t arg, uint32_t *old);
+
+/* The fixup for a fault at rip in a user access, or 0 (exceptions.c). */
+uintptr_t uaccess_fixup(uintptr_t rip);
 
 static inline void user_access_begin(void)
 {

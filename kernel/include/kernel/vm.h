@@ -72,6 +72,7 @@ struct vm_space {
 	const struct vm_space_ops *ops; /* NULL: no user fault resolved */
 	void *owner;			/* the process, later */
 	uint64_t table_pages;		/* page-table pages (under lock) */
+	uint64_t cpus; /* atomic: bit n, loaded on CPU n (TLB shootdown) */
 };
 
 extern struct vm_space kernel_space;
@@ -97,6 +98,22 @@ int vm_map(struct vm_space *space, uintptr_t virt, uint64_t phys, size_t size,
  * -ENOMEM (a large page could not be split: unmapped up to it).
  */
 int vm_unmap(struct vm_space *space, uintptr_t virt, size_t size);
+/*
+ * vm_unmap that also tells put(phys, arg) about every 4 KiB page it
+ * unmapped (the user memory code drops its references), with the TLBs
+ * of every CPU using space flushed before it returns. put runs under
+ * space's lock: it must not take it or sleep.
+ */
+int vm_unmap_collect(struct vm_space *space, uintptr_t virt, size_t size,
+		     void (*put)(uint64_t phys, void *arg), void *arg);
+/*
+ * Call fn(va, phys, prot, arg) for every present 4 KiB page in the range,
+ * under space's lock (fn must not change the tables). 0 or -EINVAL.
+ */
+int vm_walk(struct vm_space *space, uintptr_t virt, size_t size,
+	    void (*fn)(uintptr_t va, uint64_t phys, unsigned int prot,
+		       void *arg),
+	    void *arg);
 /* Change the protection of the mapped pages in the range (as vm_unmap). */
 int vm_protect(struct vm_space *space, uintptr_t virt, size_t size,
 	       unsigned int prot);

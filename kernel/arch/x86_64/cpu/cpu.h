@@ -7,6 +7,8 @@
 #ifndef ARCH_X86_64_CPU_H
 #define ARCH_X86_64_CPU_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <kernel/compiler.h>
 #include <kernel/interrupt.h>
@@ -94,6 +96,12 @@ extern const uintptr_t isr_stub_table[INTERRUPT_VECTORS];
 
 /* Default handling of exceptions 0-31 that have no handler (exceptions.c). */
 void exception_handle(struct trap_frame *tf);
+/*
+ * An exception in user mode: the signal Linux sends for it (user_fault.c).
+ * fault_err: for a page fault, what the memory code said (-EFAULT: no
+ * mapping, -EACCES: not allowed, -ENOMEM: out of memory, -EIO: bus error).
+ */
+void user_exception(struct trap_frame *tf, int fault_err);
 
 /* Print the registers of tf, Linux-style, and the control registers. */
 void trap_print_registers(const struct trap_frame *tf);
@@ -132,5 +140,41 @@ static inline uint64_t read_cr4(void)
 	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
 	return v;
 }
+
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory");
+}
+
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory");
+}
+
+/* FPU state (fpu.c): set up this CPU (the boot CPU first). */
+void fpu_init_cpu(void);
+/* The size of a task's FPU area, and save/restore to/from one. */
+size_t fpu_area_size(void);
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+/* The state a new program starts with. */
+const void *fpu_initial_state(void);
+/*
+ * Make an FPU image that came from user memory (a signal frame) safe to
+ * load: reserved bits cleared, features limited to those enabled.
+ */
+void fpu_sanitize(void *area);
+/* XSAVE's header and format are used (else FXSAVE's). */
+bool fpu_has_xsave(void);
+uint64_t fpu_xfeatures(void);
+
+/* The user registers of t (the frame at its kernel stack's top). */
+struct task;
+struct trap_frame *arch_task_frame(struct task *t);
+
+/* SYSCALL's MSRs on this CPU (syscall.c); with FSGSBASE, CR4 too. */
+void syscall_init_cpu(void);
+/* The C half of syscall_entry: 0 means return with SYSRET. */
+int syscall_handler(struct trap_frame *tf);
 
 #endif

@@ -13,9 +13,12 @@
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
+#include <kernel/uaccess.h>
 #include <kernel/vm.h>
 
 #include "cpu/cpu.h"
+
+#define RFLAGS_IF (1ULL << 9)
 
 static const char *const exception_names[EXCEPTION_VECTORS] = {
 	[VEC_DE] = "#DE divide error",
@@ -208,26 +211,53 @@ static void breakpoint(const struct trap_frame *tf)
 	klog(KLOG_INFO, "breakpoint at [<%016lx>] %s\n", tf->rip - 1, sym);
 }
 
+/*
+ * A page fault: resolved by the memory code (demand paging, copy-on-
+ * write), or, in a user-memory copy, resumed at its fixup (-EFAULT). With
+ * the interrupted code's interrupts on, they are on here too: resolving
+ * may sleep. true if handled.
+ */
+static bool page_fault(struct trap_frame *tf, uintptr_t addr, int *err)
+{
+	struct percpu *cpu = this_cpu();
+	const struct trap_frame *outer = cpu->pf_frame;
+	uintptr_t outer_addr = cpu->pf_addr, fixup;
+
+	cpu->pf_frame = tf;
+	cpu->pf_addr = addr;
+	if (tf->rflags & RFLAGS_IF)
+		irq_enable();
+	*err = vm_handle_fault(tf, addr, tf->error_code);
+	irq_save();
+	if (*err == 0 || trap_from_user(tf)) {
+		cpu->pf_frame = outer;
+		cpu->pf_addr = outer_addr;
+		return *err == 0;
+	}
+	fixup = uaccess_fixup(tf->rip);
+	if (fixup) {
+		tf->rip = fixup;
+		cpu->pf_frame = outer;
+		cpu->pf_addr = outer_addr;
+		return true;
+	}
+	return false;
+}
+
 void exception_handle(struct trap_frame *tf)
 {
 	char sym[KSYM_NAME_BUF];
+	int err = 0;
 
+	if (tf->vector == VEC_PF && page_fault(tf, read_cr2(), &err))
+		return;
+	if (trap_from_user(tf)) {
+		user_exception(tf, err);
+		return;
+	}
 	if (tf->vector == VEC_BP) {
 		breakpoint(tf);
 		return;
-	}
-	if (tf->vector == VEC_PF) {
-		struct percpu *cpu = this_cpu();
-		const struct trap_frame *outer = cpu->pf_frame;
-		uintptr_t outer_addr = cpu->pf_addr;
-
-		cpu->pf_frame = tf;
-		cpu->pf_addr = read_cr2();
-		if (vm_handle_fault(tf, cpu->pf_addr, tf->error_code) == 0) {
-			cpu->pf_frame = outer;
-			cpu->pf_addr = outer_addr;
-			return;
-		}
 	}
 	ksym_format(tf->rip, sym, sizeof(sym));
 	panic_frame(tf, "%s at %016lx%s%s", trap_name(tf->vector), tf->rip,

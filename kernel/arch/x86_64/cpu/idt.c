@@ -20,6 +20,7 @@
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
+#include <kernel/syscall.h>
 
 #include "cpu/cpu.h"
 
@@ -83,6 +84,8 @@ void cpu_init(void)
 {
 	percpu_init_boot(gdt_init());
 	idt_init();
+	fpu_init_cpu();
+	syscall_init_cpu();
 	klog(KLOG_INFO, "cpu: GDT, TSS (IST: #DF, NMI, #MC) and IDT loaded\n");
 }
 
@@ -143,6 +146,8 @@ void trap_dispatch(struct trap_frame *tf)
 		exception_handle(tf);
 	else
 		unexpected_interrupt(tf);
+	if (trap_from_user(tf))
+		user_return_work(tf); /* signals, rescheduling */
 }
 
 /* Nobody handles 0xf1: a warning, and execution goes on. */

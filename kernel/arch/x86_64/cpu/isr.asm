@@ -11,16 +11,22 @@
 ;   vector                     by the stub
 ; then isr_common pushes rax .. r15, so r15 ends up at the lowest address,
 ; as struct trap_frame has it: 22 quadwords (176 bytes, 16-byte multiple).
+; From user mode the CPU switched to the task's kernel stack (TSS.RSP0)
+; first, so a user task's frame always sits at the top of that stack.
 
 bits 64
 default rel
+
+%include "cpu/frame.inc"
 
 section .text
 
 extern trap_dispatch
 
 ; The stubs isr_stub_0 .. isr_stub_255, 16 bytes apart. Only vectors 8,
-; 10-14, 17, 21, 29 and 30 get an error code from the CPU.
+; 10-14, 17, 21, 29 and 30 get an error code from the CPU. NMI, #DF and
+; #MC go to isr_paranoid: they may arrive at any instruction, even in the
+; few where the kernel runs with the user's GS base.
 %assign v 0
 %rep 256
 	align 16
@@ -29,15 +35,17 @@ isr_stub_%+v:
 	push qword 0		; the error code slot
 %endif
 	push qword v
+%if v == 2 || v == 8 || v == 18
+	jmp isr_paranoid
+%else
 	jmp isr_common
+%endif
 %assign v v + 1
 %endrep
 
-; Build the frame, call trap_dispatch, restore and return. The pushes
-; below are struct trap_frame's fields from rax down to r15.
-	align 16
-global isr_common:function hidden
-isr_common:
+; Save the general registers: struct trap_frame's fields from rax down
+; to r15.
+%macro PUSH_REGS 0
 	push rax
 	push rbx
 	push rcx
@@ -54,17 +62,9 @@ isr_common:
 	push r14
 	push r15
 	cld			; the C ABI wants DF clear
-	; The interrupted code may be in the kernel with any GS base; user
-	; mode (issue 5) will need swapgs here when CS has RPL 3.
-	mov rdi, rsp		; struct trap_frame *
-	; A fake call frame (saved rbp, return address) made of the
-	; interrupted rbp and rip, so that a backtrace taken inside a handler
-	; walks on through the trap into the interrupted code.
-	push qword [rdi + 17 * 8]	; tf->rip
-	push qword [rdi + 8 * 8]	; tf->rbp
-	mov rbp, rsp
-	call trap_dispatch
-	add rsp, 16
+%endmacro
+
+%macro POP_REGS 0
 	pop r15
 	pop r14
 	pop r13
@@ -80,7 +80,65 @@ isr_common:
 	pop rcx
 	pop rbx
 	pop rax
+%endmacro
+
+; Call trap_dispatch(frame at rsp) with a fake call frame (saved rbp,
+; return address) made of the interrupted rbp and rip, so that a
+; backtrace taken inside a handler walks on into the interrupted code.
+%macro CALL_DISPATCH 0
+	mov rdi, rsp		; struct trap_frame *
+	push qword [rdi + TF_RIP]
+	push qword [rdi + TF_RBP]
+	mov rbp, rsp
+	call trap_dispatch
+	add rsp, 16
+%endmacro
+
+; Build the frame, call trap_dispatch, restore and return. From user
+; mode (CS with RPL 3) the GS base is the user's: swapgs makes it the
+; CPU's own (struct percpu) for the kernel, and back on the way out.
+; trap_dispatch returns with interrupts off, having done what must
+; happen before a return to user mode (signals, rescheduling).
+	align 16
+global isr_common:function hidden
+isr_common:
+	PUSH_REGS
+	test qword [rsp + TF_CS], 3
+	jz .from_kernel
+	swapgs
+.from_kernel:
+	CALL_DISPATCH
+global isr_exit:function hidden
+isr_exit:			; rsp: a struct trap_frame to return to
+	test qword [rsp + TF_CS], 3
+	jz .to_kernel
+	swapgs
+.to_kernel:
+	POP_REGS
 	add rsp, 16		; vector and error code
+	iretq
+
+; NMI, #DF, #MC: the GS base decides, not CS. A kernel GS base is a
+; higher-half address (bit 63 set); anything else is the user's, which
+; is swapped for the kernel's and back. rbx (callee-saved) remembers.
+	align 16
+isr_paranoid:
+	PUSH_REGS
+	xor ebx, ebx
+	mov ecx, MSR_GS_BASE
+	rdmsr
+	test edx, edx
+	js .kernel_gs
+	swapgs
+	mov ebx, 1
+.kernel_gs:
+	CALL_DISPATCH
+	test ebx, ebx
+	jz .restore
+	swapgs
+.restore:
+	POP_REGS
+	add rsp, 16
 	iretq
 
 ; The stub addresses, for idt.c. In the data segment: the loader's

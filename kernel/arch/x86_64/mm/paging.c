@@ -226,18 +226,30 @@ static bool loaded(const struct vm_space *s)
 /*
  * After changing [va, va + size) of s: the kernel half is in every CPU's
  * TLB, so with other CPUs online they all flush it (tlb_shootdown, this
- * one included); otherwise this CPU does, page by page unless large.
- * Lower halves are loaded on one CPU only, for now. Never with s->lock
+ * one included); a user half is flushed on every CPU it is loaded on now
+ * (s->cpus; a CPU that loads it later reloads CR3, which flushes);
+ * otherwise this CPU does, page by page unless large. Never with s->lock
  * held: a CPU spinning on it with interrupts off could not answer the
  * shootdown's IPI.
  */
 static void flush_range(const struct vm_space *s, uintptr_t va, size_t size)
 {
-	if (!size || !loaded(s))
+	uint64_t others;
+
+	if (!size)
 		return;
-	if (kernel_half(va) && smp_cpu_count() > 1)
+	if (kernel_half(va) && smp_cpu_count() > 1) {
 		tlb_shootdown(va, size);
-	else if (size / PAGE_SIZE > FLUSH_ALL_PAGES)
+		return;
+	}
+	others = __atomic_load_n(&s->cpus, __ATOMIC_ACQUIRE);
+	if (percpu_ready())
+		others &= ~(1ULL << cpu_id());
+	if (!kernel_half(va) && others)
+		tlb_shootdown_cpus(others, va, size);
+	if (!loaded(s))
+		return;
+	if (size / PAGE_SIZE > FLUSH_ALL_PAGES)
 		arch_flush_tlb_all();
 	else
 		for (uintptr_t a = va; a < va + size; a += PAGE_SIZE)
@@ -272,6 +284,84 @@ static int change_locked(struct vm_space *s, uintptr_t va, size_t size,
 		va += step;
 		*done += step;
 	}
+	return 0;
+}
+
+/*
+ * vm_unmap_collect under s->lock: clear every present leaf in range,
+ * telling put about each 4 KiB page it mapped.
+ */
+static int collect_locked(struct vm_space *s, uintptr_t va, size_t size,
+			  void (*put)(uint64_t phys, void *arg), void *arg,
+			  uint64_t *done)
+{
+	for (*done = 0; *done < size;) {
+		unsigned int l;
+		uint64_t *e = find_leaf(s, va, &l);
+		uint64_t off = va & (pt_span(l) - 1),
+			 step = MIN(pt_span(l) - off, size - *done);
+
+		if (e && step < pt_span(l)) {
+			int err = split(s, e, l);
+
+			if (err)
+				return err;
+			continue;
+		}
+		if (e) {
+			uint64_t phys = leaf_phys(*e, l);
+
+			*e = 0;
+			for (uint64_t o = 0; o < pt_span(l); o += PAGE_SIZE)
+				put(phys + o, arg);
+		}
+		va += step;
+		*done += step;
+	}
+	return 0;
+}
+
+int vm_unmap_collect(struct vm_space *s, uintptr_t va, size_t size,
+		     void (*put)(uint64_t phys, void *arg), void *arg)
+{
+	int err = check_range(s, va, size, 0);
+	unsigned long flags;
+	uint64_t done;
+
+	if (err)
+		return err;
+	flags = spin_lock_irqsave(&s->lock);
+	err = collect_locked(s, va, size, put, arg, &done);
+	spin_unlock_irqrestore(&s->lock, flags);
+	flush_range(s, va, done);
+	return err;
+}
+
+int vm_walk(struct vm_space *s, uintptr_t va, size_t size,
+	    void (*fn)(uintptr_t va, uint64_t phys, unsigned int prot,
+		       void *arg),
+	    void *arg)
+{
+	int err = check_range(s, va, size, 0);
+	unsigned long flags;
+	uintptr_t end = va + size;
+
+	if (err)
+		return err;
+	flags = spin_lock_irqsave(&s->lock);
+	while (va < end) {
+		unsigned int l;
+		uint64_t *e = find_leaf(s, va, &l);
+		uint64_t off = va & (pt_span(l) - 1),
+			 step = MIN(pt_span(l) - off, end - va);
+
+		if (e)
+			for (uint64_t o = 0; o < step; o += PAGE_SIZE)
+				fn(va + o, leaf_phys(*e, l) + off + o,
+				   entry_prot(*e, l), arg);
+		va += step;
+	}
+	spin_unlock_irqrestore(&s->lock, flags);
 	return 0;
 }
 

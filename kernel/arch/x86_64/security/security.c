@@ -29,6 +29,8 @@
 #define CPUID_EXT_EDX_NX (1u << 20)
 
 static struct security_features features;
+/* For cpu/uaccess.asm: STAC/CLAC around user accesses when SMAP is on. */
+uint8_t smap_on;
 const struct security_features *const security_features = &features;
 
 static uint64_t rdmsr(uint32_t msr)
@@ -42,16 +44,6 @@ static void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v),
 			 "d"((uint32_t)(v >> 32)));
-}
-
-static void write_cr0(uint64_t v)
-{
-	__asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory");
-}
-
-static void write_cr4(uint64_t v)
-{
-	__asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory");
 }
 
 /* CPUID leaf 7, subleaf 0 (zeros if the CPU has no leaf 7). */
@@ -113,6 +105,7 @@ static void enable_cr4_features(void)
 		cr4 |= CR4_SMEP;
 	if (features.umip)
 		cr4 |= CR4_UMIP;
+	smap_on = features.smap;
 	if (features.smap) {
 		__asm__ volatile("clac" ::: "cc");
 		cr4 |= CR4_SMAP;

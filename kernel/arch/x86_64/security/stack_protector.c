@@ -104,6 +104,14 @@ static const char *random64(uint64_t *out)
 	return "TSC";
 }
 
+uint64_t arch_random_seed(void)
+{
+	uint64_t v;
+
+	random64(&v);
+	return v;
+}
+
 /*
  * The low byte is zeroed, as glibc does: a string read running off a
  * buffer stops at the canary instead of printing it, and a string copy

@@ -1,11 +1,13 @@
 /*
- * The x86_64 side of kernel/smp/call.c: the call-function IPI on its
- * local APIC vector and the NMI that stops a CPU for a panic (NMI,
- * because a CPU spinning with interrupts off must stop too).
+ * The x86_64 IPIs: the call-function IPI of kernel/smp/call.c and the
+ * scheduler's reschedule IPI on their local APIC vectors, and the NMI
+ * that stops a CPU for a panic (NMI, because a CPU spinning with
+ * interrupts off must stop too).
  */
 #include <kernel/arch.h>
 #include <kernel/interrupt.h>
 #include <kernel/panic.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 
 #include "cpu/cpu.h"
@@ -14,6 +16,11 @@
 void arch_send_call_ipi(unsigned int cpu)
 {
 	lapic_send_ipi(smp_cpu(cpu)->apic_id, VECTOR_CALL_FUNCTION);
+}
+
+void arch_send_resched_ipi(unsigned int cpu)
+{
+	lapic_send_ipi(smp_cpu(cpu)->apic_id, VECTOR_RESCHEDULE);
 }
 
 void arch_send_stop_ipi(unsigned int cpu)
@@ -28,6 +35,12 @@ static void call_ipi(struct trap_frame *tf, void *arg)
 	lapic_eoi();
 }
 
+static void resched_ipi(struct trap_frame *tf, void *arg)
+{
+	sched_resched_ipi();
+	lapic_eoi();
+}
+
 /* During a stop, an NMI halts; otherwise it is reported as ever. */
 static void nmi(struct trap_frame *tf, void *arg)
 {
@@ -39,6 +52,7 @@ void ipi_init(void)
 {
 	smp_call_init();
 	if (interrupt_register(VECTOR_CALL_FUNCTION, call_ipi, NULL) ||
+	    interrupt_register(VECTOR_RESCHEDULE, resched_ipi, NULL) ||
 	    interrupt_register(VEC_NMI, nmi, NULL))
-		panic("smp: the IPI or NMI vector is taken");
+		panic("smp: an IPI or the NMI vector is taken");
 }

@@ -27,6 +27,7 @@
 #include <kernel/interrupt.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/time.h>
 #include <kernel/vm.h>
@@ -101,10 +102,12 @@ static noreturn void ap_main(void)
 	idt_load();
 	lapic_setup_cpu(false);
 	cpu->apic_id = lapic_id();
+	fpu_init_cpu();
+	syscall_init_cpu();
+	sched_init_cpu(); /* this code is the CPU's idle task */
 	lapic_timer_init_cpu();
 	__atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
-	for (;;)
-		idle_wait(); /* IPIs bring the work */
+	sched_idle_loop();
 }
 
 /*

@@ -13,6 +13,9 @@
 #define MSR_TSC_DEADLINE 0x6e0
 #define MSR_PAT 0x277
 #define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_SFMASK 0xc0000084
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
@@ -47,6 +50,14 @@ static inline void cpuid_leaf(uint32_t leaf, uint32_t r[4])
 	__asm__ volatile("cpuid"
 			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
 			 : "a"(leaf), "c"(0));
+}
+
+/* CPUID leaf with subleaf sub (the caller knows the leaf exists). */
+static inline void cpuid_subleaf(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
 }
 
 /* Is bit of register reg (0 eax .. 3 edx) of CPUID leaf set? */

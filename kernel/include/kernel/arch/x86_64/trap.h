@@ -31,6 +31,8 @@ struct trap_frame {
 typedef void (*interrupt_handler_t)(struct trap_frame *tf, void *arg);
 
 #define INTERRUPT_VECTORS 256
+#define TRAP_SYSCALL 0x100 /* the vector field of a system call's frame */
+#define TRAP_RESTORED 0x101 /* ...of one rt_sigreturn rewrote */
 #define EXCEPTION_VECTORS 32
 #define IRQ_VECTOR_BASE 0x20 /* legacy IRQ n arrives on vector 0x20 + n */
 #define IRQ_COUNT 16

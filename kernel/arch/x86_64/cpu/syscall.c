@@ -1,0 +1,72 @@
+/*
+ * SYSCALL on x86_64: the MSRs that send it to syscall_entry
+ * (cpu/entry.asm), and its C half, which hands the arguments to the
+ * generic dispatcher and decides how to return.
+ *
+ * STAR holds the selectors: SYSCALL loads CS = STAR[47:32] (kernel code)
+ * and SS = that + 8; SYSRET to 64-bit mode loads CS = STAR[63:48] + 16
+ * and SS = STAR[63:48] + 8, with RPL 3 (the GDT order in cpu.h).
+ * SFMASK clears IF, DF, TF, AC, NT and IOPL on entry.
+ */
+#include <kernel/arch.h>
+#include <kernel/arch/x86_64/msr.h>
+#include <kernel/interrupt.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/vm.h>
+
+#include "cpu/cpu.h"
+
+#define EFER_SCE (1ULL << 0)
+#define RFLAGS_TF (1ULL << 8)
+#define RFLAGS_IF (1ULL << 9)
+#define RFLAGS_DF (1ULL << 10)
+#define RFLAGS_IOPL (3ULL << 12)
+#define RFLAGS_NT (1ULL << 14)
+#define RFLAGS_RF (1ULL << 16)
+#define RFLAGS_AC (1ULL << 18)
+
+void syscall_entry(void);
+
+void syscall_init_cpu(void)
+{
+	msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SCE);
+	msr_write(MSR_STAR, (uint64_t)GDT_KERNEL_DS << 48 |
+				    (uint64_t)GDT_KERNEL_CS << 32);
+	msr_write(MSR_LSTAR, (uintptr_t)syscall_entry);
+	msr_write(MSR_SFMASK, RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_IOPL |
+				      RFLAGS_NT | RFLAGS_AC);
+}
+
+/*
+ * SYSRET only for an ordinary frame: user selectors, a rip in the user
+ * half (SYSRET with a non-canonical rcx faults in ring 0, on the user's
+ * stack, on Intel CPUs), no single-step or resume flag to honour.
+ */
+static bool sysret_ok(const struct trap_frame *tf)
+{
+	return tf->cs == (GDT_USER_CS | 3) && tf->ss == (GDT_USER_DS | 3) &&
+	       tf->rip < vm_user_end() &&
+	       !(tf->rflags & (RFLAGS_TF | RFLAGS_RF));
+}
+
+/* 0: return with SYSRET; else through IRETQ. Interrupts off at return. */
+int syscall_handler(struct trap_frame *tf)
+{
+	struct syscall_args args = {
+		.nr = (long)tf->error_code,
+		.a = {(long)tf->rdi, (long)tf->rsi, (long)tf->rdx,
+		      (long)tf->r10, (long)tf->r8, (long)tf->r9},
+	};
+
+	struct task *t = current_task();
+
+	irq_enable();
+	tf->rax = (uint64_t)syscall_dispatch(&args);
+	user_return_work(tf);
+	if (t->arch.full_restore) {
+		t->arch.full_restore = false;
+		return 1;
+	}
+	return !sysret_ok(tf);
+}

@@ -1,0 +1,18 @@
+/*
+ * Shared anonymous memory (mmap MAP_SHARED|MAP_ANONYMOUS): an inode with
+ * no file behind it, whose page cache is the memory. Pages start zeroed
+ * (inode_get_page zeroes new pages; there is nothing to read) and live
+ * as long as any mapping holds the inode.
+ */
+#include <kernel/fs.h>
+
+static const struct inode_ops shmem_ops = {0};
+
+struct inode *shmem_create(uint64_t size)
+{
+	struct inode *in = inode_alloc(S_IFREG | 0600, &shmem_ops);
+
+	if (in)
+		in->size = size;
+	return in;
+}

@@ -1,0 +1,196 @@
+/*
+ * User page faults (uvm_fault): find the region, check the access, and
+ * make the page present: a zeroed page for anonymous memory, the page
+ * cache's page for a file (shared, or read-only until the first write
+ * of a private mapping), and copy-on-write: a private page that others
+ * share (after fork) is copied on the first write, unless the faulting
+ * space is its last user, which just gets write access back. A stack
+ * region grows down to a fault below it, within RLIMIT_STACK.
+ */
+#include <kernel/errno.h>
+#include <kernel/fs.h>
+#include <kernel/mm.h>
+#include <kernel/proc.h>
+#include <kernel/string.h>
+#include <kernel/uvm.h>
+
+#include "uvm_priv.h"
+
+unsigned int vma_prot(const struct vma *v)
+{
+	unsigned int prot = VM_USER | VM_SMALL;
+
+	if (v->flags & VMA_WRITE)
+		prot |= VM_WRITE;
+	if (v->flags & VMA_EXEC)
+		prot |= VM_EXEC;
+	return prot;
+}
+
+static bool allowed(const struct vma *v, unsigned int access)
+{
+	if (access & VM_FAULT_WRITE)
+		return v->flags & VMA_WRITE;
+	if (access & VM_FAULT_EXEC)
+		return v->flags & VMA_EXEC;
+	return v->flags & (VMA_READ | VMA_WRITE | VMA_EXEC);
+}
+
+/* The stack region below which addr falls, grown down to it; or NULL. */
+static struct vma *grow_stack(struct mm *mm, uintptr_t addr)
+{
+	struct vma *v = uvm_find_after(mm, addr), *prev;
+	struct proc *p = current_proc();
+	uintptr_t start = ALIGN_DOWN(addr, PAGE_SIZE);
+
+	if (!v || !(v->flags & VMA_GROWSDOWN))
+		return NULL;
+	if (p && v->end - start > p->rlim[RLIMIT_STACK].cur)
+		return NULL;
+	prev = vma_prev(v);
+	if (prev && prev->end + STACK_GUARD_GAP > start && prev->end > 0)
+		return NULL; /* into the gap kept below a stack */
+	if (!uvm_may_grow(mm, (v->start - start) / PAGE_SIZE))
+		return NULL;
+	mm->total_pages += (v->start - start) / PAGE_SIZE;
+	v->start = start;
+	return v;
+}
+
+static int map_page(struct mm *mm, uintptr_t va, struct page *page,
+		    unsigned int prot)
+{
+	int err = vm_map(mm->space, va, page_to_phys(page), PAGE_SIZE, prot);
+
+	if (err) {
+		page_put(page);
+		return err == -EEXIST ? 0 : -ENOMEM;
+	}
+	mm->rss_pages++;
+	return 0;
+}
+
+/* A fresh private copy of src (or zeroes if src is NULL). */
+static struct page *private_copy(struct page *src)
+{
+	struct page *p = pmm_alloc_pages(0, PMM_USE(MM_USE_USER) |
+						    (src ? 0 : PMM_ZERO));
+
+	if (p && src)
+		memcpy(page_address(p), page_address(src), PAGE_SIZE);
+	return p;
+}
+
+/* Not present: what belongs at va, mapped. */
+static int fault_in(struct mm *mm, struct vma *v, uintptr_t va,
+		    unsigned int access)
+{
+	unsigned int prot = vma_prot(v);
+	struct page *page, *copy;
+	int err;
+
+	if (!v->inode) {
+		page = private_copy(NULL);
+		return page ? map_page(mm, va, page, prot) : -ENOMEM;
+	}
+	err = inode_get_page(v->inode, v->pgoff + (va - v->start) / PAGE_SIZE,
+			     &page);
+	if (err)
+		return err;
+	if (v->flags & VMA_SHARED)
+		return map_page(mm, va, page, prot);
+	if (!(access & VM_FAULT_WRITE)) /* share the cache's page for now */
+		return map_page(mm, va, page, prot & ~VM_WRITE);
+	copy = private_copy(page);
+	page_put(page);
+	return copy ? map_page(mm, va, copy, prot) : -ENOMEM;
+}
+
+/* A write to a present read-only page of a writable private region. */
+static int cow(struct mm *mm, struct vma *v, uintptr_t va, uint64_t phys)
+{
+	struct page *page = phys_to_page(phys), *copy;
+
+	if (__atomic_load_n(&page->refcount, __ATOMIC_ACQUIRE) == 1)
+		return vm_protect(mm->space, va, PAGE_SIZE, vma_prot(v));
+	copy = private_copy(page);
+	if (!copy)
+		return -ENOMEM;
+	vma_zap(mm, va, va + PAGE_SIZE);
+	return map_page(mm, va, copy, vma_prot(v));
+}
+
+int uvm_fault_locked(struct mm *mm, uintptr_t addr, unsigned int access)
+{
+	struct vma *v = uvm_find(mm, addr);
+	uintptr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
+	unsigned int prot;
+	uint64_t phys;
+
+	if (!v && !(v = grow_stack(mm, addr)))
+		return -EFAULT;
+	if (!allowed(v, access))
+		return -EACCES;
+	if (vm_translate(mm->space, va, &phys, &prot) != 0)
+		return fault_in(mm, v, va, access);
+	if ((access & VM_FAULT_WRITE) && !(prot & VM_WRITE))
+		return (v->flags & VMA_SHARED) ? -EACCES : cow(mm, v, va, phys);
+	return 0; /* another thread resolved it already */
+}
+
+int uvm_fault(struct mm *mm, uintptr_t addr, unsigned int access)
+{
+	int err;
+
+	mutex_lock(&mm->lock);
+	err = uvm_fault_locked(mm, addr, access);
+	mutex_unlock(&mm->lock);
+	return err;
+}
+
+int uvm_populate(struct mm *mm, uintptr_t addr, size_t len, bool write)
+{
+	unsigned int access = write ? VM_FAULT_WRITE : 0;
+
+	for (uintptr_t va = ALIGN_DOWN(addr, PAGE_SIZE); va < addr + len;
+	     va += PAGE_SIZE) {
+		int err = uvm_fault_locked(mm, va, access);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int uvm_write_locked(struct mm *mm, uintptr_t uaddr, const void *src,
+		     size_t n)
+{
+	const uint8_t *s = src;
+
+	while (n) {
+		uintptr_t va = ALIGN_DOWN(uaddr, PAGE_SIZE);
+		size_t chunk = MIN(n, PAGE_SIZE - (uaddr - va));
+		uint64_t phys;
+		int err = uvm_fault_locked(mm, va, VM_FAULT_WRITE);
+
+		if (!err)
+			err = vm_translate(mm->space, va, &phys, NULL);
+		if (err)
+			return err == -ENOMEM ? err : -EFAULT;
+		memcpy((void *)(mm_hhdm + phys + (uaddr - va)), s, chunk);
+		s += chunk;
+		uaddr += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+int uvm_write(struct mm *mm, uintptr_t uaddr, const void *src, size_t n)
+{
+	int err;
+
+	mutex_lock(&mm->lock);
+	err = uvm_write_locked(mm, uaddr, src, n);
+	mutex_unlock(&mm->lock);
+	return err;
+}

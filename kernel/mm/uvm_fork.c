@@ -1,0 +1,117 @@
+/*
+ * fork's copy of an address space (mm_fork): the same regions; shared
+ * regions share their pages; private ones share them copy-on-write (both
+ * sides read-only, one more reference each; uvm_fault copies on the
+ * first write). The parent's pages are collected a chunk at a time under
+ * its table lock, then mapped into the child outside it (two address
+ * spaces' table locks have the same rank and never nest).
+ */
+#include <kernel/errno.h>
+#include <kernel/fs.h>
+#include <kernel/heap.h>
+#include <kernel/mm.h>
+#include <kernel/uvm.h>
+
+#include "uvm_priv.h"
+
+#define CHUNK 512 /* pages a pass: 2 MiB of address space */
+
+struct collected {
+	unsigned int n;
+	uintptr_t va[CHUNK];
+	uint64_t phys[CHUNK];
+};
+
+static void collect(uintptr_t va, uint64_t phys, unsigned int prot, void *arg)
+{
+	struct collected *c = arg;
+
+	c->va[c->n] = va;
+	c->phys[c->n] = phys;
+	c->n++;
+	page_get(phys_to_page(phys));
+}
+
+int uvm_share_pages(struct mm *from, uintptr_t start, uintptr_t end,
+		    struct mm *to, intptr_t delta, unsigned int prot)
+{
+	struct collected *c = kmalloc(sizeof(*c));
+	int err = 0;
+
+	if (!c)
+		return -ENOMEM;
+	for (uintptr_t va = start; va < end && !err;
+	     va += CHUNK * PAGE_SIZE) {
+		uintptr_t lim = MIN(end, va + CHUNK * PAGE_SIZE);
+
+		c->n = 0;
+		vm_walk(from->space, va, lim - va, collect, c);
+		for (unsigned int i = 0; i < c->n; i++) {
+			if (!err)
+				err = vm_map(to->space, c->va[i] + delta,
+					     c->phys[i], PAGE_SIZE, prot);
+			if (err)
+				page_put(phys_to_page(c->phys[i]));
+			else
+				to->rss_pages++;
+		}
+	}
+	kfree(c);
+	return err ? -ENOMEM : 0;
+}
+
+static int copy_vma(struct mm *parent, struct mm *child, struct vma *v)
+{
+	struct vma *n = vma_alloc();
+	unsigned int prot = vma_prot(v);
+	int err;
+
+	if (!n)
+		return -ENOMEM;
+	*n = *v;
+	n->node = (struct avl_node){0};
+	if (n->inode)
+		inode_get(n->inode);
+	vma_insert(child, n);
+	if (!(v->flags & VMA_SHARED)) {
+		prot &= ~VM_WRITE;
+		if (v->flags & VMA_WRITE)
+			vm_protect(parent->space, v->start, v->end - v->start,
+				   prot);
+	}
+	err = uvm_share_pages(parent, v->start, v->end, child, 0, prot);
+	return err;
+}
+
+struct mm *mm_fork(struct mm *mm)
+{
+	struct mm *child = mm_create();
+	struct avl_node *node;
+	int err = 0;
+
+	if (!child)
+		return NULL;
+	mutex_lock(&mm->lock);
+	for (node = avl_first(&mm->vmas); node && !err; node = avl_next(node))
+		err = copy_vma(mm, child, avl_entry(node, struct vma, node));
+	child->brk_start = mm->brk_start;
+	child->brk = mm->brk;
+	child->mmap_base = mm->mmap_base;
+	child->stack_top = mm->stack_top;
+	child->vdso_base = mm->vdso_base;
+	child->total_pages = mm->total_pages;
+	child->arg_start = mm->arg_start;
+	child->arg_end = mm->arg_end;
+	child->env_start = mm->env_start;
+	child->env_end = mm->env_end;
+	child->start_code = mm->start_code;
+	child->end_code = mm->end_code;
+	child->start_data = mm->start_data;
+	child->end_data = mm->end_data;
+	mutex_unlock(&mm->lock);
+	if (err) {
+		mm_put(child);
+		return NULL;
+	}
+	return child;
+}

@@ -1,0 +1,30 @@
+/*
+ * Shared by the user-memory files of kernel/mm/ (uvm.c, uvm_fault.c,
+ * uvm_fork.c, mmap.c) only.
+ */
+#ifndef UVM_PRIV_H
+#define UVM_PRIV_H
+
+#include <kernel/uvm.h>
+
+struct vma *vma_alloc(void);
+void vma_free(struct vma *v);
+void vma_insert(struct mm *mm, struct vma *v);
+struct vma *vma_split(struct mm *mm, struct vma *v, uintptr_t addr);
+struct vma *vma_next(struct vma *v);
+struct vma *vma_prev(struct vma *v);
+/* Drop the pages mapped in [start, end) (the region stays). */
+void vma_zap(struct mm *mm, uintptr_t start, uintptr_t end);
+
+/*
+ * Map the present pages of from's [start, end) into to at va + delta
+ * with prot, each with a reference of its own (fork, mremap): 0,
+ * -ENOMEM. from may be to. Neither mm's page tables may be locked.
+ */
+int uvm_share_pages(struct mm *from, uintptr_t start, uintptr_t end,
+		    struct mm *to, intptr_t delta, unsigned int prot);
+
+/* The page-table protection for a region's pages (VM_*). */
+unsigned int vma_prot(const struct vma *v);
+
+#endif

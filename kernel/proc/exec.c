@@ -1,0 +1,316 @@
+/*
+ * execve and execveat: replace the calling process's program.
+ *
+ * Everything that can fail happens before the point of no return, while
+ * the old program is intact: the arguments are copied out, the file is
+ * found and checked (regular, executable), "#!" scripts name their
+ * interpreter (up to MAX_SCRIPT_DEPTH deep, then ELOOP), and the new
+ * address space is built in full (segments, interpreter, vDSO, stack).
+ * Then the other threads are ended, the new address space replaces the
+ * old, handlers go back to their defaults, close-on-exec descriptors are
+ * closed, set-user-ID bits apply, and the thread returns to user mode at
+ * the new entry point with a clean register set.
+ */
+#include <kernel/arch.h>
+#include <kernel/cmdline.h>
+#include <kernel/errno.h>
+#include <kernel/heap.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/signal.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <kernel/uaccess.h>
+
+#include "exec_priv.h"
+#include "proc_priv.h"
+
+#define MMAP_GAP_MIN (128 * MiB)
+#define MMAP_RANDOM_PAGES (1ULL << 28)
+
+bool exec_randomize(void)
+{
+	return !cmdline_has("norandmaps");
+}
+
+/* The file to run: a referenced regular, executable inode. */
+static int open_exec(int dirfd, const char *path, int flags,
+		     struct inode **out)
+{
+	struct inode *in;
+	int err = path_lookup(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, &in);
+
+	if (err)
+		return err;
+	if (S_ISLNK(in->mode))
+		err = -ELOOP;
+	else if (!S_ISREG(in->mode))
+		err = -EACCES;
+	else
+		err = inode_permission(in, 1);
+	if (err) {
+		inode_put(in);
+		return err;
+	}
+	*out = in;
+	return 0;
+}
+
+/*
+ * A "#!interpreter [arg]" first line (of at most BINPRM_BUF_SIZE bytes):
+ * 1 with interp and arg filled, 0 if the file is no script.
+ */
+static int parse_shebang(struct inode *in, char *interp, char *arg)
+{
+	char line[BINPRM_BUF_SIZE + 1] = {0};
+	struct page *page;
+	char *p, *end;
+	size_t n = MIN(in->size, BINPRM_BUF_SIZE);
+	int err;
+
+	if (n < 2)
+		return 0;
+	err = inode_get_page(in, 0, &page);
+	if (err)
+		return err;
+	memcpy(line, page_address(page), n);
+	page_put(page);
+	if (line[0] != '#' || line[1] != '!')
+		return 0;
+	end = strchr(line, '\n');
+	if (end)
+		*end = '\0';
+	else if (n == BINPRM_BUF_SIZE)
+		return -ENOEXEC; /* the interpreter's name may be cut off */
+	for (p = line + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	if (!*p)
+		return -ENOEXEC;
+	for (end = p; *end && *end != ' ' && *end != '\t'; end++)
+		;
+	memcpy(interp, p, end - p);
+	interp[end - p] = '\0';
+	for (p = end; *p == ' ' || *p == '\t'; p++)
+		;
+	end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	memcpy(arg, p, end - p); /* the rest of the line is one argument */
+	arg[end - p] = '\0';
+	return 1;
+}
+
+struct exec_ctx {
+	struct exec_args args;
+	char path[PATH_MAX];   /* the file being run (after #! rewrites) */
+	char execfn[PATH_MAX]; /* the name execve was given */
+	struct inode *file;
+	struct mm *mm;
+	struct exec_image prog, interp;
+	uintptr_t interp_base, sp;
+};
+
+/* Follow #! lines to the program that really runs (ctx->file). */
+static int resolve(struct exec_ctx *c, int dirfd, int flags)
+{
+	char interp[BINPRM_BUF_SIZE], arg[BINPRM_BUF_SIZE];
+
+	for (int depth = 0;; depth++) {
+		int err = open_exec(dirfd, c->path, flags, &c->file);
+
+		if (err)
+			return err;
+		err = parse_shebang(c->file, interp, arg);
+		if (err <= 0)
+			return err;
+		if (depth == MAX_SCRIPT_DEPTH)
+			return -ELOOP;
+		err = exec_args_script(&c->args, interp, arg[0] ? arg : NULL,
+				       c->path);
+		inode_put(c->file);
+		c->file = NULL;
+		if (err)
+			return err;
+		strlcpy(c->path, interp, sizeof(c->path));
+		dirfd = AT_FDCWD;
+		flags = 0;
+	}
+}
+
+static void place_mmap_base(struct mm *mm)
+{
+	uint64_t gap = current_proc() ? current_proc()->rlim[RLIMIT_STACK].cur
+				      : 8 * MiB;
+
+	gap = MAX(MIN(gap, vm_user_end() / 6), MMAP_GAP_MIN);
+	mm->mmap_base = vm_user_end() - gap;
+	if (exec_randomize())
+		mm->mmap_base -= (random_u64() % MMAP_RANDOM_PAGES) * PAGE_SIZE;
+	mm->mmap_base = ALIGN_DOWN(mm->mmap_base, PAGE_SIZE);
+}
+
+static void place_brk(struct mm *mm, uintptr_t end)
+{
+	uintptr_t brk = ALIGN_UP(end, PAGE_SIZE);
+
+	if (exec_randomize())
+		brk += (random_u64() % 0x2000) * PAGE_SIZE; /* 32 MiB */
+	mm->brk_start = mm->brk = brk;
+}
+
+/* The new address space, complete; nothing of the old one changes. */
+static int build_mm(struct exec_ctx *c)
+{
+	const struct cred *cr = &current_proc()->cred;
+	struct exec_stack_info info = {.execfn = c->execfn};
+	struct inode *ip;
+	int err;
+
+	c->mm = mm_create();
+	if (!c->mm)
+		return -ENOMEM;
+	mutex_lock(&c->mm->lock);
+	place_mmap_base(c->mm);
+	err = exec_load_elf(c->mm, c->file, c->path, false, &c->prog);
+	if (!err && c->prog.has_interp) {
+		err = path_lookup(AT_FDCWD, c->prog.interp, false, &ip);
+		if (!err) {
+			err = S_ISREG(ip->mode) ? exec_load_elf(c->mm, ip,
+								c->prog.interp,
+								true, &c->interp)
+						: -EACCES;
+			inode_put(ip);
+		}
+		c->interp_base = c->interp.bias;
+	}
+	if (!err) {
+		place_brk(c->mm, c->prog.end);
+		info.prog = &c->prog;
+		info.interp_base = c->interp_base;
+		info.uid = cr->uid;
+		info.gid = cr->gid;
+		info.euid = c->file->mode & S_ISUID ? c->file->uid : cr->euid;
+		info.egid = c->file->mode & S_ISGID ? c->file->gid : cr->egid;
+		info.secure = info.euid != cr->uid || info.egid != cr->gid;
+		info.vdso_base = vdso_map(c->mm);
+		err = exec_setup_stack(c->mm, &c->args, &info, &c->sp);
+	}
+	mutex_unlock(&c->mm->lock);
+	return err;
+}
+
+/* After the point of no return: the process becomes the new program. */
+static void commit(struct exec_ctx *c)
+{
+	struct proc *p = current_proc();
+	struct task *t = current_task();
+	struct mm *old = p->mm;
+	const char *base = strrchr(c->path, '/');
+
+	exec_kill_other_threads(p);
+	c->mm->start_code = c->prog.start_code;
+	c->mm->end_code = c->prog.end_code;
+	c->mm->start_data = c->prog.start_data;
+	c->mm->end_data = c->prog.end_data;
+	p->mm = c->mm;
+	uvm_activate(c->mm);
+	mm_put(old);
+	proc_vfork_release(p);
+	signal_exec_reset(p);
+	files_close_on_exec(p->files);
+	if (c->file->mode & S_ISUID)
+		p->cred.euid = c->file->uid;
+	if (c->file->mode & S_ISGID)
+		p->cred.egid = c->file->gid;
+	p->cred.suid = p->cred.fsuid = p->cred.euid;
+	p->cred.sgid = p->cred.fsgid = p->cred.egid;
+	strlcpy(t->comm, base ? base + 1 : c->path, sizeof(t->comm));
+	strlcpy(p->exe_path, c->path, sizeof(p->exe_path));
+	p->exec_id++;
+	t->clear_child_tid = 0;
+	arch_exec_regs(t, c->interp_base ? c->interp.entry : c->prog.entry,
+		       c->sp);
+}
+
+static long do_execve(int dirfd, uintptr_t upath, uintptr_t uargv,
+		      uintptr_t uenvp, int flags)
+{
+	struct exec_ctx *c = kzalloc(sizeof(*c));
+	long err;
+
+	if (!c)
+		return -ENOMEM;
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		err = -EINVAL;
+	else
+		err = strncpy_from_user(c->path, upath, sizeof(c->path));
+	if (err >= 0 && !c->path[0])
+		err = -ENOENT;
+	if (err >= 0)
+		err = exec_args_init(&c->args);
+	if (err >= 0)
+		err = exec_args_copy_user(&c->args, uargv, false);
+	if (err >= 0)
+		err = exec_args_copy_user(&c->args, uenvp, true);
+	if (err >= 0) {
+		strlcpy(c->execfn, c->path, sizeof(c->execfn));
+		err = resolve(c, dirfd, flags);
+	}
+	if (err >= 0)
+		err = build_mm(c);
+	if (err >= 0)
+		commit(c);
+	else if (c->mm)
+		mm_put(c->mm);
+	if (c->file)
+		inode_put(c->file);
+	exec_args_free(&c->args);
+	kfree(c);
+	return err < 0 ? err : 0;
+}
+
+SYSCALL_DEFINE3(execve, uintptr_t, upath, uintptr_t, uargv, uintptr_t,
+		uenvp)
+{
+	return do_execve(AT_FDCWD, upath, uargv, uenvp, 0);
+}
+
+SYSCALL_DEFINE5(execveat, int, dirfd, uintptr_t, upath, uintptr_t, uargv,
+		uintptr_t, uenvp, int, flags)
+{
+	return do_execve(dirfd, upath, uargv, uenvp, flags);
+}
+
+/*
+ * PID 1: the calling kernel thread (kernel_init) becomes process 1 and
+ * runs the program as execve would; only failure returns.
+ */
+int proc_exec_kernel(const char *path, const char *const argv[],
+		     const char *const envp[])
+{
+	struct exec_ctx *c = kzalloc(sizeof(*c));
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	err = exec_args_init(&c->args);
+	for (int i = 0; !err && argv[i]; i++)
+		err = exec_args_add_kernel(&c->args, argv[i], false);
+	for (int i = 0; !err && envp[i]; i++)
+		err = exec_args_add_kernel(&c->args, envp[i], true);
+	strlcpy(c->path, path, sizeof(c->path));
+	strlcpy(c->execfn, path, sizeof(c->execfn));
+	if (!err)
+		err = resolve(c, AT_FDCWD, 0);
+	if (!err)
+		err = build_mm(c);
+	if (!err)
+		commit(c);
+	else if (c->mm)
+		mm_put(c->mm);
+	if (c->file)
+		inode_put(c->file);
+	exec_args_free(&c->args);
+	kfree(c);
+	return err;
+}

@@ -1,0 +1,100 @@
+/*
+ * PID 1. The kernel_init thread becomes the first process: root
+ * credentials, descriptors 0, 1 and 2 on the console, its own session
+ * and process group, and runs rdinit= (or init=, or /init) from the
+ * initramfs with argv { path } and Linux's environment for init
+ * ("HOME=/", "TERM=linux"). When PID 1 ends, the kernel prints how and
+ * powers off (proc/exit.c).
+ */
+#include <kernel/arch.h>
+#include <kernel/cmdline.h>
+#include <kernel/errno.h>
+#include <kernel/fs.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/signal.h>
+#include <kernel/string.h>
+
+#include "proc_priv.h"
+
+int proc_exec_kernel(const char *path, const char *const argv[],
+		     const char *const envp[]);
+
+static const char *init_path(void)
+{
+	const char *p = cmdline_get("rdinit");
+
+	if (!p || !*p)
+		p = cmdline_get("init");
+	return p && *p ? p : "/init";
+}
+
+/* Descriptors 0, 1, 2: the console. */
+static int open_console(struct proc *p)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		struct file *f = console_file_open();
+
+		if (!f)
+			return -ENOMEM;
+		p->files->fd[fd] = f;
+	}
+	return 0;
+}
+
+static struct proc *make_init(struct task *t)
+{
+	struct proc *p = proc_alloc();
+
+	if (!p)
+		return NULL;
+	p->sighand = sighand_alloc();
+	p->files = files_alloc();
+	p->fs = fs_context_alloc();
+	if (!p->sighand || !p->files || !p->fs || open_console(p) ||
+	    task_signal_init(t, 0) || arch_task_fpu_alloc(t)) {
+		proc_discard(p);
+		return NULL;
+	}
+	return p;
+}
+
+static int attach_init(struct proc *p, struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	pid_t pid = pid_alloc(t);
+
+	if (pid < 0) {
+		spin_unlock_irqrestore(&proc_tree_lock, flags);
+		return pid;
+	}
+	p->pid = p->pgid = p->sid = pid;
+	list_add_tail(&p->all_link, &proc_all);
+	pid_hash_proc(p);
+	proc_get(p); /* the tree's reference; proc_alloc's is the thread's */
+	proc_add_thread_locked(p, t);
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return 0;
+}
+
+int proc_start_init(void)
+{
+	static const char *const envp[] = {"HOME=/", "TERM=linux", NULL};
+	const char *path = init_path();
+	const char *argv[] = {path, NULL};
+	struct task *t = current_task();
+	struct proc *p = make_init(t);
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	err = attach_init(p, t);
+	if (!err)
+		err = proc_exec_kernel(path, argv, envp);
+	if (err) {
+		klog(KLOG_ERR, "init: cannot run %s (%d)\n", path, err);
+		return err; /* the kernel thread stays, for the monitor */
+	}
+	klog(KLOG_INFO, "init: running %s as PID %d\n", path, p->pid);
+	arch_enter_user(t);
+}

@@ -1,0 +1,166 @@
+/*
+ * Wait queues, sleeping with a timeout, and mutexes (<kernel/sched.h>).
+ *
+ * A waiter is queued with its task's state already set to sleeping, and
+ * the condition is checked after that: a wake-up between the check and
+ * schedule() makes the task runnable again, so schedule() returns at
+ * once instead of sleeping through it.
+ */
+#include <kernel/errno.h>
+#include <kernel/interrupt.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <kernel/timer.h>
+
+void wait_queue_init(struct wait_queue *wq, const char *name)
+{
+	spin_lock_init(&wq->lock, name, LOCK_RANK_WAITQ);
+	list_init(&wq->waiters);
+}
+
+void prepare_to_wait(struct wait_queue *wq, struct waiter *w, int state)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+
+	if (list_empty(&w->link) || !w->link.next)
+		list_add_tail(&w->link, &wq->waiters);
+	__atomic_store_n(&w->task->state, state, __ATOMIC_SEQ_CST);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void finish_wait(struct wait_queue *wq, struct waiter *w)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+
+	w->task->state = TASK_RUNNING;
+	if (w->link.next && !list_empty(&w->link))
+		list_del(&w->link);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void wake_up_all(struct wait_queue *wq)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+	struct waiter *w;
+
+	list_for_each_entry(w, &wq->waiters, link) wake_up_state(
+		w->task, TASK_WAKE_SLEEPING);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void wake_up_one(struct wait_queue *wq)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+	struct waiter *w;
+
+	/* The first one that was actually asleep (others already woke). */
+	list_for_each_entry(w, &wq->waiters, link)
+	{
+		if (wake_up_state(w->task, TASK_WAKE_SLEEPING))
+			break;
+	}
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+bool sched_signal_pending(void)
+{
+	return __atomic_load_n(&current_task()->sigpending, __ATOMIC_ACQUIRE);
+}
+
+static void timeout_wake(void *arg)
+{
+	wake_up_state(arg, TASK_WAKE_SLEEPING);
+}
+
+uint64_t schedule_timeout(uint64_t ns)
+{
+	struct task *t = current_task();
+	struct timer_event ev = TIMER_EVENT_INIT;
+	uint64_t end = clock_monotonic_ns() + ns, now;
+
+	if (ns > ~0ULL / 4)
+		end = ~0ULL / 2; /* "forever": no overflow */
+	if (timer_oneshot_at(&ev, end, timeout_wake, t) == 0) {
+		schedule();
+		timer_cancel(&ev); /* usually it has fired */
+	} else {
+		t->state = TASK_RUNNING; /* no timer hardware: poll */
+		schedule();
+	}
+	now = clock_monotonic_ns();
+	return now >= end ? 0 : end - now;
+}
+
+int sleep_interruptible(uint64_t deadline)
+{
+	struct task *t = current_task();
+	uint64_t now;
+
+	__atomic_store_n(&t->state, TASK_INTERRUPTIBLE, __ATOMIC_SEQ_CST);
+	if (sched_signal_pending()) {
+		t->state = TASK_RUNNING;
+		return -EINTR;
+	}
+	now = clock_monotonic_ns();
+	if (now < deadline)
+		schedule_timeout(deadline - now);
+	t->state = TASK_RUNNING;
+	return sched_signal_pending() ? -EINTR : 0;
+}
+
+void mutex_init(struct mutex *m, const char *name)
+{
+	m->owner = NULL;
+	wait_queue_init(&m->wq, name);
+}
+
+bool mutex_trylock(struct mutex *m)
+{
+	struct task *none = NULL;
+
+	return __atomic_compare_exchange_n(&m->owner, &none, current_task(),
+					   false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+static int lock_slow(struct mutex *m, int state)
+{
+	struct waiter w = {.task = current_task()};
+	int err = 0;
+
+	list_init(&w.link);
+	for (;;) {
+		prepare_to_wait(&m->wq, &w, state);
+		if (mutex_trylock(m))
+			break;
+		if (state == TASK_INTERRUPTIBLE && sched_signal_pending()) {
+			err = -EINTR;
+			break;
+		}
+		schedule();
+	}
+	finish_wait(&m->wq, &w);
+	return err;
+}
+
+void mutex_lock(struct mutex *m)
+{
+	if (!mutex_trylock(m))
+		lock_slow(m, TASK_UNINTERRUPTIBLE);
+}
+
+int mutex_lock_interruptible(struct mutex *m)
+{
+	return mutex_trylock(m) ? 0 : lock_slow(m, TASK_INTERRUPTIBLE);
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELEASE);
+	wake_up_one(&m->wq);
+}
+
+bool mutex_held_by_me(const struct mutex *m)
+{
+	return __atomic_load_n(&m->owner, __ATOMIC_RELAXED) == current_task();
+}
