@@ -6,6 +6,7 @@
 #ifndef KERNEL_COMPILER_H
 #define KERNEL_COMPILER_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -19,6 +20,10 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The object of the given type whose field member is at ptr. */
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr)-offsetof(type, member)))
 
 /* a must be a power of two. */
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
