@@ -306,3 +306,22 @@ $(BUILD)/tests/fuzz/fuzz_acpi: tests/fuzz/fuzz_acpi.c $(ACPI_DEPS)
 	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -o $@ $< $(ACPI_PURE)
 
 fuzz: $(BUILD)/tests/fuzz/fuzz_acpi
+
+# ---------------------------------------------------------------- kernel library
+# The AVL tree (kernel/lib/avl.c) is pure code, built for the host as well:
+# test_avl checks it on small trees, a million nodes and a million random
+# operations against a sorted array; fuzz_avl (make fuzz) runs its input
+# as a script of operations against a model.
+AVL_DEPS := kernel/lib/avl.c kernel/include/kernel/avl.h \
+	kernel/include/kernel/compiler.h
+
+$(BUILD)/tests/host/test_avl: tests/host/test_avl.c tests/host/testlib.h \
+		$(AVL_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< kernel/lib/avl.c
+
+$(BUILD)/tests/fuzz/fuzz_avl: tests/fuzz/fuzz_avl.c $(AVL_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -o $@ $< kernel/lib/avl.c
+
+fuzz: $(BUILD)/tests/fuzz/fuzz_avl

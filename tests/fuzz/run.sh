@@ -22,6 +22,7 @@ mkdir -p "$work/seeds/fuzz_fs" "$work/seeds/fuzz_elf" "$work/seeds/fuzz_config"
 tests/host/make-fs-images.sh "$work/fs" >/dev/null 2>&1 && cp "$work/fs/seeds/"* "$work/seeds/fuzz_fs/" 2>/dev/null
 build/tests/host/test_elf --write-seeds "$work/seeds/fuzz_elf" >/dev/null 2>&1
 mkdir -p "$work/seeds/fuzz_acpi" && build/tests/host/test_acpi --write-seeds "$work/seeds/fuzz_acpi" >/dev/null 2>&1
+mkdir -p "$work/seeds/fuzz_avl" && build/tests/host/test_avl --write-seeds "$work/seeds/fuzz_avl" >/dev/null 2>&1
 cp tests/corpus/config/*.conf "$work/seeds/fuzz_config/" 2>/dev/null
 
 for f in build/tests/fuzz/fuzz_*; do

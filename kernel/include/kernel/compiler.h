@@ -6,6 +6,7 @@
 #ifndef KERNEL_COMPILER_H
 #define KERNEL_COMPILER_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -20,11 +21,9 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The object of type that holds member at ptr. */
-#ifndef container_of
+/* The object of the given type whose field member is at ptr. */
 #define container_of(ptr, type, member) \
-	((type *)((char *)(ptr)-__builtin_offsetof(type, member)))
-#endif
+	((type *)((char *)(ptr)-offsetof(type, member)))
 
 /* a must be a power of two. */
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
