@@ -325,3 +325,64 @@ $(BUILD)/tests/fuzz/fuzz_avl: tests/fuzz/fuzz_avl.c $(AVL_DEPS)
 	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -o $@ $< kernel/lib/avl.c
 
 fuzz: $(BUILD)/tests/fuzz/fuzz_avl
+
+# ---------------------------------------------------------------- initramfs and executables
+# Two pure parsers, in the kernel like every kernel/*.c and also built for
+# the host: the cpio "newc" reader (kernel/fs/cpio.c) and the checks of a
+# user ELF before execve maps it (kernel/proc/elf.c). test_cpio builds its
+# own archives and reads GNU cpio's (tests/host/make-cpio-fixture.sh, run
+# by tests/host/run.sh); test_elf_exec reads real binaries: a static musl
+# executable and a static PIE made here from tests/host/fixtures/hello.c,
+# and Debian's /bin/busybox, /bin/ls and ld.so. make fuzz builds fuzz_cpio
+# and fuzz_elf_exec.
+CPIO_PURE := kernel/fs/cpio.c
+CPIO_DEPS := $(CPIO_PURE) kernel/include/kernel/cpio.h
+ELF_EXEC_PURE := kernel/proc/elf.c
+ELF_EXEC_DEPS := $(ELF_EXEC_PURE) kernel/include/kernel/elf.h
+ELF_FIXTURES := $(BUILD)/tests/host/fixtures/hello-static \
+	$(BUILD)/tests/host/fixtures/hello-static-pie
+MUSL_LIB := /usr/lib/x86_64-linux-musl
+
+$(BUILD)/tests/host/test_cpio: tests/host/test_cpio.c tests/host/testlib.h \
+		$(CPIO_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< $(CPIO_PURE)
+
+$(BUILD)/tests/host/test_elf_exec: tests/host/test_elf_exec.c \
+		tests/host/testlib.h $(ELF_EXEC_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< $(ELF_EXEC_PURE)
+
+host-tests: $(ELF_FIXTURES)
+
+# musl-tools is a test dependency (scripts/deps.sh), not a build one.
+.PHONY: elf-fixture-deps
+elf-fixture-deps:
+	@scripts/deps.sh test
+
+$(BUILD)/tests/host/fixtures/hello-static: tests/host/fixtures/hello.c \
+		| elf-fixture-deps
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O2 -o $@ $<
+
+# Debian's musl-gcc cannot link a static PIE: gcc links musl's rcrt1.o
+# (which relocates the program at start-up) with GCC's PIC crtbegin/end.
+$(BUILD)/tests/host/fixtures/hello-static-pie: tests/host/fixtures/hello.c \
+		| elf-fixture-deps
+	@mkdir -p $(dir $@)
+	musl-gcc -fPIE -O2 -c $< -o $@.o
+	gcc -static-pie -nostdlib -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o \
+		$$(gcc -print-file-name=crtbeginS.o) $@.o -L$(MUSL_LIB) -lc \
+		$$(gcc -print-libgcc-file-name) \
+		$$(gcc -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o
+	rm -f $@.o
+
+$(BUILD)/tests/fuzz/fuzz_cpio: tests/fuzz/fuzz_cpio.c $(CPIO_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -o $@ $< $(CPIO_PURE)
+
+$(BUILD)/tests/fuzz/fuzz_elf_exec: tests/fuzz/fuzz_elf_exec.c $(ELF_EXEC_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -o $@ $< $(ELF_EXEC_PURE)
+
+fuzz: $(BUILD)/tests/fuzz/fuzz_cpio $(BUILD)/tests/fuzz/fuzz_elf_exec

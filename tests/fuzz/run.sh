@@ -24,6 +24,10 @@ build/tests/host/test_elf --write-seeds "$work/seeds/fuzz_elf" >/dev/null 2>&1
 mkdir -p "$work/seeds/fuzz_acpi" && build/tests/host/test_acpi --write-seeds "$work/seeds/fuzz_acpi" >/dev/null 2>&1
 mkdir -p "$work/seeds/fuzz_avl" && build/tests/host/test_avl --write-seeds "$work/seeds/fuzz_avl" >/dev/null 2>&1
 cp tests/corpus/config/*.conf "$work/seeds/fuzz_config/" 2>/dev/null
+mkdir -p "$work/seeds/fuzz_cpio" "$work/seeds/fuzz_elf_exec"
+build/tests/host/test_cpio --write-seeds "$work/seeds/fuzz_cpio" >/dev/null 2>&1
+tests/host/make-cpio-fixture.sh "$work/cpio" >/dev/null 2>&1 && cp "$work/cpio/"*.cpio "$work/seeds/fuzz_cpio/"
+build/tests/host/test_elf_exec --write-seeds "$work/seeds/fuzz_elf_exec" >/dev/null 2>&1
 
 for f in build/tests/fuzz/fuzz_*; do
     name=$(basename "$f")

@@ -25,6 +25,17 @@ for t in "$BIN"/test_*; do
         fi
         args=("$work/fs")
         ;;
+    test_cpio) # also reads archives GNU cpio makes, here
+        if [ ! -d "$work/cpio" ] &&
+            ! tests/host/make-cpio-fixture.sh "$work/cpio" >"$work/cpio.log" 2>&1; then
+            cat "$work/cpio.log"
+            echo "FAIL: $name: could not make the cpio archives"
+            status=1
+            continue
+        fi
+        args=("$work/cpio")
+        ;;
+    test_elf_exec) args=(build/tests/host/fixtures) ;;
     test_config) args=(tests/corpus/config) ;;
     test_elf) args=(build/kernel/kernel.elf) ;;
     esac
