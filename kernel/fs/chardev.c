@@ -9,6 +9,8 @@
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 
+#include "fs_priv.h"
+
 #define MKDEV(ma, mi) ((ma) << 8 | (mi))
 
 static long null_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)

@@ -13,6 +13,8 @@
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 
+#include "fs_priv.h"
+
 #define TCGETS 0x5401
 #define TCSETS 0x5402
 #define TCSETSW 0x5403

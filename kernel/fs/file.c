@@ -11,6 +11,8 @@
 #include <kernel/proc.h>
 #include <kernel/string.h>
 
+#include "fs_priv.h"
+
 #define FILES_MIN 64
 
 struct file *file_open_inode(struct inode *inode, unsigned int flags)

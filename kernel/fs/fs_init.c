@@ -5,7 +5,8 @@
 #include <kernel/fs.h>
 #include <kernel/printk.h>
 
-void inode_init(void);
+#include "fs_priv.h"
+
 
 void fs_init(void)
 {

@@ -20,6 +20,8 @@
 #include <kernel/printk.h>
 #include <kernel/string.h>
 
+#include "fs_priv.h"
+
 struct inode *fs_root;
 
 /* A regular file's data: where it is in the archive. */
@@ -55,7 +57,6 @@ static const struct inode_ops ramfile_ops = {
 	.release = ramfile_release,
 };
 
-extern const struct file_ops ramfs_file_ops, ramfs_dir_ops;
 
 struct inode *dir_lookup(struct inode *dir, const char *name, size_t len)
 {
@@ -243,9 +244,9 @@ static int unpack(const void *archive, size_t size, unsigned int *count)
 		int err = cpio_path_normalize(e.name, e.name_len, path,
 					      sizeof(path));
 
-		if (err == 0 && (!path[0] || !strcmp(path, ".")))
+		if (err > 0 && !strcmp(path, "."))
 			continue; /* the root itself */
-		if (err == 0)
+		if (err > 0)
 			err = add_entry(path, &e);
 		if (err)
 			klog(KLOG_WARN, "initramfs: skipped '%.*s' (%d)\n",

@@ -10,6 +10,8 @@
 #include <kernel/heap.h>
 #include <kernel/panic.h>
 
+#include "fs_priv.h"
+
 struct cached_page {
 	struct avl_node node;
 	uint64_t index;

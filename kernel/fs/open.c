@@ -11,6 +11,8 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
+#include "fs_priv.h"
+
 #define F_DUPFD 0
 #define F_GETFD 1
 #define F_SETFD 2
@@ -28,12 +30,6 @@
 #define W_OK 2
 #define X_OK 1
 
-bool fd_cloexec(int fd);
-void fd_set_cloexec(int fd, bool on);
-int fd_install_at(struct file *f, int fd, bool cloexec);
-struct file *fd_remove(int fd);
-struct file *chardev_open(uint32_t rdev, unsigned int flags);
-struct inode *dir_lookup(struct inode *dir, const char *name, size_t len);
 
 #define OPEN_KNOWN                                                         \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |     \

@@ -12,7 +12,8 @@
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 
-struct inode *dir_lookup(struct inode *dir, const char *name, size_t len);
+#include "fs_priv.h"
+
 
 static bool in_groups(const struct cred *c, uint32_t gid)
 {

@@ -10,6 +10,8 @@
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 
+#include "fs_priv.h"
+
 #define DT_UNKNOWN 0
 #define DT_FIFO 1
 #define DT_CHR 2

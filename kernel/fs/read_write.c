@@ -10,6 +10,8 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
+#include "fs_priv.h"
+
 #define IOV_MAX 1024
 #define RW_MAX 0x7ffff000 /* Linux's MAX_RW_COUNT: one call moves less */
 
@@ -21,8 +23,6 @@
 #define FIOCLEX 0x5451
 #define FIONCLEX 0x5450
 
-bool fd_cloexec(int fd);
-void fd_set_cloexec(int fd, bool on);
 
 struct iovec_k {
 	uintptr_t base;

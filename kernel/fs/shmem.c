@@ -6,6 +6,8 @@
  */
 #include <kernel/fs.h>
 
+#include "fs_priv.h"
+
 static const struct inode_ops shmem_ops = {0};
 
 struct inode *shmem_create(uint64_t size)

@@ -5,9 +5,12 @@
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
+#include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
+
+#include "fs_priv.h"
 
 #define STATX_BASIC_STATS 0x07ffu
 #define ROOT_DEV 1 /* 0:1 */

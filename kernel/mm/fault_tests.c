@@ -7,6 +7,7 @@
  * suite's (one boot each: test=crash.stack_overflow, ...).
  */
 #include <kernel/arch.h>
+#include <kernel/smp.h>
 #include <kernel/boot.h>
 #include <kernel/errno.h>
 #include <kernel/heap.h>
@@ -76,10 +77,12 @@ KTEST(vmm, describe_addresses)
 	KT_ASSERT(describes_prefix((uintptr_t)mm_pages, "direct map, phys "));
 }
 
+/* kmain (CPU 0's idle task) on stack 0; tests on a thread's stack. */
 KTEST(vmm, kmain_runs_on_kernel_stack_0)
 {
 	KT_ASSERT(mm_on_kernel_stack);
-	KT_ASSERT(describes(arch_stack_pointer(), "kernel stack 0"));
+	KT_ASSERT(describes(smp_cpu(0)->stack_top - 8, "kernel stack 0"));
+	KT_ASSERT(describes_prefix(arch_stack_pointer(), "kernel stack "));
 }
 
 KTEST(vmm, fault_verdicts)

@@ -4,6 +4,7 @@
  * new range without a copy.
  */
 #include <kernel/errno.h>
+#include <kernel/fs.h>
 #include <kernel/mm.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>

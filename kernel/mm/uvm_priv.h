@@ -24,6 +24,9 @@ void vma_zap(struct mm *mm, uintptr_t start, uintptr_t end);
 int uvm_share_pages(struct mm *from, uintptr_t start, uintptr_t end,
 		    struct mm *to, intptr_t delta, unsigned int prot);
 
+/* mmap's PROT_* as VMA_* flags. */
+unsigned int prot_to_vma(unsigned long prot);
+
 /* The page-table protection for a region's pages (VM_*). */
 unsigned int vma_prot(const struct vma *v);
 

@@ -17,6 +17,7 @@
 #include <kernel/heap.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
+#include <kernel/random.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <kernel/elf.h>
 #include <kernel/fs.h>
+#include <kernel/proc.h>
 #include <kernel/uvm.h>
 
 #define MAX_ARG_STRLEN (32 * PAGE_SIZE) /* one argument: 128 KiB */
@@ -74,6 +75,10 @@ struct exec_stack_info {
  */
 int exec_setup_stack(struct mm *mm, const struct exec_args *a,
 		     const struct exec_stack_info *info, uintptr_t *sp);
+
+/* PID 1's program: execve from a kernel thread (proc/init.c). */
+int proc_exec_kernel(const char *path, const char *const argv[],
+		     const char *const envp[]);
 
 /* Randomisation on unless "norandmaps" is on the command line. */
 bool exec_randomize(void);

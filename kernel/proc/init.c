@@ -15,10 +15,8 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 
+#include "exec_priv.h"
 #include "proc_priv.h"
-
-int proc_exec_kernel(const char *path, const char *const argv[],
-		     const char *const envp[]);
 
 static const char *init_path(void)
 {

@@ -59,8 +59,6 @@ struct ptimer {
 	int overrun;
 };
 
-int clock_read(int clock, int64_t *ns);
-
 /* ---- ITIMER_REAL ------------------------------------------------------ */
 
 static void real_fire(void *arg)

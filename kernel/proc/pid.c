@@ -7,6 +7,8 @@
 #include <kernel/errno.h>
 #include <kernel/proc.h>
 
+#include "proc_priv.h"
+
 #define HASH_SIZE 256
 
 static uint64_t used[PID_MAX / 64];

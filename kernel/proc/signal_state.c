@@ -13,6 +13,7 @@
 #include <kernel/time.h>
 #include <kernel/uvm.h>
 
+#include "exec_priv.h"
 #include "proc_priv.h"
 
 struct sighand *sighand_alloc(void)

@@ -13,6 +13,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/uvm.h>
 #include <kernel/uaccess.h>
 #include <kernel/version.h>
 

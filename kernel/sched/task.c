@@ -118,6 +118,16 @@ void sched_switch_mm(struct task *prev, struct task *next)
 		vm_space_switch(s);
 }
 
+void sched_switch_to_kernel_space(void)
+{
+	unsigned long flags = irq_save();
+
+	current_task()->space = NULL;
+	if (vm_space_current() != &kernel_space)
+		vm_space_switch(&kernel_space);
+	irq_restore(flags);
+}
+
 void sched_init_cpu(void)
 {
 	unsigned int cpu = cpu_id();

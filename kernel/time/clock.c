@@ -44,6 +44,11 @@ void clock_set_realtime(int64_t unix_seconds)
 			      (int64_t)clock_monotonic_ns();
 }
 
+void clock_set_realtime_ns(int64_t ns)
+{
+	clk.realtime_offset = ns - (int64_t)clock_monotonic_ns();
+}
+
 const char *clock_source_name(void)
 {
 	const struct clock_source *src =

@@ -134,6 +134,9 @@ struct task *task_alloc(const char *name);
 void task_get(struct task *t);
 void task_put(struct task *t);
 
+/* The current task runs in the kernel's address space from now on. */
+void sched_switch_to_kernel_space(void);
+
 /* Make a new task runnable, on a CPU its affinity allows. */
 void sched_start(struct task *t);
 

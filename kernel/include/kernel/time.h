@@ -35,6 +35,13 @@ void time_init(void);
 uint64_t clock_monotonic_ns(void);
 /* UNIX time in nanoseconds: the RTC at boot plus the monotonic clock. */
 int64_t clock_realtime_ns(void);
+/* Set the wall clock to UNIX time ns (settimeofday, clock_settime). */
+void clock_set_realtime_ns(int64_t ns);
+/*
+ * A Linux clock's time in ns (CLOCK_REALTIME, CLOCK_MONOTONIC...; the
+ * CPU-time clocks of the current thread and process): 0, or -EINVAL.
+ */
+int clock_read(int clock, int64_t *ns);
 /* "tsc", "hpet" or "pit ticks". */
 const char *clock_source_name(void);
 

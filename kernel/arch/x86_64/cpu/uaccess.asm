@@ -29,7 +29,7 @@ extern smap_on
 %endmacro
 
 %macro EX_ENTRY 2
-	section .ex_table
+	section .ex_table progbits alloc noexec write align=8
 	align 8
 	dq %1, %2
 	section .text
