@@ -63,7 +63,7 @@ BOOT_OBJ   := $(BOOT_ASM:%.asm=$(BUILD)/%.asm.o) $(BOOT_C:%.c=$(BUILD)/%.o)
 BOOT_PURE  := boot/src/config.c boot/src/elf.c boot/src/memmap.c \
 	boot/src/blockdev.c boot/src/paging.c boot/src/limine_scan.c \
 	boot/src/vbe_pick.c $(wildcard boot/src/fs/*.c) boot/src/strutil.c \
-	boot/src/format.c boot/src/date.c boot/src/madt.c
+	boot/src/format.c boot/src/date.c boot/src/madt.c boot/src/smbios.c
 BOOT_PURE  := $(wildcard $(BOOT_PURE))
 
 BCFLAGS := -std=c11 -ffreestanding -Os -g -Wall -Wextra -Werror \
