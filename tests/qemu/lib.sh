@@ -155,7 +155,7 @@ check_fb() {
         check "$name: framebuffer" "log says '$(field '^boot: (.*framebuffer.*)$')'" \
             grep -qE '^boot: framebuffer [0-9]+x[0-9]+x32 pitch [0-9]+$' "$BOOT_LOG"
     else
-        check "$name: text mode, no framebuffer" "log says '$(field '^boot: (.*framebuffer.*)$')'" \
+        check "$name: no framebuffer" "log says '$(field '^boot: (.*framebuffer.*)$')'" \
             grep -q '^boot: no framebuffer$' "$BOOT_LOG"
     fi
 }

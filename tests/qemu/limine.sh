@@ -4,8 +4,9 @@
 # with KASLR on: every boot runs the kernel's tests (test=all) and the
 # harness checks the boot log's facts as under rastboot, plus what only
 # Limine does (a randomised HHDM base, the EFI tables, the kernel file in
-# reclaimable memory). Then 5-level paging under Limine, and the kernel's
-# refusal when Limine cannot give it what it requires.
+# reclaimable memory), and a UEFI machine without a display. Then 5-level
+# paging under Limine, and the kernel's refusal when Limine cannot give it
+# what it requires.
 #
 # Media (scripts/make-iso.sh, make-img.sh):
 #   limine.iso   --loader limine: Limine on BIOS and UEFI
@@ -77,15 +78,16 @@ efi_tables() {
     fi
 }
 
-# limine_boot NAME FIRMWARE LEVELS -- RUN-QEMU-ARGS: one test=all boot
-# under Limine on q35 with 2 CPUs, and all its checks.
+# limine_boot NAME FIRMWARE LEVELS FB -- RUN-QEMU-ARGS: one test=all boot
+# under Limine on q35 with 2 CPUs, and all its checks; FB: whether there is
+# a framebuffer (yes, or no for a machine without a display).
 limine_boot() {
-    local name=$1 fw=$2 levels=$3 uefi=() efi=no
-    shift 4
+    local name=$1 fw=$2 levels=$3 fb=$4 uefi=() efi=no
+    shift 5
     [ "$fw" = bios ] || { uefi=(--uefi) && efi=yes; }
-    boot "$name" -- "$@" "${uefi[@]}" --machine q35 --smp 2 --mem 512
+    boot "$name" -- "${uefi[@]}" --machine q35 --smp 2 --mem 512 "$@"
     expect_boot "$name" --loader Limine --firmware "$fw" --paging "$levels" --mem 512 \
-        --slide nonzero --cmdline "$cmdline" --fb yes --module /boot/initramfs.cpio \
+        --slide nonzero --cmdline "$cmdline" --fb "$fb" --module /boot/initramfs.cpio \
         --cpus 2 --smbios yes
     check_totals "$name" "$kept_max"
     hhdm_in_range "$name" "$levels"
@@ -95,9 +97,9 @@ limine_boot() {
         grep -q '^boot: loader Limine .*, base revision 3 not honoured$' "$BOOT_LOG"
 }
 
-limine_boot limine-bios-iso bios 4 -- --iso "$WORK/limine.iso"
+limine_boot limine-bios-iso bios 4 yes -- --iso "$WORK/limine.iso"
 slide1=$SLIDE hhdm1=$HHDM
-limine_boot limine-bios-img bios 4 -- --img "$WORK/limine.img"
+limine_boot limine-bios-img bios 4 yes -- --img "$WORK/limine.img"
 slide2=$SLIDE hhdm2=$HHDM
 # KASLR under Limine randomises both: two boots, two layouts.
 check "limine: two boots, different kernel slides" "slides $slide1 and $slide2" \
@@ -105,15 +107,20 @@ check "limine: two boots, different kernel slides" "slides $slide1 and $slide2" 
 check "limine: two boots, different HHDM bases" "HHDM bases $hhdm1 and $hhdm2" \
     test -n "$hhdm1" -a -n "$hhdm2" -a "$hhdm1" != "$hhdm2"
 
-limine_boot limine-uefi-iso uefi64 4 -- --iso "$WORK/hybrid.iso"
-limine_boot limine-uefi-img uefi64 4 -- --img "$WORK/limine.img"
+limine_boot limine-uefi-iso uefi64 4 yes -- --iso "$WORK/hybrid.iso"
+# A UEFI machine without a display: no GOP, so no framebuffer, and no VGA
+# text mode to fall back on (that is BIOS only): the kernel says so and
+# runs on serial alone.
+limine_boot limine-uefi-img-novga uefi64 4 no -- --img "$WORK/limine.img" -- -vga none
+check "limine-uefi-img-novga: serial is the only console" "log: $(field '^(console: .*)$')" \
+    grep -q '^console: UEFI gave no framebuffer and has no VGA text mode: serial only$' "$BOOT_LOG"
 
 # 5-level paging: on BIOS with LA57 alone, on UEFI with -cpu max (LA57 and
 # 1 GiB pages), from the default kind of disk image.
-limine_boot limine-bios-la57 bios 5 -- --iso "$WORK/limine.iso" --cpu qemu64,+la57
+limine_boot limine-bios-la57 bios 5 yes -- --iso "$WORK/limine.iso" --cpu qemu64,+la57
 check "limine-bios-la57: the kernel runs on 5-level page tables" "log: $(field '^(mm: .-level paging.*)$')" \
     grep -q '^mm: 5-level paging, direct map at 0xff' "$BOOT_LOG"
-limine_boot limine-uefi-mbr-la57 uefi64 5 -- --img "$WORK/hybrid.img" --cpu max
+limine_boot limine-uefi-mbr-la57 uefi64 5 yes -- --img "$WORK/hybrid.img" --cpu max
 check "limine-uefi-mbr-la57: the kernel runs on 5-level page tables" "log: $(field '^(mm: .-level paging.*)$')" \
     grep -q '^mm: 5-level paging, direct map at 0xff' "$BOOT_LOG"
 
