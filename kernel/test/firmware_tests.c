@@ -6,6 +6,7 @@
  * The boot-services test is the one that matters most: the firmware's
  * memory must come back to the page allocator after ExitBootServices.
  */
+#include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
@@ -23,10 +24,35 @@ static bool bytes_sum_to_zero(const volatile uint8_t *p, size_t n)
 	return sum == 0;
 }
 
-/* The entry points are in reserved memory: read them through a mapping. */
+/*
+ * size bytes at phys, readable: through the direct map where it has them
+ * (the BIOS area, RAM), so as not to alias them with another memory type;
+ * else (firmware-reserved memory) through vm_ioremap. *mapped: whether
+ * the caller must vm_iounmap the pointer.
+ */
+static const volatile void *table_map(uint64_t phys, size_t size, bool *mapped)
+{
+	uintptr_t v = (uintptr_t)boot_phys_to_virt(phys);
+	uint64_t pa;
+
+	*mapped = false;
+	if (arch_virt_to_phys(v, boot_info->hhdm_offset, &pa) == 0 &&
+	    arch_virt_to_phys(v + size - 1, boot_info->hhdm_offset, &pa) == 0)
+		return (const volatile void *)v;
+	*mapped = true;
+	return vm_ioremap(phys, size, 0);
+}
+
+static void table_unmap(const volatile void *p, bool mapped)
+{
+	if (mapped)
+		vm_iounmap((void *)p);
+}
+
 static bool smbios32_ok(uint64_t phys)
 {
-	const volatile uint8_t *p = vm_ioremap(phys, 32, 0);
+	bool mapped;
+	const volatile uint8_t *p = table_map(phys, 32, &mapped);
 	bool ok;
 
 	if (!p)
@@ -36,20 +62,21 @@ static bool smbios32_ok(uint64_t phys)
 	     p[5] <= 0x20 && bytes_sum_to_zero(p, p[5]) &&
 	     memcmp((const void *)(p + 16), "_DMI_", 5) == 0 &&
 	     bytes_sum_to_zero(p + 16, 15);
-	vm_iounmap((void *)p);
+	table_unmap(p, mapped);
 	return ok;
 }
 
 static bool smbios64_ok(uint64_t phys)
 {
-	const volatile uint8_t *p = vm_ioremap(phys, 32, 0);
+	bool mapped;
+	const volatile uint8_t *p = table_map(phys, 32, &mapped);
 	bool ok;
 
 	if (!p)
 		return false;
 	ok = memcmp((const void *)p, "_SM3_", 5) == 0 && p[6] >= 0x18 &&
 	     p[6] <= 0x20 && bytes_sum_to_zero(p, p[6]) && p[7] >= 3;
-	vm_iounmap((void *)p);
+	table_unmap(p, mapped);
 	return ok;
 }
 
@@ -70,14 +97,15 @@ KTEST(firmware, efi_system_table_signature)
 	const volatile uint64_t *t;
 	uint64_t signature;
 	uint32_t revision;
+	bool mapped;
 
 	if (!boot_info->efi_system_table_phys)
 		KT_SKIP("no EFI system table response");
-	t = vm_ioremap(boot_info->efi_system_table_phys, 24, 0);
+	t = table_map(boot_info->efi_system_table_phys, 24, &mapped);
 	KT_ASSERT(t != NULL);
 	signature = t[0];
 	revision = (uint32_t)t[1];
-	vm_iounmap((void *)t);
+	table_unmap(t, mapped);
 	KT_ASSERT_EQ(signature, EFI_SYSTEM_TABLE_SIGNATURE);
 	KT_ASSERT(revision >> 16 >= 2); /* UEFI 2.x */
 }
