@@ -89,6 +89,8 @@ limine_boot() {
     expect_boot "$name" --loader Limine --firmware "$fw" --paging "$levels" --mem 512 \
         --slide nonzero --cmdline "$cmdline" --fb "$fb" --module /boot/initramfs.cpio \
         --cpus 2 --smbios yes
+    check "$name: module command line from limine.conf" "log: $(field '^(boot: module .*)$')" \
+        grep -qE '^boot: module /boot/initramfs.cpio [0-9]+ bytes cmdline "initramfs"$' "$BOOT_LOG"
     check_totals "$name" "$kept_max"
     hhdm_in_range "$name" "$levels"
     efi_tables "$name" "$efi"
