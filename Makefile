@@ -1,6 +1,6 @@
-# rastOS top-level build. `make` builds the kernel, rastboot and a bootable
-# ISO; `make run` boots it in QEMU; `make test` runs every test. Each target
-# that needs packages installs them first (scripts/deps.sh).
+# rastOS top-level build. `make` builds the kernel, rastboot and the boot
+# media; `make run` boots one in QEMU; `make test` runs every test. Each
+# target that needs packages installs them first (scripts/deps.sh).
 
 BUILD    ?= build
 CC       ?= gcc
@@ -16,8 +16,32 @@ STAGE2   := $(BUILD)/boot/stage2.bin
 ISO      := $(BUILD)/rastos.iso
 IMG      := $(BUILD)/rastos.img
 
-.PHONY: all kernel rastboot iso img run debug test host-tests clean deps format
-all: iso img
+# The real Limine (a binary release: make LIMINE_DIR=...). With it, the
+# media above also boot on UEFI, and two more boot with Limine on BIOS as
+# well; without it they boot on BIOS only and the two are not made.
+LIMINE_DIR ?= ../shared/limine
+export LIMINE_DIR
+LIMINE_ISO := $(BUILD)/rastos-limine.iso
+LIMINE_IMG := $(BUILD)/rastos-limine.img
+LIMINE_NEED := limine-bios.sys limine-bios-cd.bin limine-uefi-cd.bin BOOTX64.EFI limine
+LIMINE_MISSING := $(strip $(foreach f,$(LIMINE_NEED),$(if $(wildcard $(LIMINE_DIR)/$(f)),,$(f))))
+LIMINE_FILES := $(wildcard $(addprefix $(LIMINE_DIR)/,$(LIMINE_NEED)))
+# Remakes the media when LIMINE_DIR or what it lacks changes.
+LIMINE_STAMP := $(BUILD)/limine-dir.stamp
+LIMINE_STATE := $(abspath $(LIMINE_DIR)) $(LIMINE_MISSING)
+ifneq ($(MAKECMDGOALS),clean)
+$(shell mkdir -p $(BUILD) && { echo '$(LIMINE_STATE)' | cmp -s - $(LIMINE_STAMP) || \
+	echo '$(LIMINE_STATE)' >$(LIMINE_STAMP); })
+endif
+ifeq ($(LIMINE_MISSING),)
+LIMINE_MEDIA := $(LIMINE_ISO) $(LIMINE_IMG)
+else
+LIMINE_MEDIA := limine-missing
+endif
+
+.PHONY: all kernel rastboot iso img limine limine-missing run debug test \
+	host-tests clean deps format
+all: iso img limine
 
 deps:
 	@scripts/deps.sh build
@@ -93,7 +117,7 @@ BOOT_OBJ   := $(BOOT_ASM:%.asm=$(BUILD)/%.asm.o) $(BOOT_C:%.c=$(BUILD)/%.o)
 BOOT_PURE  := boot/src/config.c boot/src/elf.c boot/src/memmap.c \
 	boot/src/blockdev.c boot/src/paging.c boot/src/limine_scan.c \
 	boot/src/vbe_pick.c $(wildcard boot/src/fs/*.c) boot/src/strutil.c \
-	boot/src/format.c boot/src/date.c boot/src/madt.c
+	boot/src/format.c boot/src/date.c boot/src/madt.c boot/src/smbios.c
 BOOT_PURE  := $(wildcard $(BOOT_PURE))
 
 BCFLAGS := -std=c11 -ffreestanding -Os -g -Wall -Wextra -Werror \
@@ -131,17 +155,34 @@ $(STAGE2): $(BUILD)/boot/stage2.elf
 iso: $(ISO)
 img: $(IMG)
 
-$(ISO): $(KERNEL) $(STAGE1_CD) $(STAGE2) scripts/make-iso.sh scripts/lib-image.sh
+$(ISO): $(KERNEL) $(STAGE1_CD) $(STAGE2) scripts/make-iso.sh scripts/lib-image.sh $(LIMINE_FILES) $(LIMINE_STAMP)
 	scripts/make-iso.sh -o $@
 
-$(IMG): $(KERNEL) $(STAGE1_HDD) $(STAGE2) scripts/make-img.sh scripts/lib-image.sh
+$(IMG): $(KERNEL) $(STAGE1_HDD) $(STAGE2) scripts/make-img.sh scripts/lib-image.sh $(LIMINE_FILES) $(LIMINE_STAMP)
 	scripts/make-img.sh -o $@
 
+limine: $(LIMINE_MEDIA)
+
+# Given files, not made here: no implicit rule (limine from limine.c!).
+$(LIMINE_FILES): ;
+
+$(LIMINE_ISO): $(KERNEL) scripts/make-iso.sh scripts/lib-image.sh $(LIMINE_FILES)
+	scripts/make-iso.sh --loader limine -o $@
+
+$(LIMINE_IMG): $(KERNEL) scripts/make-img.sh scripts/lib-image.sh $(LIMINE_FILES)
+	scripts/make-img.sh --loader limine -o $@
+
+limine-missing:
+	@echo "make: no $(LIMINE_MISSING) in LIMINE_DIR=$(LIMINE_DIR): not making" \
+		"$(LIMINE_ISO) and $(LIMINE_IMG); $(ISO) and $(IMG) boot on BIOS only" >&2
+
 # ---------------------------------------------------------------- use
-run: $(ISO)
+# run-qemu.sh picks the medium: build/rastos.iso, or with RUNFLAGS="--loader
+# limine" build/rastos-limine.iso (--uefi boots either through OVMF).
+run: all
 	@scripts/deps.sh run
 	@# Status 3: QEMU quit by itself (Ctrl-A X, power off): a normal end here.
-	scripts/run-qemu.sh --iso $(ISO) $(RUNFLAGS) || test $$? -eq 3
+	scripts/run-qemu.sh $(RUNFLAGS) || test $$? -eq 3
 
 debug: $(ISO)
 	@scripts/deps.sh test

@@ -62,6 +62,11 @@
 	LIMINE_ID(0x502746e184c088aaULL, 0xfbc5ec83e6327893ULL)
 #define LIMINE_EXECUTABLE_ADDRESS_ID \
 	LIMINE_ID(0x71ba76863cc55f63ULL, 0xb2644a48c516a487ULL)
+#define LIMINE_SMBIOS_ID LIMINE_ID(0x9e9046f11e095391ULL, 0xaa4a520fefbde5eeULL)
+#define LIMINE_EFI_SYSTEM_TABLE_ID \
+	LIMINE_ID(0x5ceba5163eaaf6d6ULL, 0x0a6981610cf65fccULL)
+#define LIMINE_EFI_MEMMAP_ID \
+	LIMINE_ID(0x7df62a431d6872d5ULL, 0xa4fcdfb3e57306c8ULL)
 
 /* Every request starts with this header. */
 #define LIMINE_REQUEST_HEADER(resp_type) \
@@ -300,6 +305,59 @@ struct limine_executable_address_response {
 struct limine_executable_address_request {
 	LIMINE_REQUEST_HEADER(struct limine_executable_address_response);
 };
+
+/*
+ * SMBIOS entry points (32-bit "_SM_", 64-bit "_SM3_"), 0 when absent. Like
+ * the RSDP: HHDM pointers, except physical under base revision 3 exactly.
+ */
+struct limine_smbios_response {
+	uint64_t revision;
+	uint64_t entry_32;
+	uint64_t entry_64;
+};
+struct limine_smbios_request {
+	LIMINE_REQUEST_HEADER(struct limine_smbios_response);
+};
+
+/* UEFI only. address: as the RSDP's (physical under base revision 3). */
+struct limine_efi_system_table_response {
+	uint64_t revision;
+	uint64_t address;
+};
+struct limine_efi_system_table_request {
+	LIMINE_REQUEST_HEADER(struct limine_efi_system_table_response);
+};
+
+/*
+ * UEFI only: the firmware's memory map as it was when boot services were
+ * exited (memmap is an HHDM pointer to memmap_size bytes of descriptors,
+ * desc_size bytes apart; see struct efi_memory_descriptor).
+ */
+struct limine_efi_memmap_response {
+	uint64_t revision;
+	void *memmap;
+	uint64_t memmap_size;
+	uint64_t desc_size;
+	uint64_t desc_version;
+};
+struct limine_efi_memmap_request {
+	LIMINE_REQUEST_HEADER(struct limine_efi_memmap_response);
+};
+
+/* The UEFI specification's memory descriptor (desc_size may be larger). */
+struct efi_memory_descriptor {
+	uint32_t type;
+	uint32_t pad;
+	uint64_t physical_start;
+	uint64_t virtual_start;
+	uint64_t pages; /* of 4 KiB */
+	uint64_t attribute;
+};
+#define EFI_LOADER_CODE 1
+#define EFI_LOADER_DATA 2
+#define EFI_BOOT_SERVICES_CODE 3
+#define EFI_BOOT_SERVICES_DATA 4
+#define EFI_CONVENTIONAL_MEMORY 7
 
 /* The lowest address the protocol lets a kernel be loaded at. */
 #define LIMINE_KERNEL_MIN_VADDR 0xffffffff80000000ULL

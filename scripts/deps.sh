@@ -6,10 +6,12 @@ set -euo pipefail
 
 what=${1:-test}
 pkgs=(gcc make binutils nasm xorriso mtools dosfstools qemu-system-x86 cpio
-	console-setup-linux) # its /usr/share/consolefonts: the kernel font
+	console-setup-linux # its /usr/share/consolefonts: the kernel font
+	gdisk)		    # sgdisk: the GPT of the Limine disk image
 case "$what" in
-build | run) ;;
-test) pkgs+=(clang llvm libclang-rt-14-dev musl-tools busybox-static gdb) ;;
+build) ;;
+run) pkgs+=(ovmf) ;; # UEFI firmware for QEMU (run-qemu.sh --uefi)
+test) pkgs+=(ovmf clang llvm libclang-rt-14-dev musl-tools busybox-static gdb) ;;
 *) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 esac
 

@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Boot rastOS in QEMU (TCG), serial console on the terminal.
 #
-#   scripts/run-qemu.sh [--iso F | --img F] [--initrd F] [--cmdline "..."]
-#       [--smp N] [--mem MiB] [--cpu MODEL] [--machine pc|q35] [--la57]
-#       [--gdb] [--display] [--timeout S] [--serial-log FILE] [--icount]
-#       [--allow-reboot] [-- QEMU ARGS...]
+#   scripts/run-qemu.sh [--iso F | --img F] [--uefi] [--loader rastboot|limine]
+#       [--initrd F] [--cmdline "..."] [--smp N] [--mem MiB] [--cpu MODEL]
+#       [--machine pc|q35] [--la57] [--gdb] [--display] [--timeout S]
+#       [--serial-log FILE] [--icount] [--allow-reboot] [-- QEMU ARGS...]
 #
-# Medium: --iso (CD-ROM) or --img (hard disk). With neither, build/rastos.iso;
-# but given --initrd or --cmdline, a temporary ISO is built from them with
-# scripts/make-iso.sh (and deleted afterwards). --initrd and --cmdline cannot
-# be combined with --iso or --img: those media already hold their config.
+# Medium: --iso (CD-ROM) or --img (hard disk). With neither, build/rastos.iso
+# (rastboot on BIOS, the real Limine on UEFI), or build/rastos-limine.iso
+# with --loader limine (the real Limine on BIOS too); but given --initrd or
+# --cmdline, a temporary ISO of that kind is built from them with
+# scripts/make-iso.sh (and deleted afterwards). --initrd, --cmdline and
+# --loader cannot be combined with --iso or --img: those media already hold
+# their loader and config.
+#
+# Firmware: SeaBIOS (QEMU's default), or with --uefi OVMF, UEFI for QEMU
+# (Debian's ovmf package; $OVMF_CODE and $OVMF_VARS override its files):
+# the code read-only, the variables a temporary copy, so that no run
+# changes the next one's boot order. On UEFI the real Limine boots the
+# medium (rastboot is a BIOS loader).
 #
 # Defaults: -m 512, -smp 1, -cpu qemu64 (--la57 adds ,+la57), -machine pc,
 # -display none (--display: QEMU's default display), -no-reboot, no monitor,
@@ -43,14 +52,16 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 QEMU=${QEMU:-qemu-system-x86_64}
-USAGE="usage: scripts/run-qemu.sh [--iso F | --img F] [--initrd F] [--cmdline \"...\"]
-    [--smp N] [--mem MiB] [--cpu MODEL] [--machine pc|q35] [--la57] [--gdb]
-    [--display] [--timeout S] [--serial-log FILE] [--icount] [--allow-reboot]
-    [-- QEMU ARGS...]"
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
+USAGE="usage: scripts/run-qemu.sh [--iso F | --img F] [--uefi] [--loader rastboot|limine]
+    [--initrd F] [--cmdline \"...\"] [--smp N] [--mem MiB] [--cpu MODEL]
+    [--machine pc|q35] [--la57] [--gdb] [--display] [--timeout S]
+    [--serial-log FILE] [--icount] [--allow-reboot] [-- QEMU ARGS...]"
 
 iso='' img='' initrd='' cmdline='' cmdline_set=0
 smp=1 mem=512 cpu=qemu64 machine=pc la57=0 gdb=0 display=0 timeout='' serial_log='' icount=0
-allow_reboot=0
+allow_reboot=0 uefi=0 loader=''
 qemu_extra=()
 tmp=
 
@@ -76,12 +87,13 @@ parse_args() {
         --display) display=1 && continue ;;
         --icount) icount=1 && continue ;;
         --allow-reboot) allow_reboot=1 && continue ;;
+        --uefi) uefi=1 && continue ;;
         --)
             qemu_extra=("$@")
             return
             ;;
         --iso | --img | --initrd | --cmdline | --smp | --mem | --cpu | --machine | \
-            --timeout | --serial-log)
+            --timeout | --serial-log | --loader)
             [ $# -gt 0 ] || usage_error "option $opt needs a value"
             ;;
         *) usage_error "unknown argument '$opt'" ;;
@@ -97,6 +109,7 @@ parse_args() {
         --machine) machine=$1 ;;
         --timeout) timeout=$1 ;;
         --serial-log) serial_log=$1 ;;
+        --loader) loader=$1 ;;
         esac
         shift
     done
@@ -113,12 +126,33 @@ check_args() {
     if [ -n "$iso$img" ] && { [ -n "$initrd" ] || [ "$cmdline_set" = 1 ]; }; then
         usage_error "--initrd/--cmdline build their own ISO: not with --iso or --img"
     fi
+    [ -z "$loader" ] || [[ $loader == rastboot || $loader == limine ]] ||
+        usage_error "--loader takes rastboot or limine, not '$loader'"
+    [ -z "$loader" ] || [ -z "$iso$img" ] ||
+        usage_error "--loader picks the medium: not with --iso or --img"
+    if [ "$uefi" = 1 ] && [ "$loader" = rastboot ]; then
+        usage_error "rastboot is a BIOS loader: on UEFI (--uefi) the real Limine boots"
+    fi
+}
+
+# uefi_firmware: check OVMF and make the temporary copy of its variables.
+uefi_firmware() {
+    local f
+    for f in "$OVMF_CODE" "$OVMF_VARS"; do
+        [ -f "$f" ] || {
+            echo "run-qemu.sh: no UEFI firmware '$f' for --uefi" \
+                "(Debian package ovmf: scripts/deps.sh run installs it)" >&2
+            exit 2
+        }
+    done
+    [ -n "$tmp" ] || tmp=$(mktemp -d "${TMPDIR:-/tmp}/rastos-run.XXXXXX")
+    cp "$OVMF_VARS" "$tmp/ovmf-vars.fd"
 }
 
 # make_temp_iso: build an ISO with the given --initrd/--cmdline into $tmp.
 make_temp_iso() {
-    local args=()
-    tmp=$(mktemp -d "${TMPDIR:-/tmp}/rastos-run.XXXXXX")
+    local args=(--loader "${loader:-rastboot}")
+    [ -n "$tmp" ] || tmp=$(mktemp -d "${TMPDIR:-/tmp}/rastos-run.XXXXXX")
     [ -z "$initrd" ] || args+=(--initrd "$initrd")
     [ "$cmdline_set" = 0 ] || args+=(--cmdline "$cmdline")
     iso=$tmp/rastos.iso
@@ -136,6 +170,10 @@ qemu_args() {
     cmd+=("$QEMU" -accel tcg -machine "$machine" -cpu "$cpu" -m "$mem" -smp "$smp"
         -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
     [ "$allow_reboot" = 1 ] || cmd+=(-no-reboot)
+    if [ "$uefi" = 1 ]; then
+        cmd+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE//,/,,}"
+            -drive "if=pflash,format=raw,unit=1,file=$tmp/ovmf-vars.fd")
+    fi
     if [ -n "$iso" ]; then
         cmd+=(-drive "file=$medium,format=raw,media=cdrom,readonly=on,if=ide,index=2" -boot order=d)
     else
@@ -160,15 +198,22 @@ check_args
 trap '[ -z "$tmp" ] || rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+[ "$uefi" = 0 ] || uefi_firmware
 if [ -z "$iso$img" ]; then
     if [ -n "$initrd" ] || [ "$cmdline_set" = 1 ]; then
         make_temp_iso
+    elif [ "$loader" = limine ]; then
+        iso=$BUILD/rastos-limine.iso
     else
         iso=$BUILD/rastos.iso
     fi
 fi
 medium=$iso$img
-[ -f "$medium" ] || { echo "run-qemu.sh: no boot medium '$medium'" >&2 && exit 2; }
+if [ ! -f "$medium" ]; then
+    echo "run-qemu.sh: no boot medium '$medium' (make builds build/rastos.iso," \
+        "and build/rastos-limine.iso when LIMINE_DIR has Limine)" >&2
+    exit 2
+fi
 
 cmd=()
 qemu_args

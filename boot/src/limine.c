@@ -1,13 +1,16 @@
 /*
  * Answering the kernel's Limine requests and handing over. Responses live
  * in one bootloader-reclaimable arena; every pointer given to the kernel is
- * an HHDM address (the RSDP under base revision 3 excepted, as specified).
+ * an HHDM address (the RSDP and SMBIOS entry points under base revision 3
+ * excepted, as specified). The EFI system table and EFI memory map
+ * requests are left unanswered: a BIOS has neither.
  * The memory map response is written last, after the last allocation.
  */
 #include "loader.h"
 #include "cpu.h"
 #include "handoff.h"
 #include "rtc.h"
+#include "smbios.h"
 #include <limine.h>
 
 #define ARENA_SIZE (64 * 1024)
@@ -154,6 +157,30 @@ static void answer_info(void)
 	}
 }
 
+/* A firmware table's address as the base revision wants it; 0 stays 0. */
+static uint64_t table_address(uint64_t phys)
+{
+	if (!phys || st->base_revision == 3)
+		return phys;
+	return phys + st->hhdm;
+}
+
+/* As the real Limine does on BIOS: the entry points in 0xf0000-0xfffff. */
+static void answer_smbios(void)
+{
+	void *r = request(REQ_SMBIOS);
+	uint64_t e32, e64;
+
+	if (!r || smbios_find(phys_ptr(SMBIOS_AREA_START),
+			      SMBIOS_AREA_END - SMBIOS_AREA_START,
+			      SMBIOS_AREA_START, &e32, &e64))
+		return;
+	struct limine_smbios_response *x = alloc(sizeof(*x));
+	x->entry_32 = table_address(e32);
+	x->entry_64 = table_address(e64);
+	answer(r, x);
+}
+
 static void answer_files(void)
 {
 	void *r;
@@ -183,11 +210,11 @@ static void answer_files(void)
 		uint64_t rsdp = acpi_find_rsdp();
 		if (rsdp) {
 			struct limine_rsdp_response *x = alloc(sizeof(*x));
-			x->address =
-				st->base_revision == 3 ? rsdp : rsdp + st->hhdm;
+			x->address = table_address(rsdp);
 			answer(r, x);
 		}
 	}
+	answer_smbios();
 }
 
 /* Bytes of stack for each CPU: the stack size request's, at least 64 KiB. */

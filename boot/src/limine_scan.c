@@ -37,6 +37,12 @@ static const struct {
 	[REQ_EXECUTABLE_ADDRESS] =
 		{LIMINE_EXECUTABLE_ADDRESS_ID,
 		 sizeof(struct limine_executable_address_request)},
+	[REQ_SMBIOS] = {LIMINE_SMBIOS_ID, sizeof(struct limine_smbios_request)},
+	[REQ_EFI_SYSTEM_TABLE] =
+		{LIMINE_EFI_SYSTEM_TABLE_ID,
+		 sizeof(struct limine_efi_system_table_request)},
+	[REQ_EFI_MEMMAP] = {LIMINE_EFI_MEMMAP_ID,
+			    sizeof(struct limine_efi_memmap_request)},
 };
 
 static const uint64_t start_marker[4] = LIMINE_REQUESTS_START_MARKER;

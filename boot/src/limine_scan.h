@@ -23,6 +23,10 @@ enum limine_req {
 	REQ_RSDP,
 	REQ_DATE_AT_BOOT,
 	REQ_EXECUTABLE_ADDRESS,
+	REQ_SMBIOS,
+	/* Known so as to be left unanswered on purpose: BIOS has no EFI. */
+	REQ_EFI_SYSTEM_TABLE,
+	REQ_EFI_MEMMAP,
 	REQ_COUNT
 };
 

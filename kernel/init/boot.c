@@ -4,11 +4,16 @@
  * the responses, so the protocol's quirks are handled here:
  *
  *  - base revision 3 may not be honoured (Limine 8.x knows up to 2); the
- *    kernel still boots, and the one difference that matters now, the RSDP
- *    address (physical under revision 3 exactly, else an HHDM pointer), is
- *    normalised to a physical address;
+ *    kernel still boots, and the one difference that matters now, the
+ *    firmware table addresses (RSDP, SMBIOS, EFI system table: physical
+ *    under revision 3 exactly, else HHDM pointers), are normalised to
+ *    physical addresses;
  *  - the executable cmdline request is newer than Limine 8.x; without an
- *    answer the executable file's cmdline is used.
+ *    answer the executable file's cmdline is used;
+ *  - the EFI requests are answered only on UEFI, and the EFI memory map
+ *    lives in loader memory: it is copied, like the memory map.
+ *
+ * docs/ARCHITECTURE.md ("Two loaders") lists what else differs.
  */
 #include <kernel/arch.h>
 #include <kernel/boot.h>
@@ -34,6 +39,9 @@ static char strings[BOOT_STRINGS_SIZE];
 static size_t strings_used;
 static struct limine_memmap_entry memmap[BOOT_MAX_MEMMAP];
 static struct limine_memmap_entry *memmap_ptrs[BOOT_MAX_MEMMAP];
+/* OVMF with 512 MiB has about 100 descriptors of 48 bytes. */
+#define BOOT_EFI_MEMMAP_SIZE (24 * 1024)
+static uint8_t efi_memmap[BOOT_EFI_MEMMAP_SIZE];
 
 /* A copy of s, or fallback if s is NULL. */
 static const char *str_or(const char *s, const char *fallback)
@@ -90,20 +98,29 @@ static void read_loader(void)
 		info.firmware = BOOT_FIRMWARE_UEFI64;
 }
 
-/* HHDM, memory map and kernel address: without them nothing works. */
+/*
+ * HHDM, memory map and kernel address: without them nothing works, so a
+ * loader that cannot give one is refused, naming it (tests/qemu/limine.sh
+ * checks this under the real Limine).
+ */
 static void read_mandatory(void)
 {
 	struct limine_hhdm_response *hhdm = limine_hhdm.response;
 	struct limine_memmap_response *mm = limine_memmap.response;
 	struct limine_executable_address_response *ea =
 		limine_executable_address.response;
+	const char *missing = NULL;
 
 	if (!hhdm)
-		panic("boot: the loader gave no HHDM response");
-	if (!mm || mm->entry_count == 0 || !mm->entries)
-		panic("boot: the loader gave no memory map");
-	if (!ea)
-		panic("boot: the loader gave no executable address response");
+		missing = "HHDM";
+	else if (!mm || mm->entry_count == 0 || !mm->entries)
+		missing = "memory map";
+	else if (!ea)
+		missing = "executable address";
+	if (missing)
+		panic("boot: the loader (%s %s) gave no %s response; rastOS "
+		      "cannot run without one",
+		      info.loader_name, info.loader_version, missing);
 	info.hhdm_offset = hhdm->offset;
 	copy_memmap(mm);
 	info.kernel_phys = ea->physical_base;
@@ -179,6 +196,18 @@ static void read_framebuffer(void)
 	};
 }
 
+/*
+ * A firmware table address from a response as a physical address: HHDM
+ * pointers unless the loader honoured base revision 3 (the protocol's
+ * rule for the RSDP, SMBIOS and EFI system table responses).
+ */
+static uint64_t table_phys(uint64_t address)
+{
+	if (!info.base_revision_honoured && address >= info.hhdm_offset)
+		return address - info.hhdm_offset;
+	return address;
+}
+
 /* Paging mode, stack size, RSDP, CPUs and date: each may go unanswered. */
 static void read_optional(void)
 {
@@ -198,10 +227,7 @@ static void read_optional(void)
 	info.stack_size = ss ? limine_stack_size.stack_size : BOOT_STACK_SIZE;
 	if (rsdp && rsdp->address) {
 		info.has_rsdp = true;
-		info.rsdp_phys = rsdp->address;
-		if (!info.base_revision_honoured &&
-		    rsdp->address >= info.hhdm_offset)
-			info.rsdp_phys -= info.hhdm_offset;
+		info.rsdp_phys = table_phys(rsdp->address);
 	}
 	info.cpu_count = 1;
 	if (limine_mp.response && limine_mp.response->cpu_count) {
@@ -215,6 +241,47 @@ static void read_optional(void)
 	}
 }
 
+/* SMBIOS and the EFI system table and memory map: absent is harmless. */
+static void read_firmware_tables(void)
+{
+	struct limine_smbios_response *sm = limine_smbios.response;
+	struct limine_efi_system_table_response *st =
+		limine_efi_system_table.response;
+	struct limine_efi_memmap_response *em = limine_efi_memmap.response;
+	size_t size;
+
+	if (sm) {
+		info.smbios_entry32_phys =
+			sm->entry_32 ? table_phys(sm->entry_32) : 0;
+		info.smbios_entry64_phys =
+			sm->entry_64 ? table_phys(sm->entry_64) : 0;
+	}
+	if (st && st->address)
+		info.efi_system_table_phys = table_phys(st->address);
+	if (!em || !em->memmap || em->memmap_size == 0)
+		return;
+	if (em->desc_size < sizeof(struct efi_memory_descriptor)) {
+		klog(KLOG_WARN,
+		     "boot: EFI memory map descriptors of %lu bytes "
+		     "ignored\n",
+		     em->desc_size);
+		return;
+	}
+	size = em->memmap_size;
+	if (size > sizeof(efi_memmap)) {
+		klog(KLOG_WARN,
+		     "boot: EFI memory map of %zu bytes, only the "
+		     "first %zu used\n",
+		     size, sizeof(efi_memmap));
+		size = sizeof(efi_memmap);
+	}
+	memcpy(efi_memmap, em->memmap, size);
+	info.efi_memmap = efi_memmap;
+	info.efi_desc_size = em->desc_size;
+	info.efi_desc_version = em->desc_version;
+	info.efi_memmap_count = size / em->desc_size;
+}
+
 void boot_info_init(void)
 {
 	info.boot_stack_ptr = arch_stack_pointer();
@@ -224,6 +291,7 @@ void boot_info_init(void)
 	read_modules();
 	read_framebuffer();
 	read_optional();
+	read_firmware_tables();
 }
 
 const char *boot_memmap_type_name(uint64_t type)

@@ -134,6 +134,57 @@ static void log_firmware_tables_and_date(void)
 		klog(KLOG_DEBUG, "boot: stack size request not answered\n");
 }
 
+/* "0x..." or "none", for an optional physical address. */
+static void log_addr(const char *what, uint64_t phys)
+{
+	if (phys)
+		kprintf(" %s 0x%lx", what, phys);
+	else
+		kprintf(" %s none", what);
+}
+
+/* Boot services memory is the firmware's until ExitBootServices, then RAM. */
+static uint64_t efi_boot_services_kib(void)
+{
+	uint64_t pages = 0;
+
+	for (size_t i = 0; i < boot_info->efi_memmap_count; i++) {
+		const struct efi_memory_descriptor *d = boot_efi_desc(i);
+
+		if (d->type == EFI_BOOT_SERVICES_CODE ||
+		    d->type == EFI_BOOT_SERVICES_DATA)
+			pages += d->pages;
+	}
+	return pages * 4;
+}
+
+/* SMBIOS on both firmwares; the EFI tables only from Limine on UEFI. */
+static void log_smbios_and_efi(void)
+{
+	const struct boot_info *b = boot_info;
+
+	if (b->smbios_entry32_phys || b->smbios_entry64_phys) {
+		kprintf("boot: smbios");
+		log_addr("entry32", b->smbios_entry32_phys);
+		log_addr("entry64", b->smbios_entry64_phys);
+		kprintf("\n");
+	} else {
+		kprintf("boot: no smbios\n");
+	}
+	if (b->efi_system_table_phys)
+		kprintf("boot: efi system table 0x%lx\n",
+			b->efi_system_table_phys);
+	else
+		kprintf("boot: no efi system table\n");
+	if (b->efi_memmap_count)
+		kprintf("boot: efi memmap %zu descriptors of %lu bytes, boot "
+			"services %lu KiB\n",
+			b->efi_memmap_count, b->efi_desc_size,
+			efi_boot_services_kib());
+	else
+		kprintf("boot: no efi memmap\n");
+}
+
 void boot_log(void)
 {
 	log_loader();
@@ -141,4 +192,5 @@ void boot_log(void)
 	log_memory();
 	log_modules_and_framebuffer();
 	log_firmware_tables_and_date();
+	log_smbios_and_efi();
 }

@@ -86,5 +86,22 @@ REQUEST struct limine_date_at_boot_request limine_date_at_boot = {
 	.id = LIMINE_DATE_AT_BOOT_ID,
 };
 
+/*
+ * Firmware tables the kernel logs and checks now and will use later:
+ * rastboot answers SMBIOS from the BIOS area; the EFI ones come only
+ * from the real Limine on UEFI, and their absence is harmless.
+ */
+REQUEST struct limine_smbios_request limine_smbios = {
+	.id = LIMINE_SMBIOS_ID,
+};
+
+REQUEST struct limine_efi_system_table_request limine_efi_system_table = {
+	.id = LIMINE_EFI_SYSTEM_TABLE_ID,
+};
+
+REQUEST struct limine_efi_memmap_request limine_efi_memmap = {
+	.id = LIMINE_EFI_MEMMAP_ID,
+};
+
 MARKER(".limine_requests_end")
 uint64_t requests_end[2] = LIMINE_REQUESTS_END_MARKER;

@@ -33,5 +33,8 @@ extern volatile struct limine_module_request limine_module;
 extern volatile struct limine_rsdp_request limine_rsdp;
 extern volatile struct limine_mp_request limine_mp;
 extern volatile struct limine_date_at_boot_request limine_date_at_boot;
+extern volatile struct limine_smbios_request limine_smbios;
+extern volatile struct limine_efi_system_table_request limine_efi_system_table;
+extern volatile struct limine_efi_memmap_request limine_efi_memmap;
 
 #endif

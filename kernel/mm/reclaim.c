@@ -1,11 +1,14 @@
 /*
  * mm_reclaim_bootloader (<kernel/mm.h>): the loader's memory (its code,
  * page tables, responses, the boot stack) goes to the page allocator once
- * nothing uses it. Two things still may: boot_info->cpus points into the
- * MP response, whose pages are kept for good (the SMP start-up writes
- * goto_address there); and other CPUs parked by the loader run its code
- * and page tables in that memory, so with more than one CPU nothing is
- * reclaimed before the SMP start-up says mm_loader_cpus_released.
+ * nothing uses it. Some still is: boot_info->cpus points into the MP
+ * response, whose pages are kept for good (the SMP start-up writes
+ * goto_address there), and so does boot_info->kernel_file, which the
+ * real Limine loads into bootloader-reclaimable memory (rastboot marks it
+ * executable-and-modules) and the symbol table is read from; and other
+ * CPUs parked by the loader run its code and page tables in that memory,
+ * so with more than one CPU nothing is reclaimed before the SMP start-up
+ * says mm_loader_cpus_released.
  */
 #include <kernel/boot.h>
 #include <kernel/printk.h>
@@ -32,12 +35,16 @@ static bool touches(const volatile void *p, size_t size, uint64_t pfn)
 
 /*
  * Loader memory boot_info still points into and so keeps: the MP
- * response (boot_info->cpus), which the SMP start-up writes to.
+ * response (boot_info->cpus), which the SMP start-up writes to, and the
+ * kernel's ELF file (symbols for backtraces).
  */
 static bool pinned(uint64_t pfn)
 {
 	const struct boot_info *b = boot_info;
 
+	if (b->kernel_file && b->kernel_file_size &&
+	    touches(b->kernel_file, b->kernel_file_size, pfn))
+		return true;
 	if (!b->cpus)
 		return false;
 	if (touches(b->cpus, b->cpu_count * sizeof(b->cpus[0]), pfn))
@@ -68,7 +75,7 @@ static uint64_t reclaim_range(uint64_t start, uint64_t end)
 
 void mm_reclaim_bootloader(void)
 {
-	uint64_t pages = 0;
+	uint64_t pages = 0, total = 0;
 
 	if (reclaimed)
 		return;
@@ -82,12 +89,17 @@ void mm_reclaim_bootloader(void)
 	for (size_t i = 0; i < boot_info->memmap_count; i++) {
 		const struct limine_memmap_entry *e = boot_info->memmap[i];
 
-		if (e->type == LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE)
-			pages += reclaim_range(e->base >> PAGE_SHIFT,
-					       (e->base + e->length) >>
-						       PAGE_SHIFT);
+		if (e->type != LIMINE_MEMMAP_BOOTLOADER_RECLAIMABLE)
+			continue;
+		pages += reclaim_range(e->base >> PAGE_SHIFT,
+				       (e->base + e->length) >> PAGE_SHIFT);
+		total += e->length >> PAGE_SHIFT;
 	}
 	reclaimed = true;
 	kprintf("mm: reclaimed %lu KiB from the bootloader\n",
 		pages * KIB_PER_PAGE);
+	/* The tests check reclaimed + kept against the memory map. */
+	kprintf("mm: kept %lu KiB of bootloader memory (MP response, kernel "
+		"file)\n",
+		(total - pages) * KIB_PER_PAGE);
 }

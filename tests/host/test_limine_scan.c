@@ -47,6 +47,9 @@ static const struct {
 	{REQ_DATE_AT_BOOT, LIMINE_DATE_AT_BOOT_ID, "date at boot"},
 	{REQ_EXECUTABLE_ADDRESS, LIMINE_EXECUTABLE_ADDRESS_ID,
 	 "executable address"},
+	{REQ_SMBIOS, LIMINE_SMBIOS_ID, "SMBIOS"},
+	{REQ_EFI_SYSTEM_TABLE, LIMINE_EFI_SYSTEM_TABLE_ID, "EFI system table"},
+	{REQ_EFI_MEMMAP, LIMINE_EFI_MEMMAP_ID, "EFI memory map"},
 };
 
 static const uint64_t start_marker[4] = LIMINE_REQUESTS_START_MARKER;

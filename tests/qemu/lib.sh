@@ -67,22 +67,32 @@ ktap() {
     fi
 }
 
-# expect_boot NAME [--paging N] [--mem MiB] [--slide zero|nonzero]
-#   [--cmdline S] [--fb yes|no] [--module PATH] [--cpus N]: the kernel ran its tests and
-# exited cleanly, and the facts in its boot log are right.
+# expect_boot NAME [--loader rastboot|Limine] [--firmware bios|uefi64]
+#   [--paging N] [--mem MiB] [--slide zero|nonzero] [--cmdline S]
+#   [--fb yes|no] [--module PATH] [--cpus N] [--smbios yes|no]: the kernel
+# ran its tests and exited cleanly, and the facts in its boot log are right.
+# The loader (as the kernel's "boot: loader" line names it) is rastboot
+# unless --loader says otherwise.
 expect_boot() {
-    local name=$1
+    local name=$1 loader=rastboot i
     shift
+    for ((i = 1; i < $#; i++)); do
+        [ "${!i}" != --loader ] || { i=$((i + 1)) && loader=${!i}; }
+    done
     check "$name: kernel ran and reported success" \
         "run-qemu.sh status $BOOT_RC (0 = success; see $BOOT_LOG)" \
         test "$BOOT_RC" -eq 0
     ktap "$name"
-    check "$name: loaded by rastboot" "no 'boot: loader rastboot' line" \
-        grep -q '^boot: loader rastboot ' "$BOOT_LOG"
+    check "$name: loaded by $loader" "log says '$(field '^boot: (loader .*)$')'" \
+        grep -q "^boot: loader $loader " "$BOOT_LOG"
     check "$name: kernel page tables are W^X" "$(grep -m1 'W^X' "$BOOT_LOG" || echo 'no W^X line')" \
         grep -q '^security: W^X ok' "$BOOT_LOG"
     while [ $# -gt 0 ]; do
         case $1 in
+        --loader) ;;
+        --firmware) check "$name: firmware $2" "log says '$(field '^boot: (firmware .*)$')'" \
+            grep -q "^boot: firmware $2\$" "$BOOT_LOG" ;;
+        --smbios) check_smbios "$name" "$2" ;;
         --paging) check "$name: $2-level paging" "log says '$(field '^boot: paging (.*)$')'" \
             grep -q "^boot: paging $2-level\$" "$BOOT_LOG" ;;
         --mem) check_mem "$name" "$2" ;;
@@ -98,6 +108,17 @@ expect_boot() {
         esac
         shift 2
     done
+}
+
+check_smbios() {
+    local name=$1 want=$2
+    if [ "$want" = yes ]; then
+        check "$name: SMBIOS entry point given" "log says '$(field '^boot: (.*smbios.*)$')'" \
+            grep -qE '^boot: smbios entry32 (0x[0-9a-f]+|none) entry64 (0x[0-9a-f]+|none)$' "$BOOT_LOG"
+    else
+        check "$name: no SMBIOS" "log says '$(field '^boot: (.*smbios.*)$')'" \
+            grep -q '^boot: no smbios$' "$BOOT_LOG"
+    fi
 }
 
 # The memory map's RAM total is within 2% (at least 2 MiB) of QEMU's -m.
@@ -134,7 +155,7 @@ check_fb() {
         check "$name: framebuffer" "log says '$(field '^boot: (.*framebuffer.*)$')'" \
             grep -qE '^boot: framebuffer [0-9]+x[0-9]+x32 pitch [0-9]+$' "$BOOT_LOG"
     else
-        check "$name: text mode, no framebuffer" "log says '$(field '^boot: (.*framebuffer.*)$')'" \
+        check "$name: no framebuffer" "log says '$(field '^boot: (.*framebuffer.*)$')'" \
             grep -q '^boot: no framebuffer$' "$BOOT_LOG"
     fi
 }
@@ -156,15 +177,71 @@ make_cpio() {
     (cd "$dir" && echo hello.txt | cpio -o -H newc --quiet) >"$1"
 }
 
-# plain_boot NAME MACHINE ISO: boot ISO with nothing but
-# `qemu-system-x86_64 -machine MACHINE -cdrom ISO` (plus a serial log file
-# and no window): the ISO must need no special devices. Passes when the
-# kernel says "boot complete".
+# The memory map's totals from the "mem:" lines, in KiB: usable,
+# bootloader-reclaimable, and the end of RAM (page frames have struct pages).
+map_totals() {
+    local range type base end usable=0 recl=0 ram_end=0
+    while read -r _ range type; do
+        base=$((${range%-*})) end=$((${range#*-}))
+        case $type in
+        usable) usable=$((usable + (end - base) / 1024)) ;;
+        bootloader-reclaimable) recl=$((recl + (end - base) / 1024)) ;;
+        esac
+        case $type in
+        usable | bootloader-reclaimable | executable-and-modules | acpi-reclaimable | acpi-nvs)
+            [ "$end" -le "$ram_end" ] || ram_end=$end
+            ;;
+        esac
+    done < <(grep '^mem: ' "$BOOT_LOG")
+    echo "$usable $recl $((ram_end / 1024))"
+}
+
+# check_totals NAME [KEPT_KIB]: mm's totals against the memory map:
+#   mm: N KiB free of M KiB usable     M = the map's usable total; what is
+#                                      not free is the page array, whose
+#                                      size follows from the end of RAM,
+#                                      and a few page tables
+#   mm: reclaimed R KiB from the bootloader   R + K = the map's reclaimable
+#   mm: kept K KiB of bootloader memory ...   total; K at most KEPT_KIB
+#                                      (default 16: the MP response; the
+#                                      real Limine's kernel file adds more)
+check_totals() {
+    local name=$1 kept_max=${2:-16} usable recl end_kib free total array want_array reclaimed kept
+    read -r usable recl end_kib < <(map_totals)
+    free=$(field '^mm: ([0-9]+) KiB free of [0-9]+ KiB usable$')
+    total=$(field '^mm: [0-9]+ KiB free of ([0-9]+) KiB usable$')
+    array=$(field '^mm: .*used \(KiB\):.* page-array ([0-9]+).*$')
+    reclaimed=$(field '^mm: reclaimed ([0-9]+) KiB from the bootloader$')
+    kept=$(field '^mm: kept ([0-9]+) KiB of bootloader memory.*$')
+    # 48 bytes per 4 KiB page frame, rounded up to pages.
+    want_array=$(((end_kib / 4 * 48 + 4095) / 4096 * 4))
+    if [ -z "$free" ] || [ -z "$total" ] || [ -z "$array" ] || [ -z "$reclaimed" ] || [ -z "$kept" ]; then
+        fail "$name: no 'mm: ... KiB free of ... KiB usable', page-array, reclaimed or kept line"
+        return
+    fi
+    check "$name: mm's usable total is the memory map's" "mm $total KiB, map $usable KiB" \
+        test "$total" -eq "$usable"
+    check "$name: page array sized for the end of RAM" "page-array $array KiB, want $want_array KiB" \
+        test "$array" -eq "$want_array"
+    check "$name: all usable memory free but the page array and page tables" \
+        "free $free KiB of $usable KiB, page array $array KiB" \
+        test "$free" -le $((usable - array)) -a "$free" -ge $((usable - array - 256))
+    check "$name: bootloader memory reclaimed" \
+        "reclaimed $reclaimed KiB + kept $kept KiB of $recl KiB, at most $kept_max KiB kept" \
+        test $((reclaimed + kept)) -eq "$recl" -a "$kept" -le "$kept_max"
+}
+
+# plain_boot NAME MACHINE ISO [QEMU ARGS...]: boot ISO with nothing but
+# `qemu-system-x86_64 -machine MACHINE -cdrom ISO` and the QEMU ARGS (plus a
+# serial log file and no window): the ISO must need no special devices.
+# Passes when the kernel says "boot complete"; BOOT_LOG is its log.
 plain_boot() {
     local name=$1 machine=$2 iso=$3 log=$LOGDIR/$1.log qemu i
+    shift 3
+    BOOT_LOG=$log
     : >"$log"
     qemu-system-x86_64 -machine "$machine" -cdrom "$iso" -display none \
-        -serial "file:$log" -monitor none </dev/null 2>"$LOGDIR/$name.stderr" &
+        -serial "file:$log" -monitor none "$@" </dev/null 2>"$LOGDIR/$name.stderr" &
     qemu=$!
     for ((i = 0; i < BOOT_TIMEOUT * 5; i++)); do
         grep -q 'rastOS: boot complete' "$log" && break
@@ -173,6 +250,6 @@ plain_boot() {
     done
     kill "$qemu" 2>/dev/null
     wait "$qemu" 2>/dev/null
-    check "$name: plain qemu -machine $machine -cdrom boots" "no 'rastOS: boot complete' in $log" \
+    check "$name: plain qemu -machine $machine${*:+ $*} -cdrom boots" "no 'rastOS: boot complete' in $log" \
         grep -q 'rastOS: boot complete' "$log"
 }

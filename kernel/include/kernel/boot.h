@@ -79,6 +79,19 @@ struct boot_info {
 	bool has_date;
 	int64_t boot_time; /* UNIX seconds, from the RTC */
 
+	/* SMBIOS entry points ("_SM_", "_SM3_"), physical; 0 when absent. */
+	uint64_t smbios_entry32_phys, smbios_entry64_phys;
+
+	/*
+	 * UEFI only (0 under BIOS): the EFI system table, physical, and a
+	 * copy of the firmware's memory map at ExitBootServices (count
+	 * descriptors, efi_desc_size bytes apart: use boot_efi_desc).
+	 */
+	uint64_t efi_system_table_phys;
+	const uint8_t *efi_memmap;
+	size_t efi_memmap_count;
+	uint64_t efi_desc_size, efi_desc_version;
+
 	uint64_t stack_size;	  /* of the boot stack we run on */
 	bool stack_size_answered; /* else the protocol's 64 KiB minimum */
 	uintptr_t boot_stack_ptr; /* a stack pointer near its top */
@@ -100,6 +113,13 @@ void boot_log(void);
 
 /* "usable", "reserved", "acpi-reclaimable", ...: one word, for logs. */
 const char *boot_memmap_type_name(uint64_t type);
+
+/* The i-th descriptor of the EFI memory map copy (i < efi_memmap_count). */
+static inline const struct efi_memory_descriptor *boot_efi_desc(size_t i)
+{
+	return (const void *)(boot_info->efi_memmap +
+			      i * boot_info->efi_desc_size);
+}
 
 /* A physical address as a pointer through the HHDM. */
 static inline void *boot_phys_to_virt(uint64_t phys)
