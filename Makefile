@@ -54,7 +54,7 @@ PC_ONLY_C  := kernel/drivers/serial/serial.c kernel/drivers/input/i8042.c \
 	kernel/drivers/input/keyboard.c kernel/drivers/console/vgacon.c
 GENERIC_C  := $(filter-out $(PC_ONLY_C),$(shell find kernel -name '*.c' \
 	-not -path 'kernel/arch/*' | sort))
-KERNEL_C   := $(GENERIC_C) $(shell find kernel/arch/$(ARCH) -name '*.c' | sort) \
+KERNEL_C   := $(GENERIC_C) $(shell find kernel/arch/$(ARCH) -name '*.c' -not -path '*/vdso/*' | sort) \
 	$(if $(filter x86_64,$(ARCH)),$(PC_ONLY_C))
 KERNEL_ASM := $(shell find kernel/arch/$(ARCH) -name '*.asm' | sort)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
@@ -108,6 +108,23 @@ $(SYSCALL_TABLE_H): kernel/syscall/syscall_64.tbl scripts/gen-syscalls.sh
 	scripts/gen-syscalls.sh $< $@
 $(BUILD)/kernel/syscall/dispatch.o: $(SYSCALL_TABLE_H)
 $(BUILD)/kernel/syscall/dispatch.o: KCFLAGS += -I$(BUILD)/gen
+
+# The vDSO (kernel/arch/x86_64/vdso/): user code, a shared object the
+# kernel embeds (kernel/proc/vdso_image.c) and maps into every process.
+VDSO_SO := $(BUILD)/vdso/vdso.so
+VDSO_CFLAGS := -std=c11 -O2 -fPIC -fno-stack-protector -fno-builtin \
+	-nostdlib -shared -ffreestanding -mno-red-zone -Ikernel/include \
+	-Wall -Wextra -Werror -Wl,-T,kernel/arch/$(ARCH)/vdso/vdso.lds \
+	-Wl,-soname=linux-vdso.so.1 -Wl,--hash-style=both \
+	-Wl,--build-id=none -Wl,-z,max-page-size=4096
+$(VDSO_SO): kernel/arch/$(ARCH)/vdso/vdso.c kernel/arch/$(ARCH)/vdso/vdso.lds \
+		kernel/include/kernel/vdso_data.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(VDSO_CFLAGS) -o $@ $<
+	@if readelf -rW $@ | grep -q R_X86; then \
+		echo "vdso: relocations in $@" >&2; rm -f $@; exit 1; fi
+$(BUILD)/kernel/proc/vdso_image.o: $(VDSO_SO)
+$(BUILD)/kernel/proc/vdso_image.o: KCFLAGS += -DVDSO_PATH='"$(VDSO_SO)"'
 
 # ---------------------------------------------------------------- rastboot
 BOOT_C     := $(shell find boot/src -name '*.c' | sort)

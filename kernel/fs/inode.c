@@ -144,3 +144,24 @@ void inode_init(void)
 	if (!inode_cache || !cached_cache)
 		panic("fs: no memory for the inode caches");
 }
+
+int inode_add_page(struct inode *in, uint64_t index, struct page *page)
+{
+	struct cached_page *c = kmem_cache_alloc(cached_cache);
+	unsigned long flags;
+	int err = 0;
+
+	if (!c)
+		return -ENOMEM;
+	c->index = index;
+	c->page = page;
+	flags = spin_lock_irqsave(&in->cache_lock);
+	if (avl_insert(&in->cache, &c->node, index_cmp))
+		err = -EEXIST;
+	else
+		page_get(page);
+	spin_unlock_irqrestore(&in->cache_lock, flags);
+	if (err)
+		kmem_cache_free(cached_cache, c);
+	return err;
+}

@@ -73,6 +73,7 @@ static noreturn void kmain_on_kernel_stack(void)
 	proc_init();		 /* processes, signals */
 	futex_init();
 	fs_init(); /* inodes; the initramfs becomes the file tree */
+	vdso_init(); /* the user-mode clock, mapped into every process */
 	start_kernel_init();	 /* the rest, in a thread of its own */
 	sched_idle_loop();
 }

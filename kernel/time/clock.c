@@ -13,6 +13,7 @@
 #include <kernel/interrupt.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
+#include <kernel/vdso_data.h>
 
 static struct clock {
 	const struct clock_source *src; /* NULL: timer ticks */
@@ -21,7 +22,47 @@ static struct clock {
 	uint64_t mult;			/* ns per count, 32.32 */
 	uint64_t per_ns;		/* counts per ns, 32.32 */
 	int64_t realtime_offset;	/* UNIX ns minus monotonic ns */
+	struct vdso_data *vdso;		/* [vvar]: a copy for user mode */
 } clk;
+
+#define COARSE_NS 4000000 /* the coarse clocks' step, as Linux at HZ=250 */
+
+/* Copy the clock's parameters to the vDSO's page (seqcount-protected). */
+static void publish(void)
+{
+	struct vdso_data *d = clk.vdso;
+	const struct clock_source *src = clk.src;
+
+	if (!d)
+		return;
+	__atomic_store_n(&d->seq, d->seq + 1, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	d->mode = src && src->user_readable ? VDSO_MODE_CYCLES
+					    : VDSO_MODE_SYSCALL;
+	d->cycles_base = clk.base;
+	d->mult = clk.mult;
+	d->offset_ns = clk.offset_ns;
+	d->realtime_offset = clk.realtime_offset;
+	d->coarse_ns = COARSE_NS;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&d->seq, d->seq + 1, __ATOMIC_RELEASE);
+}
+
+void clock_set_vdso_data(struct vdso_data *d)
+{
+	unsigned long flags = irq_save();
+
+	clk.vdso = d;
+	publish();
+	irq_restore(flags);
+}
+
+bool clock_vdso_capable(void)
+{
+	const struct clock_source *src = clk.src;
+
+	return src && src->user_readable;
+}
 
 uint64_t clock_monotonic_ns(void)
 {
@@ -40,13 +81,16 @@ int64_t clock_realtime_ns(void)
 
 void clock_set_realtime(int64_t unix_seconds)
 {
-	clk.realtime_offset = unix_seconds * (int64_t)NSEC_PER_SEC -
-			      (int64_t)clock_monotonic_ns();
+	clock_set_realtime_ns(unix_seconds * (int64_t)NSEC_PER_SEC);
 }
 
 void clock_set_realtime_ns(int64_t ns)
 {
+	unsigned long flags = irq_save();
+
 	clk.realtime_offset = ns - (int64_t)clock_monotonic_ns();
+	publish();
+	irq_restore(flags);
 }
 
 const char *clock_source_name(void)
@@ -66,6 +110,7 @@ void clock_start(const struct clock_source *src)
 	clk.per_ns = clock_ratio(src->hz / 1000, NSEC_PER_SEC / 1000);
 	clk.base = src->read();
 	__atomic_store_n(&clk.src, src, __ATOMIC_RELEASE);
+	publish();
 	irq_restore(flags);
 }
 

@@ -3,7 +3,8 @@
 # (TCG) on pc and q35 and run the smp, apic, time, spinlock and irq
 # KTEST suites; check that every CPU came online, the APIC and clock
 # lines of the log, and no APIC error. One boot without ACPI checks the
-# fallback: 8259 PIC, PIT calibration, TSC clock, one CPU.
+# fallback: 8259 PIC, PIT calibration, TSC clock, one CPU. The TSC is
+# the clock under QEMU (a virtual TSC); one boot forces the HPET.
 . "$(dirname "$0")/lib.sh"
 
 cmdline="test=smp.*,apic.*,time.*,spinlock.*,irq.* loglevel=info"
@@ -42,9 +43,18 @@ for machine in pc q35; do
         boot "$name" -- --iso "$WORK/smp.iso" --machine $machine --smp $cpus --mem 256
         expect_boot "$name" --cmdline "$cmdline" --cpus $cpus
         expect_cpus "$name" $cpus
-        expect_clocks "$name" hpet ioapic
+        expect_clocks "$name" tsc ioapic
     done
 done
+
+# clocksource=hpet: the HPET as the clock, as on a PC whose TSC is
+# neither invariant nor virtual.
+scripts/make-iso.sh -o "$WORK/hpet.iso" --cmdline "$cmdline clocksource=hpet" ||
+    fail "smp: make-iso.sh failed"
+name=smp-q35-2-hpet
+boot "$name" -- --iso "$WORK/hpet.iso" --machine q35 --smp 2 --mem 256
+expect_boot "$name" --cmdline "$cmdline clocksource=hpet" --cpus 2
+expect_clocks "$name" hpet ioapic
 
 # No ACPI: no MADT, so the loader starts no other CPU and the kernel
 # keeps the 8259; no HPET table, so the PIT calibrates and the TSC is

@@ -10,12 +10,14 @@
 #ifndef KERNEL_CLOCKSOURCE_H
 #define KERNEL_CLOCKSOURCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct clock_source {
 	const char *name;	/* "tsc", "hpet": for the log */
 	uint64_t (*read)(void); /* a counter that does not wrap in practice */
 	uint64_t hz;		/* its rate */
+	bool user_readable;	/* the arch's cycle counter: the vDSO reads it */
 };
 
 /*

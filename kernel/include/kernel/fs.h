@@ -129,6 +129,8 @@ void inode_put(struct inode *inode);
  * reference for the caller (page_put it): 0, -ENOMEM, -EIO.
  */
 int inode_get_page(struct inode *inode, uint64_t index, struct page **out);
+/* Put page in the cache at index (the cache takes a reference): 0 or -errno. */
+int inode_add_page(struct inode *inode, uint64_t index, struct page *page);
 
 struct file_ops {
 	/* -errno, or the bytes moved; *pos is advanced by the caller. */

@@ -159,6 +159,8 @@ static inline struct proc *current_proc(void)
 }
 
 void proc_init(void);
+/* The vDSO's pages (kernel/proc/vdso.c); after the clock has started. */
+void vdso_init(void);
 
 /*
  * Start /init (or init= / rdinit= of the command line) as PID 1 from the

@@ -17,6 +17,7 @@
 #ifndef KERNEL_TIME_H
 #define KERNEL_TIME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define NSEC_PER_SEC 1000000000ULL
@@ -35,6 +36,15 @@ void time_init(void);
 uint64_t clock_monotonic_ns(void);
 /* UNIX time in nanoseconds: the RTC at boot plus the monotonic clock. */
 int64_t clock_realtime_ns(void);
+/*
+ * The vDSO's data page ([vvar]): the clock keeps it current from now on
+ * (<kernel/vdso_data.h>). And whether the vDSO can compute the time in
+ * user mode (the clock's source is the CPU's cycle counter).
+ */
+struct vdso_data;
+void clock_set_vdso_data(struct vdso_data *d);
+bool clock_vdso_capable(void);
+
 /* Set the wall clock to UNIX time ns (settimeofday, clock_settime). */
 void clock_set_realtime_ns(int64_t ns);
 /*

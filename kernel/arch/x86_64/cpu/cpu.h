@@ -28,7 +28,8 @@
 #define GDT_USER_DS 0x18 /* used as 0x1b (RPL 3) */
 #define GDT_USER_CS 0x20 /* used as 0x23 (RPL 3) */
 #define GDT_TSS 0x28
-#define GDT_ENTRIES 7
+#define GDT_CPUNODE 0x38 /* limit = CPU number: the vDSO's getcpu (LSL) */
+#define GDT_ENTRIES 8
 
 /*
  * Interrupt stack table slots (the IST field of an IDT gate, 1-7). Each
@@ -71,6 +72,8 @@ struct arch_cpu {
  * reload clears the GS base: set it (percpu) afterwards.
  */
 void gdt_load_cpu(struct arch_cpu *cpu);
+/* The CPU number user mode reads with LSL (the vDSO's getcpu). */
+void gdt_set_cpu_number(struct arch_cpu *cpu, unsigned int n);
 /* Load the boot CPU's tables; returns them. */
 struct arch_cpu *gdt_init(void);
 /* Where a ring-3 trap on this CPU switches stacks to (TSS.RSP0). */

@@ -65,6 +65,21 @@ static void gdt_fill(struct arch_cpu *cpu)
 	gdt[GDT_USER_DS / 8] = SEG_DATA | SEG_DPL3;
 	gdt[GDT_USER_CS / 8] = SEG_CODE64 | SEG_DPL3;
 	tss_descriptor(&gdt[GDT_TSS / 8], &cpu->tss);
+	gdt[GDT_CPUNODE / 8] = 0; /* set by gdt_set_cpu_number */
+}
+
+/*
+ * A present user data segment whose limit is the CPU number (node 0 in
+ * bits 12 and up), which user mode reads with LSL: getcpu without a
+ * system call. Byte granular, never used to address anything.
+ */
+void gdt_set_cpu_number(struct arch_cpu *cpu, unsigned int n)
+{
+	uint64_t limit = n & 0xfff;
+
+	cpu->gdt[GDT_CPUNODE / 8] = SEG_PRESENT | SEG_DPL3 | SEG_CODE_DATA |
+				    (limit & 0xffff) |
+				    ((limit >> 16 & 0xf) << 48);
 }
 
 static void tss_fill(struct arch_cpu *cpu)

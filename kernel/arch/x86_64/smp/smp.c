@@ -63,6 +63,7 @@ void percpu_init_boot(struct arch_cpu *arch)
 	boot_percpu.cpu_id = 0;
 	boot_percpu.apic_id = r[1] >> 24; /* apic_init reads the full ID */
 	boot_percpu.arch = arch;
+	gdt_set_cpu_number(arch, 0);
 	boot_percpu.online = true;
 	set_gs_base(&boot_percpu);
 	smp_cpu_add(&boot_percpu);
@@ -98,6 +99,7 @@ static noreturn void ap_main(void)
 
 	match_boot_cpu();
 	gdt_load_cpu(cpu->arch);
+	gdt_set_cpu_number(cpu->arch, cpu->cpu_id);
 	set_gs_base(cpu); /* the segment reloads cleared it */
 	idt_load();
 	lapic_setup_cpu(false);

@@ -5,16 +5,19 @@
  *
  * Calibration counts TSC cycles and APIC timer counts across a fixed
  * stretch of the HPET's counter (50 ms; the PIT's channel 2 without an
- * HPET). The monotonic clock is then the TSC if it is invariant, else
- * the HPET (and the TSC anyway, with a warning, if there is no HPET).
+ * HPET). The monotonic clock is then the TSC if it is invariant or
+ * virtual, else the HPET (and the TSC anyway, with a warning, if there is
+ * no HPET); see choose_tsc.
  */
 #include <kernel/arch.h>
 #include <kernel/arch/x86_64/msr.h>
 #include <kernel/boot.h>
+#include <kernel/cmdline.h>
 #include <kernel/clocksource.h>
 #include <kernel/interrupt.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
+#include <kernel/string.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
 
@@ -23,6 +26,7 @@
 
 #define CALIBRATE_MS 50
 #define CPUID_APM_EDX_INVARIANT_TSC 8
+#define CPUID1_ECX_HYPERVISOR 31
 
 /* What calibration found; written once by time_init. */
 static struct {
@@ -32,7 +36,8 @@ static struct {
 	uint64_t lapic_per_ns; /* counts per ns, 32.32 */
 } clk;
 
-static struct clock_source tsc_source = {.name = "tsc", .read = clock_rdtsc};
+static struct clock_source tsc_source = {
+	.name = "tsc", .read = clock_rdtsc, .user_readable = true};
 static struct clock_source hpet_source = {.name = "hpet", .read = hpet_read};
 
 uint64_t clock_rdtsc(void)
@@ -230,6 +235,27 @@ static void log_clocks(void)
 	     clock_source_name());
 }
 
+/*
+ * The TSC when it keeps a constant rate in step on every CPU: invariant,
+ * or virtual (a hypervisor provides it: the CPUID hypervisor bit; QEMU's
+ * and KVM's are), or nothing better exists. "clocksource=hpet" or
+ * "clocksource=tsc" on the command line decides instead.
+ */
+static bool choose_tsc(void)
+{
+	const char *forced = cmdline_get("clocksource");
+	bool virtual_tsc = cpuid_has(1, 2, CPUID1_ECX_HYPERVISOR);
+
+	if (forced && !strcmp(forced, "hpet") && hpet_present())
+		return false;
+	if (forced && !strcmp(forced, "tsc"))
+		return true;
+	if (!clk.tsc_invariant && !virtual_tsc && !hpet_present())
+		klog(KLOG_WARN, "time: no HPET and no invariant TSC: the "
+				"clock is the TSC anyway\n");
+	return clk.tsc_invariant || virtual_tsc || !hpet_present();
+}
+
 void time_init(void)
 {
 	bool use_tsc;
@@ -238,10 +264,7 @@ void time_init(void)
 	clk.tsc_invariant =
 		cpuid_has(0x80000007, 3, CPUID_APM_EDX_INVARIANT_TSC);
 	calibrate();
-	use_tsc = clk.tsc_invariant || !hpet_present();
-	if (!clk.tsc_invariant && use_tsc)
-		klog(KLOG_WARN, "time: no HPET and no invariant TSC: the "
-				"clock is the TSC anyway\n");
+	use_tsc = choose_tsc();
 	read_wall_clock();
 	start_clock(use_tsc);
 	log_clocks();
