@@ -36,18 +36,24 @@ static int root_choices(void *arg)
 	T_OK("root setresgid(10, 20, 30)", setresgid(10, 20, 30));
 	T_OK("root setresuid(100, 200, 300)", setresuid(100, 200, 300));
 	say_ids("  ids");
-	/* Now unprivileged: only own IDs. */
+	/* Now unprivileged: only its own IDs. */
+	T_OK("seteuid(300) (the saved one)", seteuid(300));
+	say_ids("  ids");
+	T_OK("setuid(100) (the real one): effective only", setuid(100));
+	say_ids("  ids");
+	T_OK("seteuid(300) again: the saved one was kept", seteuid(300));
 	T_OK("setresuid(300, 100, -1) among own", setresuid(300, 100, -1));
 	say_ids("  ids");
 	T_ERR("setresuid(400, -1, -1)", setresuid(400, -1, -1), EPERM);
+	T_ERR("setresuid(-1, -1, 200) (no longer own)",
+	      setresuid(-1, -1, 200), EPERM);
 	T_ERR("setresgid(40, -1, -1)", setresgid(40, -1, -1), EPERM);
-	T_OK("seteuid(200) (the saved one)", seteuid(200));
-	say_ids("  ids");
 	T_ERR("seteuid(0)", seteuid(0), EPERM);
 	T_ERR("setuid(0)", setuid(0), EPERM);
-	T_OK("setuid(300) (real): effective only", setuid(300));
-	say_ids("  ids");
 	T_OK("setreuid(-1, 300)", setreuid(-1, 300));
+	say_ids("  ids");
+	T_ERR("setreuid(100, -1): 100 is no longer one of ours",
+	      setreuid(100, -1), EPERM);
 	T_ERR("setreuid(999, -1)", setreuid(999, -1), EPERM);
 	gid_t g[1] = {5};
 	T_ERR("setgroups as non-root", setgroups(1, g), EPERM);

@@ -6,9 +6,9 @@
  * SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS; no core bit
  * with RLIMIT_CORE 0), stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU), ignore
  * (SIGCHLD, SIGURG, SIGWINCH, SIGCONT on a running process); SIG_IGN
- * ignores even a terminating signal; pending ignored signals are dropped;
- * SIGKILL and SIGSTOP act although blocked... SIGKILL ends a stopped
- * process, SIGCONT resumes one.
+ * ignores even a terminating signal; SIGKILL and SIGSTOP act although
+ * blocked, other blocked signals stay pending; a pending signal is dropped
+ * when it becomes ignored.
  */
 #define _GNU_SOURCE
 #include "lib/t.h"
@@ -40,6 +40,9 @@ static int send_to_child(int sig, int ignore, int block)
 			t_msleep(1);
 		_exit(0);
 	}
+	/* A group of its own: ours is orphaned (see wait_status.c), where
+	 * SIGTSTP, SIGTTIN and SIGTTOU would not stop it. */
+	setpgid(pid, pid);
 	while (!flag[1])
 		t_msleep(1);
 	kill(pid, sig);

@@ -4,8 +4,9 @@
  *   sigqueue (SI_QUEUE, si_value), tgkill (SI_TKILL); SA_RESETHAND,
  *   SA_NODEFER, sa_mask; EINVAL for SIGKILL/SIGSTOP, signal 0 and 65, a
  *   bad sigsetsize; EFAULT. rt_sigprocmask: blocking, pending, SIGKILL and
- *   SIGSTOP unblockable, EINVAL. Delivery order, standard signals merged,
- *   real-time ones queued. sigsuspend, sigtimedwait (EAGAIN on timeout,
+ *   SIGSTOP unblockable, EINVAL. Delivery order (all frames are set up
+ *   at once, lowest signal first, so handlers run highest first),
+ *   standard signals merged, real-time ones queued. sigsuspend, sigtimedwait (EAGAIN on timeout,
  *   EINVAL), rt_sigqueueinfo EPERM with a forged si_code. sigaltstack
  *   (handler on it, SS_ONSTACK, EPERM while on it, ENOMEM, EINVAL).
  *   kill/tkill/tgkill: signal 0, ESRCH, EINVAL, a process group, pid -1.
@@ -188,8 +189,11 @@ static void masks(void)
 			 i ? " " : "",
 			 order[i] == SIGRTMIN ? "SIGRTMIN"
 					      : t_signame(order[i]));
-	T_STREQ("  delivery order", seq,
-		"SIGUSR1 SIGUSR2 SIGRTMIN SIGRTMIN SIGRTMIN");
+	/* Linux sets up a frame for every deliverable signal before
+	 * returning to user space, lowest number first: the handlers then
+	 * run in the reverse order. */
+	T_STREQ("  handlers ran in order", seq,
+		"SIGRTMIN SIGRTMIN SIGRTMIN SIGUSR2 SIGUSR1");
 
 	/* SIGKILL and SIGSTOP cannot be blocked. */
 	sigfillset(&all);
@@ -480,9 +484,12 @@ static void sigchld(void)
 	T_EQ("  si_signo", got_sig, SIGCHLD);
 	t_wait(pid);
 
+	volatile long *flag = t_shared(4096);
 	pid = t_fork();
 	if (pid == 0) {
 		raise(SIGSTOP);
+		while (!*flag)
+			t_msleep(1);
 		_exit(0);
 	}
 	got_count = 0;
@@ -497,6 +504,7 @@ static void sigchld(void)
 		t_msleep(1);
 	T_EQ("SIGCHLD on continue: si_code CLD_CONTINUED", got_code,
 	     CLD_CONTINUED);
+	*flag = 1;
 	t_wait(pid);
 
 	set_info_handler(SIGCHLD, SA_NOCLDSTOP);

@@ -3,7 +3,9 @@
  *   Death by signal (SIGKILL, SIGTERM, SIGSEGV from a fault, SIGABRT from
  *   abort(), SIGQUIT; no core bit with the default RLIMIT_CORE of 0),
  *   stops and continues: WUNTRACED with SIGSTOP/SIGTSTP, WCONTINUED after
- *   SIGCONT, a stopped child killed; waitid WSTOPPED/WCONTINUED with
+ *   SIGCONT, a stopped child killed; SIGTSTP discarded in an orphaned
+ *   process group, stopping in a child's own group; waitid
+ *   WSTOPPED/WCONTINUED with
  *   CLD_STOPPED/CLD_CONTINUED/CLD_KILLED; a stop not reported without
  *   WUNTRACED; WNOHANG with nothing to report.
  */
@@ -101,8 +103,19 @@ int main(void)
 	T_EQ("  si_code (CLD_KILLED)", si.si_code, CLD_KILLED);
 	T_EQ("  si_status", si.si_status, SIGKILL);
 
-	/* SIGTSTP stops too (the group is not orphaned); waitid WCONTINUED. */
+	/* Our group is orphaned: its members' parents outside it are only
+	 * init (the runner). SIGTSTP's stop is then discarded. */
 	pid = spawn_waiting(flag);
+	kill(pid, SIGTSTP);
+	t_msleep(30);
+	T_EQ("SIGTSTP in an orphaned group is discarded",
+	     waitpid(pid, &st, WUNTRACED | WNOHANG), 0);
+	*flag = 1;
+	T_STATUS("  the child runs on", t_wait(pid), "exit 9");
+
+	/* In a group of its own, with us as its parent, it stops. */
+	pid = spawn_waiting(flag);
+	setpgid(pid, pid);
 	kill(pid, SIGTSTP);
 	T_EQ("SIGTSTP: WUNTRACED returns the pid",
 	     waitpid(pid, &st, WUNTRACED) == pid, 1);
