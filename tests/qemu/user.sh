@@ -14,6 +14,9 @@
 # A boot that reaches the kernel monitor's prompt instead (no init run)
 # or panics is stopped at once. Logs: build/test-logs/qemu/user*.log,
 # differences in build/test-logs/qemu/user-diffs/.
+# USER_LOG=FILE / BUSYBOX_LOG=FILE: compare that serial log instead of
+# booting (e.g. one saved from a manual run-qemu.sh --serial-log; QEMU is
+# then taken to have quit by itself).
 . "$(dirname "$0")/lib.sh"
 
 BOOT_TIMEOUT=${USER_TIMEOUT:-300}
@@ -56,8 +59,12 @@ compare() {
 }
 
 # ---- 1. the test runner
-boot user --until "$STOP" -- --initrd "$WORK/user.cpio" --cmdline "$CMDLINE" \
-	--smp 4
+if [ -n "${USER_LOG:-}" ]; then
+	BOOT_LOG=$USER_LOG BOOT_RC=3
+else
+	boot user --until "$STOP" -- --initrd "$WORK/user.cpio" \
+		--cmdline "$CMDLINE" --smp 4
+fi
 got=$WORK/user
 scripts/split-sections.sh "$BOOT_LOG" "$got"
 if grep -qE "$STOP" "$BOOT_LOG"; then
@@ -85,8 +92,12 @@ check "user: reboot(RB_POWER_OFF) ends QEMU" \
 	"run-qemu.sh status $BOOT_RC, not 3 (QEMU quit by itself)" test "$BOOT_RC" -eq 3
 
 # ---- 2. busybox as PID 1
-boot user-busybox --until "$STOP" -- --initrd "$WORK/busybox.cpio" \
-	--cmdline "$CMDLINE"
+if [ -n "${BUSYBOX_LOG:-}" ]; then
+	BOOT_LOG=$BUSYBOX_LOG BOOT_RC=3
+else
+	boot user-busybox --until "$STOP" -- --initrd "$WORK/busybox.cpio" \
+		--cmdline "$CMDLINE"
+fi
 got=$WORK/busybox
 scripts/split-sections.sh "$BOOT_LOG" "$got"
 for want in tests/expected/busybox/*.out; do

@@ -48,12 +48,12 @@ long t_sys(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 #define t_sys1(n, a) t_sys((n), (long)(a), 0, 0, 0, 0, 0)
 #define t_sys2(n, a, b) t_sys((n), (long)(a), (long)(b), 0, 0, 0, 0)
 #define t_sys3(n, a, b, c) t_sys((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define t_sys4(n, a, b, c, d)                                                  \
+#define t_sys4(n, a, b, c, d) \
 	t_sys((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
-#define t_sys5(n, a, b, c, d, e)                                               \
+#define t_sys5(n, a, b, c, d, e) \
 	t_sys((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
-#define t_sys6(n, a, b, c, d, e, f)                                            \
-	t_sys((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e),      \
+#define t_sys6(n, a, b, c, d, e, f)                                       \
+	t_sys((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), \
 	      (long)(f))
 
 /* "name: ok" when cond holds, else "name: FAIL (cond) line N". */
@@ -81,7 +81,7 @@ void t_sysok(const char *name, long ret, int line);
 
 /* Integers that must be equal: "name: VALUE", else "name: got G want W". */
 void t_eq(const char *name, long long got, long long want, int line);
-#define T_EQ(name, got, want)                                                  \
+#define T_EQ(name, got, want) \
 	t_eq((name), (long long)(got), (long long)(want), __LINE__)
 
 /* Strings that must be equal: "name: VALUE", else "name: got "G" want "W"". */
@@ -91,7 +91,7 @@ void t_streq(const char *name, const char *got, const char *want, int line);
 /* A wait status that must decode to want ("exit 0", "signal SIGKILL"...):
  * "name: WANT", else "name: got G want WANT". */
 void t_status_is(const char *name, int status, const char *want, int line);
-#define T_STATUS(name, status, want)                                           \
+#define T_STATUS(name, status, want) \
 	t_status_is((name), (status), (want), __LINE__)
 
 /* Print a line (a printf format), flushed. */

@@ -49,8 +49,8 @@ static int second_run(char **argv)
 	const char *execfn = (const char *)getauxval(AT_EXECFN);
 	int bad = 0;
 	char here;
-	void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		       0);
+	void *m =
+		mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char hex[33];
 	const unsigned char *r = (const unsigned char *)getauxval(AT_RANDOM);
 	for (int i = 0; i < 16; i++)
@@ -61,7 +61,8 @@ static int second_run(char **argv)
 		bad |= 2;
 	if ((unsigned long)m == map)
 		bad |= 4;
-	if (__ehdr_start.e_type == ET_DYN && (unsigned long)&__ehdr_start == image)
+	if (__ehdr_start.e_type == ET_DYN &&
+	    (unsigned long)&__ehdr_start == image)
 		bad |= 8;
 	if (strcmp(hex, rnd) == 0)
 		bad |= 16;
@@ -82,9 +83,11 @@ int main(int argc, char **argv)
 
 	T_EQ("AT_PAGESZ", aux(AT_PAGESZ), 4096);
 	T_EQ("AT_PHENT", aux(AT_PHENT), sizeof(Elf64_Phdr));
-	T_EQ("AT_PHNUM is e_phnum", aux(AT_PHNUM), __ehdr_start.e_phnum);
-	T_EQ("AT_PHDR is the loaded program headers", aux(AT_PHDR),
-	     (unsigned long)&__ehdr_start + __ehdr_start.e_phoff);
+	T_EQ("AT_PHNUM is e_phnum", aux(AT_PHNUM) == __ehdr_start.e_phnum, 1);
+	T_EQ("AT_PHDR is the loaded program headers",
+	     aux(AT_PHDR) ==
+		     (unsigned long)&__ehdr_start + __ehdr_start.e_phoff,
+	     1);
 	T_EQ("AT_ENTRY is _start", aux(AT_ENTRY) == (unsigned long)_start, 1);
 	T_EQ("AT_BASE", aux(AT_BASE), 0);
 	T_EQ("AT_FLAGS", aux(AT_FLAGS), 0);
@@ -124,16 +127,16 @@ int main(int argc, char **argv)
 	/* Run again (ASLR, AT_EXECFN of a relative path, another argv[0]). */
 	char stack[32], map[32], image[32], hex[33], self[256];
 	char here;
-	void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		       0);
+	void *m =
+		mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	snprintf(stack, sizeof(stack), "%lx", (unsigned long)&here);
 	snprintf(map, sizeof(map), "%lx", (unsigned long)m);
 	snprintf(image, sizeof(image), "%lx", (unsigned long)&__ehdr_start);
 	for (int i = 0; i < 16; i++)
 		sprintf(hex + 2 * i, "%02x", rnd[i]);
 	snprintf(self, sizeof(self), "%s", argv[0] + 1); /* "bin/auxv..." */
-	char *nargv[] = {"renamed", "again", stack, map, image, hex, self,
-			 NULL};
+	char *nargv[] = {"renamed", "again", stack, map,
+			 image,	    hex,     self,  NULL};
 	char *nenv[] = {NULL};
 	pid_t pid = t_fork();
 	if (pid == 0) {

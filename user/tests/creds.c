@@ -45,8 +45,8 @@ static int root_choices(void *arg)
 	T_OK("setresuid(300, 100, -1) among own", setresuid(300, 100, -1));
 	say_ids("  ids");
 	T_ERR("setresuid(400, -1, -1)", setresuid(400, -1, -1), EPERM);
-	T_ERR("setresuid(-1, -1, 200) (no longer own)",
-	      setresuid(-1, -1, 200), EPERM);
+	T_ERR("setresuid(-1, -1, 200) (no longer own)", setresuid(-1, -1, 200),
+	      EPERM);
 	T_ERR("setresgid(40, -1, -1)", setresgid(40, -1, -1), EPERM);
 	T_ERR("seteuid(0)", seteuid(0), EPERM);
 	T_ERR("setuid(0)", setuid(0), EPERM);
@@ -109,8 +109,7 @@ int main(void)
 	T_SYSERR("setgroups at address 1", t_sys2(SYS_setgroups, 2, BAD_ONE),
 		 EFAULT);
 	T_SYSERR("setgroups(-1)", t_sys2(SYS_setgroups, -1, set), EINVAL);
-	T_SYSERR("setgroups(65537)", t_sys2(SYS_setgroups, 65537, set),
-		 EINVAL);
+	T_SYSERR("setgroups(65537)", t_sys2(SYS_setgroups, 65537, set), EINVAL);
 	T_SYSERR("getresuid at a kernel address",
 		 t_sys3(SYS_getresuid, BAD_KERN, BAD_KERN, BAD_KERN), EFAULT);
 	T_SYSERR("getresgid NULL", t_sys3(SYS_getresgid, NULL, NULL, NULL),

@@ -32,9 +32,8 @@ static void check_sig(void)
 	      sigismember(&mask, SIGHUP) ? "blocked" : "unblocked",
 	      sigismember(&mask, SIGINT) ? "blocked" : "unblocked");
 	sigpending(&mask);
-	t_say("echoargs: SIGHUP %s", sigismember(&mask, SIGHUP)
-						 ? "still pending"
-						 : "not pending");
+	t_say("echoargs: SIGHUP %s",
+	      sigismember(&mask, SIGHUP) ? "still pending" : "not pending");
 }
 
 int main(int argc, char **argv, char **envp)

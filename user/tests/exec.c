@@ -64,13 +64,11 @@ static void basics(void)
 	char *argv[] = {"custom-name", "one", "", "three four", NULL};
 	try_execve("execve echoargs", "/bin/echoargs", argv, env1, 0);
 	char *none[] = {NULL};
-	try_execve("execve with an empty envp", "/bin/echoargs", argv, none,
-		   0);
+	try_execve("execve with an empty envp", "/bin/echoargs", argv, none, 0);
 	try_execve("execve with a NULL envp", "/bin/echoargs", argv, NULL, 0);
 	try_execve("execve with a NULL argv", "/bin/echoargs", NULL, none, 0);
 	char *rel[] = {"bin/echoargs", NULL};
-	try_execve("execve relative path from /", "bin/echoargs", rel, none,
-		   0);
+	try_execve("execve relative path from /", "bin/echoargs", rel, none, 0);
 
 	/* 1000 arguments of 100 bytes: legal. */
 	static char big[1000][101];
@@ -111,8 +109,7 @@ static void errors(void)
 	try_execve("file as a directory", "/data/garbage/x", argv, none,
 		   ENOTDIR);
 	try_execve("a directory", "/data", argv, none, EACCES);
-	try_execve("no execute permission", "/data/noexec", argv, none,
-		   EACCES);
+	try_execve("no execute permission", "/data/noexec", argv, none, EACCES);
 	try_execve("text without #!", "/data/garbage", argv, none, ENOEXEC);
 	try_execve("ELF for aarch64", "/data/elf_badmachine", argv, none,
 		   ENOEXEC);
@@ -129,9 +126,10 @@ static void errors(void)
 	free(longpath);
 
 	try_execve("path NULL", t_launder(NULL), argv, none, EFAULT);
-	try_execve("path at a kernel address", t_launder(BAD_KERN), argv, none, EFAULT);
-	try_execve("argv at address 1", "/bin/echoargs", t_launder(BAD_ONE), none,
+	try_execve("path at a kernel address", t_launder(BAD_KERN), argv, none,
 		   EFAULT);
+	try_execve("argv at address 1", "/bin/echoargs", t_launder(BAD_ONE),
+		   none, EFAULT);
 	char *badv[] = {"x", BAD_KERN, NULL};
 	try_execve("argv[1] at a kernel address", "/bin/echoargs", badv, none,
 		   EFAULT);
@@ -216,8 +214,8 @@ static void execveat_tests(void)
 	*shared_errno = 0;
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		long r = t_sys5(SYS_execveat, fd, "", argv, none,
-				AT_EMPTY_PATH);
+		long r =
+			t_sys5(SYS_execveat, fd, "", argv, none, AT_EMPTY_PATH);
 		*shared_errno = (int)-r;
 		_exit(127);
 	}

@@ -97,7 +97,7 @@ static const char *code_name(int sig, int code)
 	case SIGILL:
 		return code == ILL_ILLOPN ? "ILL_ILLOPN" : "other";
 	case SIGTRAP:
-		return code == TRAP_TRACE ? "TRAP_TRACE"
+		return code == TRAP_TRACE   ? "TRAP_TRACE"
 		       : code == TRAP_BRKPT ? "TRAP_BRKPT"
 					    : "other";
 	}
@@ -203,8 +203,8 @@ int main(void)
 	for (int i = 0; i < 5; i++)
 		sigaction(sigs[i], &sa, NULL);
 
-	fault("read NULL", f_read, BAD_NULL, f_read_end, SIGSEGV,
-	      "SEGV_MAPERR", 0);
+	fault("read NULL", f_read, BAD_NULL, f_read_end, SIGSEGV, "SEGV_MAPERR",
+	      0);
 	fault("read address 1", f_read, BAD_ONE, f_read_end, SIGSEGV,
 	      "SEGV_MAPERR", 1);
 	fault("write .rodata", f_write, (void *)rodata, f_write_end, SIGSEGV,
@@ -213,8 +213,8 @@ int main(void)
 	      SIGSEGV, "SEGV_MAPERR", (uintptr_t)BAD_KERN);
 	fault("read the kernel image area", f_read, BAD_KTEXT, f_read_end,
 	      SIGSEGV, "SEGV_MAPERR", (uintptr_t)BAD_KTEXT);
-	fault("read a non-canonical address", f_noncanon, NULL,
-	      f_noncanon_end, SIGSEGV, "SI_KERNEL", 0);
+	fault("read a non-canonical address", f_noncanon, NULL, f_noncanon_end,
+	      SIGSEGV, "SI_KERNEL", 0);
 	fault("hlt", f_hlt, NULL, f_hlt_end, SIGSEGV, "SI_KERNEL", 0);
 	fault("cli", f_cli, NULL, f_cli_end, SIGSEGV, "SI_KERNEL", 0);
 	fault("inb from port 0x60", f_in, NULL, f_in_end, SIGSEGV, "SI_KERNEL",
@@ -266,7 +266,6 @@ int main(void)
 		execve("/bin/execstack", argv, env);
 		_exit(127);
 	}
-	T_STATUS("-z execstack: code on the stack runs", t_wait(pid),
-		 "exit 0");
+	T_STATUS("-z execstack: code on the stack runs", t_wait(pid), "exit 0");
 	t_done();
 }

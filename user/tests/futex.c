@@ -38,8 +38,8 @@
 #define FUTEX_OP_SET 0
 #define FUTEX_OP_ADD 1
 #define FUTEX_OP_CMP_EQ 0
-#define FUTEX_OP(op, oparg, cmp, cmparg)                                       \
-	((((op)&0xf) << 28) | (((cmp)&0xf) << 24) | (((oparg)&0xfff) << 12) |  \
+#define FUTEX_OP(op, oparg, cmp, cmparg)                                      \
+	((((op)&0xf) << 28) | (((cmp)&0xf) << 24) | (((oparg)&0xfff) << 12) | \
 	 ((cmparg)&0xfff))
 
 struct robust_list {
@@ -134,17 +134,15 @@ static void basics(void)
 	T_SYSERR("FUTEX_WAIT at a kernel address",
 		 futex(BAD_KERN, FUTEX_WAIT, 1, &ts, NULL, 0), EFAULT);
 	T_SYSERR("unknown futex op", futex(&w, 99, 0, NULL, NULL, 0), ENOSYS);
-	T_EQ("FUTEX_WAKE with no waiters", futex(&w, FUTEX_WAKE | PRIV, 1,
-						  NULL, NULL, 0),
-	     0);
+	T_EQ("FUTEX_WAKE with no waiters",
+	     futex(&w, FUTEX_WAKE | PRIV, 1, NULL, NULL, 0), 0);
 	T_SYSERR("FUTEX_CMP_REQUEUE value mismatch",
-		 futex(&w, FUTEX_CMP_REQUEUE | PRIV, 1, (void *)1L, &word_b,
-		       0),
+		 futex(&w, FUTEX_CMP_REQUEUE | PRIV, 1, (void *)1L, &word_b, 0),
 		 EAGAIN);
-	T_SYSERR("FUTEX_CMP_REQUEUE second address in the kernel half",
-		 futex(&w, FUTEX_CMP_REQUEUE | PRIV, 1, (void *)1L, BAD_KERN,
-		       1),
-		 EFAULT);
+	T_SYSERR(
+		"FUTEX_CMP_REQUEUE second address in the kernel half",
+		futex(&w, FUTEX_CMP_REQUEUE | PRIV, 1, (void *)1L, BAD_KERN, 1),
+		EFAULT);
 	T_SYSERR("FUTEX_WAIT_BITSET bitset 0",
 		 futex(&w, FUTEX_WAIT_BITSET | PRIV, 1, &ts, NULL, 0), EINVAL);
 	struct timespec abs;
@@ -184,12 +182,10 @@ static void wake_counts(void)
 	     3);
 	while (done_count < 1)
 		t_msleep(1);
-	T_EQ("FUTEX_WAKE 1 of 2", futex(&word_a, FUTEX_WAKE | PRIV, 1, NULL,
-					NULL, 0),
-	     1);
-	T_EQ("FUTEX_WAKE the last one", futex(&word_a, FUTEX_WAKE | PRIV,
-					      INT_MAX, NULL, NULL, 0),
-	     1);
+	T_EQ("FUTEX_WAKE 1 of 2",
+	     futex(&word_a, FUTEX_WAKE | PRIV, 1, NULL, NULL, 0), 1);
+	T_EQ("FUTEX_WAKE the last one",
+	     futex(&word_a, FUTEX_WAKE | PRIV, INT_MAX, NULL, NULL, 0), 1);
 	join_all(th, 3);
 	T_EQ("all returned 0",
 	     w[0].result == 0 && w[1].result == 0 && w[2].result == 0, 1);
@@ -212,9 +208,8 @@ static void wake_counts(void)
 	T_EQ("  b set to 5", word_b, 5);
 	join_all(tb, 2);
 	op = FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0);
-	T_EQ("FUTEX_WAKE_OP with no waiters", futex(&word_a,
-						     FUTEX_WAKE_OP | PRIV, 1,
-						     (void *)1L, &word_b, op),
+	T_EQ("FUTEX_WAKE_OP with no waiters",
+	     futex(&word_a, FUTEX_WAKE_OP | PRIV, 1, (void *)1L, &word_b, op),
 	     0);
 	T_EQ("  b incremented", word_b, 6);
 	T_SYSERR("FUTEX_WAKE_OP second word at a kernel address",
@@ -254,9 +249,9 @@ static void shared(void)
 	if (pid == 0) {
 		struct timespec ts = {0, 200000000};
 		_exit(futex(&s[2], FUTEX_WAIT | PRIV, 0, &ts, NULL, 0) ==
-			      -ETIMEDOUT
-		      ? 0
-		      : 1);
+				      -ETIMEDOUT
+			      ? 0
+			      : 1);
 	}
 	t_msleep(50);
 	T_EQ("a shared wake misses another process's private waiter",
@@ -273,8 +268,8 @@ static void robust(void)
 	head.list.next = &head.list;
 	head.futex_offset = 0;
 	head.list_op_pending = NULL;
-	T_SYSOK("set_robust_list", t_sys2(SYS_set_robust_list, &head,
-					  sizeof(head)));
+	T_SYSOK("set_robust_list",
+		t_sys2(SYS_set_robust_list, &head, sizeof(head)));
 	T_SYSOK("get_robust_list(0)",
 		t_sys3(SYS_get_robust_list, 0, &got, &len));
 	T_EQ("  returns what was set", got == &head && len == sizeof(head), 1);
@@ -298,9 +293,8 @@ static void robust(void)
 	}
 	t_wait(pid);
 	int r = pthread_mutex_lock(m);
-	T_STREQ("robust mutex of a dead owner", r == EOWNERDEAD ? "EOWNERDEAD"
-								 : t_errname(r),
-		"EOWNERDEAD");
+	T_STREQ("robust mutex of a dead owner",
+		r == EOWNERDEAD ? "EOWNERDEAD" : t_errname(r), "EOWNERDEAD");
 	T_EQ("pthread_mutex_consistent", pthread_mutex_consistent(m), 0);
 	pthread_mutex_unlock(m);
 }

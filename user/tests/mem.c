@@ -136,14 +136,12 @@ static void growsdown(void)
 static void errors(void)
 {
 	errno = 0;
-#define MAPERR(name, expr, want)                                               \
+#define MAPERR(name, expr, want) \
 	T_ERR(name, (expr) == MAP_FAILED ? -1 : 0, want)
 	MAPERR("mmap length 0", map(NULL, 0, RW, PRIV), EINVAL);
-	MAPERR("mmap neither private nor shared", map(NULL, PG, RW, 0),
-	       EINVAL);
-	MAPERR("MAP_FIXED unaligned", map((void *)0x10000001, PG, RW,
-					  PRIV | MAP_FIXED),
-	       EINVAL);
+	MAPERR("mmap neither private nor shared", map(NULL, PG, RW, 0), EINVAL);
+	MAPERR("MAP_FIXED unaligned",
+	       map((void *)0x10000001, PG, RW, PRIV | MAP_FIXED), EINVAL);
 	MAPERR("anonymous MAP_SHARED_VALIDATE",
 	       map(NULL, PG, RW, MAP_SHARED_VALIDATE), EINVAL);
 	MAPERR("file mapping of a bad fd",
@@ -170,8 +168,8 @@ static void errors(void)
 	T_SYSERR("mprotect bad prot", t_sys3(SYS_mprotect, p, PG, 0x1000),
 		 EINVAL);
 	munmap(p + 2 * PG, PG);
-	T_SYSERR("mprotect over a hole",
-		 t_sys3(SYS_mprotect, p, 4 * PG, RW), ENOMEM);
+	T_SYSERR("mprotect over a hole", t_sys3(SYS_mprotect, p, 4 * PG, RW),
+		 ENOMEM);
 	T_ERR("madvise bad advice", madvise(p, PG, 12345), EINVAL);
 	T_ERR("madvise unaligned", madvise(p + 1, PG, MADV_DONTNEED), EINVAL);
 	T_ERR("madvise over a hole", madvise(p, 4 * PG, MADV_WILLNEED), ENOMEM);
@@ -249,7 +247,7 @@ static void remap(void)
 	T_EQ("  contents kept", r[0], 7);
 	T_ERR("MREMAP_FIXED without MAYMOVE",
 	      mremap(r, PG, PG, MREMAP_FIXED, p + 8 * PG) == MAP_FAILED ? -1
-									 : 0,
+									: 0,
 	      EINVAL);
 	T_ERR("mremap unaligned",
 	      mremap(r + 1, PG, PG, 0) == MAP_FAILED ? -1 : 0, EINVAL);
@@ -301,8 +299,8 @@ static int brk_child(void *arg)
 		uintptr_t up = (uintptr_t)t_sys1(SYS_brk, cur + 64 * 1024);
 		T_EQ("brk grows by 64 KiB", up - cur, 64 * 1024);
 		memset((void *)cur, 3, 64 * 1024);
-		T_EQ("  the new memory is usable",
-		     ((char *)cur)[64 * 1024 - 1], 3);
+		T_EQ("  the new memory is usable", ((char *)cur)[64 * 1024 - 1],
+		     3);
 		T_EQ("brk(0) reports it", t_sys1(SYS_brk, 0) == (long)up, 1);
 		uintptr_t down = (uintptr_t)t_sys1(SYS_brk, cur + 4096);
 		T_EQ("brk shrinks", down - cur, 4096);

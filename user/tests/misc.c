@@ -58,10 +58,10 @@ static void names(void)
 	T_STREQ("  ", h, "rastos-test");
 	char longname[70];
 	memset(longname, 'h', sizeof(longname));
-	T_SYSERR("sethostname 65 bytes",
-		 t_sys2(SYS_sethostname, longname, 65), EINVAL);
-	T_SYSERR("sethostname length -1",
-		 t_sys2(SYS_sethostname, longname, -1), EINVAL);
+	T_SYSERR("sethostname 65 bytes", t_sys2(SYS_sethostname, longname, 65),
+		 EINVAL);
+	T_SYSERR("sethostname length -1", t_sys2(SYS_sethostname, longname, -1),
+		 EINVAL);
 	T_SYSERR("sethostname at a kernel address",
 		 t_sys2(SYS_sethostname, BAD_KERN, 5), EFAULT);
 	T_OK("sethostname 64 bytes", sethostname(longname, 64));
@@ -90,12 +90,11 @@ static void randomness(void)
 	T_EQ("getrandom GRND_RANDOM", getrandom(a, 16, GRND_RANDOM), 16);
 	static unsigned char big[1 << 20];
 	T_EQ("getrandom 1 MiB", getrandom(big, sizeof(big), 0), 1 << 20);
-	T_SYSERR("getrandom unknown flag",
-		 t_sys3(SYS_getrandom, a, 16, 0x80), EINVAL);
+	T_SYSERR("getrandom unknown flag", t_sys3(SYS_getrandom, a, 16, 0x80),
+		 EINVAL);
 	T_SYSERR("getrandom at a kernel address",
 		 t_sys3(SYS_getrandom, BAD_KERN, 16, 0), EFAULT);
-	T_SYSERR("getrandom NULL", t_sys3(SYS_getrandom, NULL, 16, 0),
-		 EFAULT);
+	T_SYSERR("getrandom NULL", t_sys3(SYS_getrandom, NULL, 16, 0), EFAULT);
 }
 
 static void system_info(void)
@@ -160,8 +159,9 @@ static void process_control(void)
 				_exit(s2);
 			}
 			int st = t_wait(g);
-			shared[2] = st == 0 ? 1 : 2; /* reset in the fork child */
-			shared[3] = 1;		     /* ready */
+			shared[2] =
+				st == 0 ? 1 : 2; /* reset in the fork child */
+			shared[3] = 1;		 /* ready */
 			for (int i = 0; i < 3000 && shared[0] == 0; i++)
 				t_msleep(1);
 			_exit(0);
@@ -199,7 +199,8 @@ static void usage(void)
 	clock_t c1 = times(&t1);
 	T_EQ("  it advances", c1 > c0, 1);
 	T_EQ("  children's CPU time after reaping (>= 5 ticks)",
-	     (t1.tms_cutime + t1.tms_cstime) - (t0.tms_cutime + t0.tms_cstime) >=
+	     (t1.tms_cutime + t1.tms_cstime) -
+			     (t0.tms_cutime + t0.tms_cstime) >=
 		     5,
 	     1);
 	T_OK("getrusage RUSAGE_CHILDREN", getrusage(RUSAGE_CHILDREN, &ru));

@@ -91,8 +91,7 @@ int main(void)
 	T_STATUS("_exit(1)", t_run(exit_with, (void *)1), "exit 1");
 	T_STATUS("_exit(255)", t_run(exit_with, (void *)255), "exit 255");
 	T_STATUS("_exit(256)", t_run(exit_with, (void *)256), "exit 0");
-	T_STATUS("_exit(0x1234)", t_run(exit_with, (void *)0x1234),
-		 "exit 52");
+	T_STATUS("_exit(0x1234)", t_run(exit_with, (void *)0x1234), "exit 52");
 	T_STATUS("exit(-1)", t_run(exit_minus_one, NULL), "exit 255");
 
 	/* wait4 returns the pid and fills rusage. */

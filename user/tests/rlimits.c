@@ -79,7 +79,7 @@ static void on_overflow(int sig)
 {
 	(void)sig;
 	_exit(top - deepest < (2u << 20) && top - deepest > (512u << 10) ? 0
-									  : 1);
+									 : 1);
 }
 
 static volatile int keep_going = 1;
@@ -156,9 +156,8 @@ int main(void)
 	T_SYSOK("raw getrlimit", t_sys2(SYS_getrlimit, RLIMIT_NOFILE, &rl));
 	T_SYSOK("prlimit64 query",
 		t_sys4(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &old));
-	T_EQ("  they agree", rl.rlim_cur == old.rlim_cur &&
-				     rl.rlim_max == old.rlim_max,
-	     1);
+	T_EQ("  they agree",
+	     rl.rlim_cur == old.rlim_cur && rl.rlim_max == old.rlim_max, 1);
 	rl.rlim_cur = 100;
 	rl.rlim_max = 4096;
 	T_OK("setrlimit NOFILE soft 100", setrlimit(RLIMIT_NOFILE, &rl));
@@ -169,8 +168,8 @@ int main(void)
 	rl.rlim_cur = 1024;
 	T_OK("back to 1024", setrlimit(RLIMIT_NOFILE, &rl));
 	rl.rlim_cur = rl.rlim_max = 1 << 30;
-	T_ERR("NOFILE above the kernel's maximum", setrlimit(RLIMIT_NOFILE, &rl),
-	      EPERM);
+	T_ERR("NOFILE above the kernel's maximum",
+	      setrlimit(RLIMIT_NOFILE, &rl), EPERM);
 	T_SYSERR("getrlimit resource 99", t_sys2(SYS_getrlimit, 99, &rl),
 		 EINVAL);
 	T_SYSERR("prlimit64 resource 99",

@@ -41,9 +41,8 @@ int main(void)
 {
 	T_OK("sched_yield", sched_yield());
 
-	T_EQ("raw getpriority is 20 - nice", t_sys2(SYS_getpriority,
-						    PRIO_PROCESS, 0),
-	     20);
+	T_EQ("raw getpriority is 20 - nice",
+	     t_sys2(SYS_getpriority, PRIO_PROCESS, 0), 20);
 	T_EQ("nice(0)", nice(0), 0);
 	T_EQ("nice(3)", nice(3), 3);
 	T_EQ("getpriority", getpriority(PRIO_PROCESS, 0), 3);
@@ -56,8 +55,8 @@ int main(void)
 	T_EQ("getpriority(PRIO_USER, 0)", getpriority(PRIO_USER, 0) <= 0, 1);
 	T_ERR("getpriority bad which", getpriority(7, 0), EINVAL);
 	T_ERR("setpriority bad which", setpriority(7, 0, 0), EINVAL);
-	T_ERR("getpriority no such pid",
-	      getpriority(PRIO_PROCESS, NO_SUCH_PID), ESRCH);
+	T_ERR("getpriority no such pid", getpriority(PRIO_PROCESS, NO_SUCH_PID),
+	      ESRCH);
 	T_STATUS("non-root rules", t_run(as_user, (void *)(long)getpid()),
 		 "exit 0");
 
@@ -110,14 +109,15 @@ int main(void)
 	      sched_setaffinity(0, sizeof(one), &one), EINVAL);
 	CPU_ZERO(&one);
 	CPU_SET(0, &one);
-	T_OK("sched_setaffinity CPU 0", sched_setaffinity(0, sizeof(one), &one));
+	T_OK("sched_setaffinity CPU 0",
+	     sched_setaffinity(0, sizeof(one), &one));
 	sched_yield();
 	t_sys3(SYS_getcpu, &cpu, NULL, NULL);
 	T_EQ("  getcpu then says", cpu, 0);
 	cpu_set_t back;
 	sched_getaffinity(0, sizeof(back), &back);
-	T_EQ("  the mask reads back", CPU_COUNT(&back) == 1 && CPU_ISSET(0, &back),
-	     1);
+	T_EQ("  the mask reads back",
+	     CPU_COUNT(&back) == 1 && CPU_ISSET(0, &back), 1);
 	T_OK("sched_setaffinity back to all",
 	     sched_setaffinity(0, sizeof(set), &set));
 	t_done();

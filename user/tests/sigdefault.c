@@ -60,12 +60,11 @@ static int send_to_child(int sig, int ignore, int block)
 int main(void)
 {
 	flag = t_shared(4096);
-	static const int term[] = {SIGHUP,  SIGINT,    SIGPIPE, SIGALRM,
-				   SIGTERM, SIGUSR1,   SIGUSR2, SIGSTKFLT,
+	static const int term[] = {SIGHUP,    SIGINT,  SIGPIPE, SIGALRM,
+				   SIGTERM,   SIGUSR1, SIGUSR2, SIGSTKFLT,
 				   SIGVTALRM, SIGPROF, SIGIO,	SIGPWR};
-	static const int core[] = {SIGQUIT, SIGILL,  SIGTRAP, SIGABRT,
-				   SIGBUS,  SIGFPE,  SIGSEGV, SIGXCPU,
-				   SIGXFSZ, SIGSYS};
+	static const int core[] = {SIGQUIT, SIGILL,  SIGTRAP, SIGABRT, SIGBUS,
+				   SIGFPE,  SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS};
 	static const int stop[] = {SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU};
 	static const int ign[] = {SIGCHLD, SIGURG, SIGWINCH, SIGCONT};
 	char name[64], want[64];

@@ -116,10 +116,10 @@ static void actions(void)
 	T_ERR("sigaction(SIGKILL)", sigaction(SIGKILL, &sa, NULL), EINVAL);
 	T_ERR("sigaction(SIGSTOP)", sigaction(SIGSTOP, &sa, NULL), EINVAL);
 	T_OK("sigaction(SIGKILL) query only", sigaction(SIGKILL, NULL, &old));
-	T_SYSERR("rt_sigaction(0)",
-		 t_sys4(SYS_rt_sigaction, 0, &sa, NULL, 8), EINVAL);
-	T_SYSERR("rt_sigaction(65)",
-		 t_sys4(SYS_rt_sigaction, 65, &sa, NULL, 8), EINVAL);
+	T_SYSERR("rt_sigaction(0)", t_sys4(SYS_rt_sigaction, 0, &sa, NULL, 8),
+		 EINVAL);
+	T_SYSERR("rt_sigaction(65)", t_sys4(SYS_rt_sigaction, 65, &sa, NULL, 8),
+		 EINVAL);
 	T_SYSERR("rt_sigaction sigsetsize 4",
 		 t_sys4(SYS_rt_sigaction, SIGUSR1, NULL, &old, 4), EINVAL);
 	T_SYSERR("rt_sigaction act at a kernel address",
@@ -176,13 +176,12 @@ static void masks(void)
 	}
 	T_EQ("blocked: nothing delivered", got_count, 0);
 	sigpending(&pend);
-	T_EQ("sigpending shows them", sigismember(&pend, SIGUSR1) +
-					      sigismember(&pend, SIGUSR2) +
-					      sigismember(&pend, SIGRTMIN),
+	T_EQ("sigpending shows them",
+	     sigismember(&pend, SIGUSR1) + sigismember(&pend, SIGUSR2) +
+		     sigismember(&pend, SIGRTMIN),
 	     3);
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
-	T_EQ("unblocked: standard ones merged, real-time queued", got_count,
-	     5);
+	T_EQ("unblocked: standard ones merged, real-time queued", got_count, 5);
 	char seq[80] = "";
 	for (int i = 0; i < norder && i < 5; i++)
 		snprintf(seq + strlen(seq), sizeof(seq) - strlen(seq), "%s%s",
@@ -464,8 +463,7 @@ static void restarts(void)
 	set_handler(SIGALRM, on_alarm, SA_RESTART);
 	setitimer(ITIMER_REAL, &it, NULL);
 	struct timespec ts = {1, 0};
-	T_ERR("SA_RESTART: nanosleep still EINTR", nanosleep(&ts, &ts),
-	      EINTR);
+	T_ERR("SA_RESTART: nanosleep still EINTR", nanosleep(&ts, &ts), EINTR);
 	T_EQ("  remaining time reported", ts.tv_sec == 0 && ts.tv_nsec > 0, 1);
 	set_handler(SIGALRM, SIG_DFL, 0);
 }
@@ -581,18 +579,18 @@ __attribute__((noinline)) static void registers(void)
 	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGUSR1, &sa, NULL);
 	long rax;
-	__asm__ volatile("lea after_kill(%%rip), %%rax\n\t"
-			 "mov %%rax, %[skip]\n\t"
-			 "mov %[nr], %%eax\n\t"
-			 "mov %[pid], %%rdi\n\t"
-			 "mov %[sig], %%esi\n\t"
-			 "syscall\n\t"
-			 "mov $999, %%rax\n\t"
-			 "after_kill:\n\t"
-			 : "=a"(rax), [skip] "=m"(skip_to)
-			 : [nr] "i"(SYS_kill), [pid] "r"(pid),
-			   [sig] "i"(SIGUSR1)
-			 : "rdi", "rsi", "rcx", "r11", "memory");
+	__asm__ volatile(
+		"lea after_kill(%%rip), %%rax\n\t"
+		"mov %%rax, %[skip]\n\t"
+		"mov %[nr], %%eax\n\t"
+		"mov %[pid], %%rdi\n\t"
+		"mov %[sig], %%esi\n\t"
+		"syscall\n\t"
+		"mov $999, %%rax\n\t"
+		"after_kill:\n\t"
+		: "=a"(rax), [skip] "=m"(skip_to)
+		: [nr] "i"(SYS_kill), [pid] "r"(pid), [sig] "i"(SIGUSR1)
+		: "rdi", "rsi", "rcx", "r11", "memory");
 	T_EQ("a handler's context changes take effect", rax, 1234);
 	set_handler(SIGUSR1, SIG_DFL, 0);
 }

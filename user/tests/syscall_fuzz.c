@@ -33,8 +33,8 @@
 enum { K_NONE, K_ENOSYS, K_ERR, K_OK };
 
 struct result {
-	int done;		/* patterns completed */
-	int kind[PATTERNS];	/* K_* per pattern */
+	int done;	    /* patterns completed */
+	int kind[PATTERNS]; /* K_* per pattern */
 };
 
 static struct result *results;
@@ -147,7 +147,7 @@ static void child(long nr)
 		long ret = t_sys(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		if (getpid() != self) /* a fork-like call's child */
 			t_sys1(SYS_exit_group, 0);
-		r->kind[p] = ret == -ENOSYS		    ? K_ENOSYS
+		r->kind[p] = ret == -ENOSYS	      ? K_ENOSYS
 			     : ret < 0 && ret > -4096 ? K_ERR
 						      : K_OK;
 		r->done = p + 1;
@@ -165,9 +165,9 @@ static void on_parent_alarm(int sig)
 
 int main(void)
 {
-	results = mmap(NULL, sizeof(struct result) * (MAX_NR + 1),
-		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
-		       0);
+	results =
+		mmap(NULL, sizeof(struct result) * (MAX_NR + 1),
+		     PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (results == MAP_FAILED)
 		return 2;
 	struct sigaction sa;

@@ -81,7 +81,7 @@ static void clocks_test(void)
 		t_sys2(SYS_clock_getres, clocks[i].id, &r);
 		snprintf(name, sizeof(name), "clock_getres %s", clocks[i].name);
 		T_STREQ(name,
-			ns(&r) <= 1000	     ? "fine"
+			ns(&r) <= 1000	    ? "fine"
 			: ns(&r) >= 1000000 ? "coarse"
 					    : "between",
 			strstr(clocks[i].name, "COARSE") ? "coarse" : "fine");
@@ -104,7 +104,7 @@ static void clocks_test(void)
 		 EINVAL);
 	T_SYSERR("clock_getres NULL is allowed",
 		 t_sys2(SYS_clock_getres, CLOCK_MONOTONIC, NULL) == 0 ? -EDOM
-								       : 0,
+								      : 0,
 		 EDOM);
 	T_SYSERR("clock_getres at address 1",
 		 t_sys2(SYS_clock_getres, CLOCK_MONOTONIC, BAD_ONE), EFAULT);
@@ -130,8 +130,7 @@ static void clocks_test(void)
 			  (int64_t)tv.tv_usec * 1000);
 	T_EQ("  agrees with REALTIME within 1 s", d >= 0 && d < 1000000000LL,
 	     1);
-	T_EQ("  tv_usec in range", tv.tv_usec >= 0 && tv.tv_usec < 1000000,
-	     1);
+	T_EQ("  tv_usec in range", tv.tv_usec >= 0 && tv.tv_usec < 1000000, 1);
 	time_t t1 = 0;
 	time_t t0 = (time_t)t_sys1(SYS_time, &t1);
 	T_EQ("time() returns and stores the same", t0 == t1, 1);
@@ -202,8 +201,8 @@ static void sleeps(void)
 	abs.tv_sec -= 10;
 	a = now(CLOCK_MONOTONIC);
 	T_SYSOK("clock_nanosleep REALTIME deadline in the past",
-		t_sys4(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME,
-		       &abs, NULL));
+		t_sys4(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME, &abs,
+		       NULL));
 	T_EQ("  returns at once (< 1 s)",
 	     now(CLOCK_MONOTONIC) - a < 1000000000LL, 1);
 	T_SYSERR("clock_nanosleep unknown clock",
@@ -217,8 +216,7 @@ static void sleeps(void)
 		 t_sys4(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &req, NULL),
 		 EINVAL);
 	T_SYSERR("clock_nanosleep at address 1",
-		 t_sys4(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, BAD_ONE,
-			NULL),
+		 t_sys4(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, BAD_ONE, NULL),
 		 EFAULT);
 }
 
@@ -235,7 +233,8 @@ static void timers(void)
 	sev.sigev_signo = SIGUSR1;
 	sev.sigev_value.sival_int = 99;
 	timer_t tid;
-	T_OK("timer_create MONOTONIC", timer_create(CLOCK_MONOTONIC, &sev, &tid));
+	T_OK("timer_create MONOTONIC",
+	     timer_create(CLOCK_MONOTONIC, &sev, &tid));
 	struct itimerspec its = {{0, 0}, {0, 20000000}}, cur;
 	int64_t a = now(CLOCK_MONOTONIC);
 	T_OK("timer_settime 20 ms", timer_settime(tid, 0, &its, NULL));

@@ -32,8 +32,7 @@ int main(void)
 			progress++;
 		t_sys1(SYS_exit, 5);
 	}
-	T_EQ("after vfork + _exit the child's writes are seen", progress,
-	     100);
+	T_EQ("after vfork + _exit the child's writes are seen", progress, 100);
 	T_EQ("  the child's getpid was vfork's return", child_pid == pid, 1);
 	T_STATUS("  status", t_wait(pid), "exit 5");
 

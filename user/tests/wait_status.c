@@ -75,15 +75,15 @@ int main(void)
 	/* SIGSTOP / SIGCONT through wait4. */
 	pid_t pid = spawn_waiting(flag);
 	T_OK("kill SIGSTOP", kill(pid, SIGSTOP));
-	T_EQ("WUNTRACED returns the pid",
-	     waitpid(pid, &st, WUNTRACED) == pid, 1);
+	T_EQ("WUNTRACED returns the pid", waitpid(pid, &st, WUNTRACED) == pid,
+	     1);
 	T_STATUS("  status", st, "stopped SIGSTOP");
 	T_EQ("  WIFSTOPPED", WIFSTOPPED(st), 1);
 	T_EQ("the stop is reported once (WNOHANG)",
 	     waitpid(pid, &st, WUNTRACED | WNOHANG), 0);
 	T_OK("kill SIGCONT", kill(pid, SIGCONT));
-	T_EQ("WCONTINUED returns the pid",
-	     waitpid(pid, &st, WCONTINUED) == pid, 1);
+	T_EQ("WCONTINUED returns the pid", waitpid(pid, &st, WCONTINUED) == pid,
+	     1);
 	T_STATUS("  status", st, "continued");
 	T_EQ("  raw status is 0xffff", st, 0xffff);
 	*flag = 1;
