@@ -263,7 +263,9 @@ static void shared(void)
 
 static void robust(void)
 {
-	struct robust_list_head head, *got;
+	/* Static: the kernel walks it when the process exits. */
+	static struct robust_list_head head;
+	struct robust_list_head *got;
 	size_t len;
 	head.list.next = &head.list;
 	head.futex_offset = 0;
