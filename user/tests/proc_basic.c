@@ -79,10 +79,10 @@ int main(void)
 {
 	parent_pid = getpid();
 	CHECK("getpid positive", getpid() > 0);
-	T_EQ("raw getpid equals libc", t_sys0(SYS_getpid), getpid());
-	T_EQ("raw getppid equals libc", t_sys0(SYS_getppid), getppid());
-	T_EQ("gettid of the main thread is the pid", t_sys0(SYS_gettid),
-	     getpid());
+	T_EQ("raw getpid equals libc", t_sys0(SYS_getpid) == getpid(), 1);
+	T_EQ("raw getppid equals libc", t_sys0(SYS_getppid) == getppid(), 1);
+	T_EQ("gettid of the main thread is the pid",
+	     t_sys0(SYS_gettid) == getpid(), 1);
 	CHECK("parent is not self", getppid() != getpid());
 	T_STATUS("child sees its parent", t_run(child_identity, NULL),
 		 "exit 0");
