@@ -71,6 +71,7 @@ put() {
 # A copy of ELF file $1 with byte $3 (decimal offset) set to $4, as $2.
 patch_byte() {
 	cp "$1" "$2"
+	# shellcheck disable=SC2059 # the format is the byte itself
 	printf "\\x$(printf %02x "$4")" | dd of="$2" bs=1 seek="$3" conv=notrunc status=none
 }
 

@@ -65,6 +65,7 @@ record() {
 	local opt=$1 dest=$2 name log got=$tmp/got-$2
 	log=$BUILD/user/linux-ref-$(basename "$dest").log
 	rm -rf "$tmp/root"
+	# shellcheck disable=SC2086 # $opt: no option at all, or one word
 	scripts/make-user-initramfs.sh $opt "$tmp/root"
 	mkdir -p "$BUILD/user"
 	echo "refresh-expected: booting Linux ($smp CPU) with $dest ($log)" >&2
