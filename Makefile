@@ -239,6 +239,10 @@ $(BUILD)/tests/host/test_printf: tests/host/test_printf.c kernel/lib/printf.c \
 		-o $(BUILD)/tests/host/kernel-printf.o
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(BUILD)/tests/host/kernel-printf.o
 
+# ---------------------------------------------------------------- user space
+# The user-space test programs (`make user`, see user/user.mk).
+include user/user.mk
+
 # ---------------------------------------------------------------- fuzzing
 # libFuzzer harnesses for the loader's parsers (tests/fuzz/fuzz_*.c; each
 # file's header says how to run it). Linked like the host tests (all of
