@@ -18,6 +18,7 @@ struct param {
 };
 
 static char buf[CMDLINE_MAX];
+static char init_args[CMDLINE_MAX]; /* what follows " -- ", for init */
 static struct param params[CMDLINE_MAX_PARAMS];
 static size_t param_count;
 
@@ -30,6 +31,19 @@ static const char *const known_keys[] = {
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The first occurrence of tok in s as a whole blank-separated word. */
+static char *strstr_token(char *s, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	for (char *p = s; *p; p++) {
+		if ((p == s || is_blank(p[-1])) && !strncmp(p, tok, n) &&
+		    (!p[n] || is_blank(p[n])))
+			return p;
+	}
+	return NULL;
 }
 
 /*
@@ -107,6 +121,33 @@ static void apply_loglevel(void)
 	klog_set_level((enum klog_level)level);
 }
 
+/* Everything after a "--" token is init's (as Linux): cut it off. */
+static void split_init_args(char *s)
+{
+	for (char *p = s; (p = strstr_token(p, "--")); p += 2) {
+		strlcpy(init_args, p + 2, sizeof(init_args));
+		*p = '\0';
+		return;
+	}
+}
+
+size_t cmdline_init_args(char **argv, size_t max)
+{
+	size_t n = 0;
+	char *p = init_args;
+
+	while (n < max) {
+		while (is_blank(*p))
+			*p++ = '\0';
+		if (!*p)
+			break;
+		argv[n++] = p;
+		while (*p && !is_blank(*p))
+			p++;
+	}
+	return n;
+}
+
 int cmdline_init(const char *raw)
 {
 	size_t len = raw ? strnlen(raw, CMDLINE_MAX) : 0;
@@ -119,6 +160,7 @@ int cmdline_init(const char *raw)
 	}
 	memcpy(buf, raw ? raw : "", len);
 	buf[len] = '\0';
+	split_init_args(buf);
 	n = parse(buf, params, CMDLINE_MAX_PARAMS);
 	param_count = MIN(n, CMDLINE_MAX_PARAMS);
 	apply_loglevel(); /* first, so the notes below obey it */

@@ -85,7 +85,10 @@ static noreturn void kmain_on_kernel_stack(void)
  */
 static void kernel_init(void *arg)
 {
+	/* The tests expect the boot CPU, as when kmain ran them. */
+	sched_set_affinity(current_task(), 1);
 	ktest_run_if_requested();
+	sched_set_affinity(current_task(), ~0ULL); /* init inherits it */
 	power_cmdline_action(); /* power=off|reboot, for tests */
 	kprintf("rastOS: boot complete\n");
 	proc_start_init(); /* returns only if there is no /init to run */

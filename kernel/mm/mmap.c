@@ -117,6 +117,8 @@ static long check_mmap(uintptr_t addr, size_t len, unsigned long prot,
 		return -EINVAL;
 	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
 		return -EOPNOTSUPP;
+	if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
+		return -EINVAL; /* as Linux */
 	if (prot & ~(PROT_ALL | PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
 	if (off % PAGE_SIZE || (flags & MAP_HUGETLB))
@@ -146,6 +148,25 @@ static long place(struct mm *mm, uintptr_t addr, size_t len,
 	return addr ? (long)addr : -ENOMEM;
 }
 
+/*
+ * Linux's default overcommit heuristic: writable private memory (and
+ * shared anonymous memory) that could never fit in RAM is refused unless
+ * MAP_NORESERVE says the program knows it will not use it all.
+ */
+static bool overcommits(size_t len, unsigned long prot, unsigned long flags,
+			const struct inode *inode)
+{
+	struct mm_stats st;
+	bool accounted = (flags & MAP_TYPE) == MAP_PRIVATE
+				 ? (prot & PROT_WRITE) != 0
+				 : (flags & MAP_ANONYMOUS) != 0;
+
+	if (!accounted || (flags & MAP_NORESERVE))
+		return false;
+	mm_get_stats(&st);
+	return len / 1024 > st.managed_kib;
+}
+
 static long do_mmap(uintptr_t addr, size_t len, unsigned long prot,
 		    unsigned long flags, struct inode *inode,
 		    unsigned long off)
@@ -162,7 +183,8 @@ static long do_mmap(uintptr_t addr, size_t len, unsigned long prot,
 		vflags |= VMA_NORESERVE;
 	mutex_lock(&mm->lock);
 	where = place(mm, addr, len, flags);
-	if (where >= 0 && !uvm_may_grow(mm, len / PAGE_SIZE))
+	if (where >= 0 && (!uvm_may_grow(mm, len / PAGE_SIZE) ||
+			   overcommits(len, prot, flags, inode)))
 		where = -ENOMEM;
 	if (where >= 0 && uvm_map(mm, (uintptr_t)where, len, vflags, inode,
 				  off / PAGE_SIZE))

@@ -106,10 +106,44 @@ struct exec_ctx {
 	char path[PATH_MAX];   /* the file being run (after #! rewrites) */
 	char execfn[PATH_MAX]; /* the name execve was given */
 	struct inode *file;
+	struct inode *fd_file; /* execveat AT_EMPTY_PATH's, until resolved */
 	struct mm *mm;
 	struct exec_image prog, interp;
 	uintptr_t interp_base, sp;
 };
+
+/* execveat(fd, "", AT_EMPTY_PATH): the file fd is open on. */
+static int exec_fd_file(struct exec_ctx *c, int fd)
+{
+	struct file *f = fd_get(fd);
+
+	if (!f)
+		return -EBADF;
+	c->fd_file = f->inode;
+	if (c->fd_file)
+		inode_get(c->fd_file);
+	file_put(f);
+	if (!c->fd_file)
+		return -EBADF;
+	snprintf(c->path, sizeof(c->path), "/dev/fd/%d", fd);
+	return 0;
+}
+
+/* The checked, referenced inode to run: the descriptor's, or a path's. */
+static int open_first(struct exec_ctx *c, int dirfd, int flags)
+{
+	struct inode *in = c->fd_file;
+
+	if (!in)
+		return open_exec(dirfd, c->path, flags, &c->file);
+	c->fd_file = NULL;
+	if (!S_ISREG(in->mode) || inode_permission(in, 1)) {
+		inode_put(in);
+		return -EACCES;
+	}
+	c->file = in;
+	return 0;
+}
 
 /* Follow #! lines to the program that really runs (ctx->file). */
 static int resolve(struct exec_ctx *c, int dirfd, int flags)
@@ -117,7 +151,8 @@ static int resolve(struct exec_ctx *c, int dirfd, int flags)
 	char interp[BINPRM_BUF_SIZE], arg[BINPRM_BUF_SIZE];
 
 	for (int depth = 0;; depth++) {
-		int err = open_exec(dirfd, c->path, flags, &c->file);
+		int err = depth ? open_exec(dirfd, c->path, flags, &c->file)
+				: open_first(c, dirfd, flags);
 
 		if (err)
 			return err;
@@ -245,12 +280,16 @@ static long do_execve(int dirfd, uintptr_t upath, uintptr_t uargv,
 		err = -EINVAL;
 	else
 		err = strncpy_from_user(c->path, upath, sizeof(c->path));
-	if (err >= 0 && !c->path[0])
+	if (err >= 0 && !c->path[0] && (flags & AT_EMPTY_PATH))
+		err = exec_fd_file(c, dirfd);
+	else if (err >= 0 && !c->path[0])
 		err = -ENOENT;
 	if (err >= 0)
 		err = exec_args_init(&c->args);
 	if (err >= 0)
 		err = exec_args_copy_user(&c->args, uargv, false);
+	if (err >= 0 && c->args.argc == 0) /* as Linux: argv[0] is "" */
+		err = exec_args_add_kernel(&c->args, "", false);
 	if (err >= 0)
 		err = exec_args_copy_user(&c->args, uenvp, true);
 	if (err >= 0) {
@@ -265,6 +304,8 @@ static long do_execve(int dirfd, uintptr_t upath, uintptr_t uargv,
 		mm_put(c->mm);
 	if (c->file)
 		inode_put(c->file);
+	if (c->fd_file)
+		inode_put(c->fd_file);
 	exec_args_free(&c->args);
 	kfree(c);
 	return err < 0 ? err : 0;

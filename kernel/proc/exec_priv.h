@@ -14,7 +14,7 @@
 
 #define MAX_ARG_STRLEN (32 * PAGE_SIZE) /* one argument: 128 KiB */
 #define BINPRM_BUF_SIZE 256		/* the #! line's room */
-#define MAX_SCRIPT_DEPTH 4		/* #! of #! ...: ELOOP beyond */
+#define MAX_SCRIPT_DEPTH 5		/* #! of #! ...: ELOOP beyond */
 
 /*
  * The argument and environment strings, copied out of the old program

@@ -97,15 +97,16 @@ static unsigned int fill_auxv(uint64_t *v, const struct exec_stack_info *in,
 }
 
 /* The stack region: its top, randomised below the user half's end. */
-static uintptr_t make_region(struct mm *mm, int *err)
+static uintptr_t make_region(struct mm *mm, bool exec, int *err)
 {
 	uintptr_t top = vm_user_end() - PAGE_SIZE;
 
 	if (exec_randomize())
 		top -= (random_u64() % STACK_RANDOM_PAGES) * PAGE_SIZE;
 	*err = uvm_map(mm, top - STACK_INITIAL, STACK_INITIAL,
-		       VMA_READ | VMA_WRITE | VMA_GROWSDOWN | VMA_STACK, NULL,
-		       0);
+		       VMA_READ | VMA_WRITE | VMA_GROWSDOWN | VMA_STACK |
+			       (exec ? VMA_EXEC : 0),
+		       NULL, 0);
 	mm->stack_top = top;
 	return top;
 }
@@ -148,7 +149,7 @@ int exec_setup_stack(struct mm *mm, const struct exec_args *a,
 	uintptr_t execfn, strings, platform, random;
 	unsigned int nauxv;
 
-	b.sp = make_region(mm, &b.err);
+	b.sp = make_region(mm, info->prog->exec_stack, &b.err);
 	b.sp -= 8; /* a NULL word at the very top, as Linux leaves */
 	execfn = push_str(&b, info->execfn);
 	strings = push(&b, a->buf, a->len);

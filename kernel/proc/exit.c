@@ -148,7 +148,9 @@ noreturn void proc_exit_thread(int status)
 	unsigned long flags;
 	bool last;
 
+	futex_exit_robust(t);
 	clear_child_tid(t);
+	sched_update_current(); /* the last slice counts too */
 	flags = spin_lock_irqsave(&proc_tree_lock);
 	list_del(&t->proc_link);
 	pid_unhash_task(t);

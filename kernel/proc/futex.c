@@ -269,7 +269,7 @@ static long do_requeue(uintptr_t u1, uintptr_t u2, bool private, int nwake,
 		return get_user(cur, u1) ? -EFAULT : -EAGAIN;
 	}
 	ret = wake_locked(b1, &k1, nwake, FUTEX_BITSET_ANY);
-	ret += requeue_locked(b1, &k1, b2, &k2, nmove) * (cmp ? 1 : 0);
+	ret += requeue_locked(b1, &k1, b2, &k2, nmove); /* both: woken + moved */
 	unlock_two(b1, b2);
 	return ret;
 }
@@ -383,4 +383,55 @@ SYSCALL_DEFINE6(futex, uintptr_t, uaddr, int, op, uint32_t, val, uintptr_t,
 	default:
 		return -ENOSYS;
 	}
+}
+
+#define FUTEX_WAITERS 0x80000000u
+#define FUTEX_OWNER_DIED 0x40000000u
+#define FUTEX_TID_MASK 0x3fffffffu
+#define ROBUST_LIST_LIMIT 2048 /* Linux's: no endless walk of a bad list */
+
+/* The owner tid died holding the lock at uaddr: mark it, wake a waiter. */
+static void robust_death(uintptr_t uaddr, int tid)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		uint32_t val, found;
+
+		if (get_user(val, uaddr) || (val & FUTEX_TID_MASK) != (uint32_t)tid)
+			return;
+		if (cmpxchg_user_u32(uaddr, val,
+				     (val & FUTEX_WAITERS) | FUTEX_OWNER_DIED,
+				     &found))
+			return;
+		if (found != val)
+			continue; /* changed under us: look again */
+		if (val & FUTEX_WAITERS)
+			futex_wake_addr(uaddr, 1);
+		return;
+	}
+}
+
+void futex_exit_robust(struct task *t)
+{
+	struct {
+		uintptr_t next;
+		long offset;
+		uintptr_t pending;
+	} head;
+	uintptr_t uhead = t->robust_list, entry;
+
+	if (!uhead || copy_from_user(&head, uhead, sizeof(head)))
+		return;
+	entry = head.next & ~1UL; /* bit 0: a PI futex, irrelevant here */
+	for (int i = 0; entry != uhead && i < ROBUST_LIST_LIMIT; i++) {
+		uintptr_t next;
+
+		if (get_user(next, entry))
+			break;
+		if (entry != (head.pending & ~1UL))
+			robust_death(entry + (uintptr_t)head.offset, t->tid);
+		entry = next & ~1UL;
+	}
+	if (head.pending)
+		robust_death((head.pending & ~1UL) + (uintptr_t)head.offset,
+			     t->tid);
 }

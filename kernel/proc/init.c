@@ -75,15 +75,19 @@ static int attach_init(struct proc *p, struct task *t)
 	return 0;
 }
 
+#define INIT_MAX_ARGS 32
+
 int proc_start_init(void)
 {
 	static const char *const envp[] = {"HOME=/", "TERM=linux", NULL};
 	const char *path = init_path();
-	const char *argv[] = {path, NULL};
+	const char *argv[INIT_MAX_ARGS + 2] = {path};
+	size_t n = cmdline_init_args((char **)argv + 1, INIT_MAX_ARGS);
 	struct task *t = current_task();
 	struct proc *p = make_init(t);
 	int err;
 
+	argv[n + 1] = NULL;
 	if (!p)
 		return -ENOMEM;
 	err = attach_init(p, t);

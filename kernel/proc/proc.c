@@ -106,8 +106,9 @@ bool pgrp_orphaned_locked(pid_t pgid)
 	{
 		if (p->pgid != pgid || p->state != PROC_ALIVE)
 			continue;
-		if (p->parent && p->parent->pgid != pgid &&
-		    p->parent->sid == p->sid)
+		/* As Linux: init does not count as a parent outside it. */
+		if (p->parent && p->parent->pid != 1 &&
+		    p->parent->pgid != pgid && p->parent->sid == p->sid)
 			return false;
 	}
 	return true;

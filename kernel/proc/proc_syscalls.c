@@ -111,8 +111,14 @@ SYSCALL_DEFINE2(setpgid, pid_t, pid, pid_t, pgid)
 	unsigned long flags;
 	long err;
 
-	if (pid < 0 || pgid < 0)
+	if (!pid)
+		pid = current_proc()->pid;
+	if (!pgid)
+		pgid = pid;
+	if (pgid < 0)
 		return -EINVAL;
+	if (pid < 0)
+		return -ESRCH;
 	flags = spin_lock_irqsave(&proc_tree_lock);
 	err = setpgid_locked(pid, pgid);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);

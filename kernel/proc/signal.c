@@ -175,6 +175,25 @@ void signal_group_kill_locked(struct proc *p, int status)
 	}
 }
 
+static void default_info(struct siginfo *info, int sig)
+{
+	memset(info, 0, sizeof(*info));
+	info->si_signo = sig;
+	info->si_code = SI_KERNEL;
+}
+
+/*
+ * PID 1 gets only the signals it has handlers for (as Linux's
+ * SIGNAL_UNKILLABLE): a default action would end the system. A fault of
+ * its own is the exception: it is forced.
+ */
+static bool init_protected(struct proc *p, struct task *target, int sig)
+{
+	if (p->pid != 1 || p->sighand->action[sig - 1].handler != SIG_DFL)
+		return false;
+	return !(target && target->sig->forcing);
+}
+
 /*
  * Send sig to p (target NULL) or to thread target of p, with the tree
  * lock and p's sighand lock held.
@@ -185,8 +204,13 @@ int signal_send_locked(struct proc *p, struct task *target, int sig,
 	struct sighand *sh = p->sighand;
 	struct sigpending *pend =
 		target ? &target->sig->pending : shared_pending(p);
+	struct siginfo k;
 	int err;
 
+	if (!info) {
+		default_info(&k, sig);
+		info = &k;
+	}
 	if (p->state != PROC_ALIVE || p->group_exiting)
 		return 0;
 	if (sig == SIGCONT || sig == SIGKILL)
@@ -198,6 +222,8 @@ int signal_send_locked(struct proc *p, struct task *target, int sig,
 					     sig_bit(SIGTTIN) | sig_bit(SIGTTOU));
 	if (signal_ignored(p, sig) && sig != SIGKILL)
 		return 0; /* discarded when sent, as Linux does */
+	if (init_protected(p, target, sig))
+		return 0;
 	if (sig == SIGKILL) {
 		signal_group_kill_locked(p, SIGKILL);
 		return 0;
@@ -225,12 +251,6 @@ void pending_flush_all(struct proc *p, sigset_t which)
 		pending_flush(p->sighand, &t->sig->pending, which);
 }
 
-static void default_info(struct siginfo *info, int sig)
-{
-	memset(info, 0, sizeof(*info));
-	info->si_signo = sig;
-	info->si_code = SI_KERNEL;
-}
 
 static int send(struct proc *p, struct task *target, int sig,
 		const struct siginfo *info)
@@ -287,7 +307,9 @@ void signal_force_fault(int sig, int code, uintptr_t addr)
 		t->sig->blocked &= ~sig_bit(sig);
 		p->sighand->action[sig - 1].handler = SIG_DFL;
 	}
+	t->sig->forcing = true;
 	signal_send_locked(p, t, sig, &info);
+	t->sig->forcing = false;
 	spin_unlock(&p->sighand->lock);
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 }

@@ -48,7 +48,9 @@ static enum verdict act_default(struct proc *p, int sig)
 		proc_stop_locked(p, sig);
 		return V_STOPPED;
 	}
-	signal_group_kill_locked(p, status_signaled(sig, is_core_default(sig)));
+	/* The core bit says a dump was written: only with RLIMIT_CORE. */
+	signal_group_kill_locked(p, status_signaled(sig, is_core_default(sig) &&
+							 p->rlim[RLIMIT_CORE].cur));
 	return V_EXIT;
 }
 

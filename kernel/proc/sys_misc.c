@@ -256,7 +256,10 @@ static uint64_t proc_cpu_ns(struct proc *p)
 {
 	uint64_t ns = p->utime;
 	struct task *t;
-	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	unsigned long flags;
+
+	sched_update_current();
+	flags = spin_lock_irqsave(&proc_tree_lock);
 
 	list_for_each_entry(t, &p->threads, proc_link) ns += t->sum_exec;
 	spin_unlock_irqrestore(&proc_tree_lock, flags);

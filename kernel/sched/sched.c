@@ -198,6 +198,17 @@ void schedule(void)
 	irq_restore(flags);
 }
 
+void sched_update_current(void)
+{
+	unsigned long flags = irq_save();
+	struct rq *rq = cpu_rq(cpu_id());
+
+	spin_lock(&rq->lock);
+	update_curr(rq, current_task());
+	spin_unlock(&rq->lock);
+	irq_restore(flags);
+}
+
 void sched_yield(void)
 {
 	unsigned long flags = irq_save();

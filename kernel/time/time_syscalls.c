@@ -266,7 +266,7 @@ SYSCALL_DEFINE4(clock_nanosleep, int, clock, int, flags, uintptr_t, ureq,
 	int err;
 
 	if (clock == CLOCK_THREAD_CPUTIME_ID)
-		return -EINVAL;
+		return -EOPNOTSUPP;
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC &&
 	    clock != CLOCK_BOOTTIME && clock != CLOCK_TAI &&
 	    clock != CLOCK_PROCESS_CPUTIME_ID)

@@ -483,6 +483,7 @@ static void sigchld(void)
 	t_wait(pid);
 
 	volatile long *flag = t_shared(4096);
+	got_count = 0; /* before the fork: the child may stop at once */
 	pid = t_fork();
 	if (pid == 0) {
 		raise(SIGSTOP);
@@ -490,7 +491,6 @@ static void sigchld(void)
 			t_msleep(1);
 		_exit(0);
 	}
-	got_count = 0;
 	while (got_count == 0)
 		t_msleep(1);
 	T_EQ("SIGCHLD on stop: si_code CLD_STOPPED", got_code, CLD_STOPPED);

@@ -24,4 +24,11 @@ const char *cmdline_get(const char *key);
 /* Is key present, as a flag or as key=value? */
 bool cmdline_has(const char *key);
 
+/*
+ * The words after a "--" on the command line, for init's argv (as Linux
+ * passes them): up to max pointers into a copy; how many there are.
+ */
+#include <stddef.h>
+size_t cmdline_init_args(char **argv, size_t max);
+
 #endif

@@ -11,4 +11,12 @@ void futex_init(void);
 /* Wake up to n waiters on the word at uaddr (private or shared). */
 void futex_wake_addr(uintptr_t uaddr, int n);
 
+/*
+ * A thread exits: each robust futex it still holds (set_robust_list) is
+ * marked FUTEX_OWNER_DIED and a waiter woken, so that the next locker
+ * gets EOWNERDEAD instead of waiting forever.
+ */
+struct task;
+void futex_exit_robust(struct task *t);
+
 #endif

@@ -147,6 +147,9 @@ void sched_start(struct task *t);
  */
 void schedule(void);
 
+/* Bring the current task's sum_exec up to now (CPU-time reports). */
+void sched_update_current(void);
+
 /* Let other runnable tasks run first (sched_yield). */
 void sched_yield(void);
 

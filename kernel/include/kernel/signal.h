@@ -178,7 +178,8 @@ struct task_signal {
 	struct sigpending pending;
 	uint64_t altstack_sp, altstack_size;
 	uint32_t altstack_flags;
-	bool zapped; /* exec in another thread ends this one */
+	bool zapped;  /* exec in another thread ends this one */
+	bool forcing; /* a fault's signal is being sent (reaches PID 1 too) */
 	/* restart_syscall: what to continue (nanosleep's deadline). */
 	long (*restart_fn)(struct task *t);
 	uint64_t restart_deadline;

@@ -25,6 +25,7 @@
 #include "cpu/cpu.h"
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_USER 0x60	    /* DPL 3: int3 and into work in user mode */
 
 struct idt_gate {
 	uint16_t offset_low, selector;
@@ -50,11 +51,13 @@ static unsigned long unexpected_count;
 
 static void set_gate(unsigned int vector, uintptr_t stub, unsigned int ist)
 {
+	bool user = vector == VEC_BP || vector == VEC_OF;
+
 	idt[vector] = (struct idt_gate){
 		.offset_low = stub & 0xffff,
 		.selector = GDT_KERNEL_CS,
 		.ist = ist,
-		.type_attr = GATE_INTERRUPT,
+		.type_attr = GATE_INTERRUPT | (user ? GATE_USER : 0),
 		.offset_mid = (stub >> 16) & 0xffff,
 		.offset_high = stub >> 32,
 	};

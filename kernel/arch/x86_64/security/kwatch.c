@@ -25,6 +25,8 @@
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
 
+#include "cpu/cpu.h"
+
 #define DR7_G(slot) (1ULL << (2 * (slot) + 1))
 #define DR7_RW_SHIFT(slot) (16 + 4 * (slot))
 #define DR7_LEN_SHIFT(slot) (18 + 4 * (slot))
@@ -196,6 +198,10 @@ static void kwatch_debug_trap(struct trap_frame *tf, void *arg)
 	char sym[96];
 
 	WRITE_DR(6, DR6_RESET);
+	if (trap_from_user(tf)) { /* single-stepping a program: its SIGTRAP */
+		user_exception(tf, 0);
+		return;
+	}
 	for (int i = 0; i < KWATCH_SLOTS; i++) {
 		if (!(dr6 & DR6_HIT(i)) || !slots[i].used)
 			continue;
