@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lay out and pack the initramfs of the user-space tests (newc cpio).
 #
-#   scripts/make-user-initramfs.sh [--busybox] [--no-build] OUTDIR | OUT.cpio
+#   scripts/make-user-initramfs.sh [--busybox | --bench] [--no-build] OUTDIR | OUT.cpio
 #
 # Default layout (the test runner):
 #   /init            the runner (build/user/init, user/runner.c)
@@ -14,6 +14,9 @@
 #   /init            user/busybox/init (#!/bin/busybox sh)
 #   /bin/busybox     Debian's busybox-static
 #   /data/script.sh  user/busybox/script.sh
+# --bench: the user-space benchmarks (make bench, scripts/bench.sh):
+#   /init            build/user/bench/bench_probes (user/bench/probes.c)
+#   /bin/bench_true  build/user/bench/bench_true, what the exec probe runs
 # An argument ending in .cpio gets the archive, anything else is a
 # directory to fill (it must not exist yet). The programs are built first
 # with `make user` unless --no-build. Exit status: 0 done, 1 failure, 2 usage.
@@ -22,12 +25,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
-USAGE="usage: scripts/make-user-initramfs.sh [--busybox] [--no-build] OUTDIR|OUT.cpio"
+USAGE="usage: scripts/make-user-initramfs.sh [--busybox | --bench] [--no-build] OUTDIR|OUT.cpio"
 
 layout=tests build=1 out=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--busybox) layout=busybox ;;
+	--bench) layout=bench ;;
 	--no-build) build=0 ;;
 	-h | --help) echo "$USAGE" && exit 0 ;;
 	-*) echo "make-user-initramfs.sh: unknown option $1" >&2 && echo "$USAGE" >&2 && exit 2 ;;
@@ -45,10 +49,14 @@ die() {
 	exit 1
 }
 
-[ -x "$BUSYBOX" ] || "$ROOT/scripts/deps.sh" test
-[ -x "$BUSYBOX" ] || die "no $BUSYBOX (package busybox-static)"
+if [ "$layout" != bench ]; then
+	[ -x "$BUSYBOX" ] || "$ROOT/scripts/deps.sh" test
+	[ -x "$BUSYBOX" ] || die "no $BUSYBOX (package busybox-static)"
+fi
 if [ "$build" = 1 ] && [ "$layout" = tests ]; then
 	make -s -C "$ROOT" BUILD="$BUILD" user >&2 || die "make user failed"
+elif [ "$build" = 1 ] && [ "$layout" = bench ]; then
+	make -s -C "$ROOT" BUILD="$BUILD" user-bench >&2 || die "make user-bench failed"
 fi
 
 tmp=
@@ -60,7 +68,8 @@ else
 	[ ! -e "$out" ] || die "$out already exists"
 	dir=$out
 fi
-mkdir -p "$dir/bin" "$dir/data"
+mkdir -p "$dir/bin"
+[ "$layout" = bench ] || mkdir -p "$dir/data"
 
 # put SRC DEST MODE
 put() {
@@ -79,6 +88,9 @@ if [ "$layout" = busybox ]; then
 	put "$ROOT/user/busybox/init" init 755
 	put "$BUSYBOX" bin/busybox 755
 	put "$ROOT/user/busybox/script.sh" data/script.sh 644
+elif [ "$layout" = bench ]; then
+	put "$BUILD/user/bench/bench_probes" init 755
+	put "$BUILD/user/bench/bench_true" bin/bench_true 755
 else
 	put "$BUILD/user/init" init 755
 	for f in "$BUILD"/user/bin/*; do

@@ -67,3 +67,20 @@ $(USER_OUT)/init: $(USER_OUT)/obj/runner.o $(USER_LIB_OBJ)
 .PHONY: deps-user
 deps-user:
 	@scripts/deps.sh test
+
+# The benchmark programs (user/bench/): /init of the benchmark initramfs
+# and the program its fork+execve probe runs (scripts/bench.sh, laid out
+# by scripts/make-user-initramfs.sh --bench). `make user` builds them too.
+USER_BENCH := $(USER_OUT)/bench/bench_probes $(USER_OUT)/bench/bench_true
+
+.PHONY: user-bench
+user-bench: $(USER_BENCH)
+user: $(USER_BENCH)
+
+$(USER_OUT)/bench/bench_probes: $(USER_OUT)/obj/bench/probes.o $(USER_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(MUSLCC) -static -o $@ $^
+
+$(USER_OUT)/bench/bench_true: $(USER_OUT)/obj/bench/true.o
+	@mkdir -p $(dir $@)
+	$(MUSLCC) -static -o $@ $^
