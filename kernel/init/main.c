@@ -44,6 +44,7 @@ __attribute__((force_align_arg_pointer)) noreturn void kmain(void)
 	boot_info_init();
 	cmdline_init(boot_info->cmdline);
 	cpu_init();
+	spin_lock_choose_mode(); /* tickets, or test-and-set on a vCPU */
 	security_init(); /* SMEP/SMAP/UMIP, stack canary, kwatch */
 	mm_init();	 /* page allocator, kernel page tables, heap, vmalloc */
 	mm_switch_to_kernel_stack(kmain_on_kernel_stack);

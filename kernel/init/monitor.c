@@ -15,6 +15,7 @@
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <kernel/power.h>
+#include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/timer.h>
 
@@ -30,6 +31,7 @@ static void cmd_help(const char *args);
 static void cmd_echo(const char *args);
 static void cmd_ticks(const char *args);
 static void cmd_mem(const char *args);
+static void cmd_ps(const char *args);
 static void cmd_reboot(const char *args);
 
 static const struct monitor_command commands[] = {
@@ -37,6 +39,7 @@ static const struct monitor_command commands[] = {
 	{"echo", "echo TEXT       print TEXT", cmd_echo},
 	{"ticks", "ticks           timer ticks since boot", cmd_ticks},
 	{"mem", "mem             the boot memory map, summed by type", cmd_mem},
+	{"ps", "ps              tasks, CPUs, and where each waits", cmd_ps},
 	{"reboot", "reboot          restart the machine", cmd_reboot},
 };
 
@@ -83,6 +86,11 @@ static void cmd_mem(const char *args)
 				bytes[t] / 1024, ranges[t],
 				ranges[t] == 1 ? "" : "s");
 	}
+}
+
+static void cmd_ps(const char *args)
+{
+	proc_dump_tasks();
 }
 
 static void cmd_reboot(const char *args)

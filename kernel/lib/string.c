@@ -1,10 +1,13 @@
 /*
  * The kernel's string and memory functions (see <kernel/string.h>).
  *
- * Plain byte loops: nothing here is hot yet. They are compiled without
- * GCC's loop-to-library-call pattern matching, which would otherwise turn
- * the memset loop into a call to memset, i.e. into itself.
+ * memcpy, memset and memmove use the architecture's block instructions
+ * (<kernel/arch.h>): they copy and clear pages on hot paths (faults,
+ * fork, exec). The rest are plain loops, compiled without GCC's
+ * loop-to-library-call pattern matching, which would otherwise turn a
+ * loop into a call to the very function it implements.
  */
+#include <kernel/arch.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
 
@@ -14,39 +17,27 @@
 #define NO_LIBCALLS \
 	__attribute__((optimize("no-tree-loop-distribute-patterns")))
 
-NO_LIBCALLS void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	while (n--)
-		*d++ = *s++;
+	arch_memcpy(dst, src, n);
 	return dst;
 }
 
-NO_LIBCALLS void *memmove(void *dst, const void *src, size_t n)
+void *memmove(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	if (d == s || n == 0)
+	if (dst == src || n == 0)
 		return dst;
-	if ((uintptr_t)d < (uintptr_t)s) {
-		while (n--)
-			*d++ = *s++;
-	} else {
-		while (n--)
-			d[n] = s[n];
-	}
+	if ((uintptr_t)dst < (uintptr_t)src ||
+	    (uintptr_t)dst >= (uintptr_t)src + n)
+		arch_memcpy(dst, src, n); /* forward is safe */
+	else
+		arch_memmove_down(dst, src, n);
 	return dst;
 }
 
-NO_LIBCALLS void *memset(void *dst, int c, size_t n)
+void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
-
-	while (n--)
-		*d++ = (unsigned char)c;
+	arch_memset(dst, (uint8_t)c, n);
 	return dst;
 }
 

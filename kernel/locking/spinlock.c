@@ -10,6 +10,7 @@
  * but are not tracked (there is only one CPU then).
  */
 #include <kernel/arch.h>
+#include <kernel/cmdline.h>
 #include <kernel/interrupt.h>
 #include <kernel/ksym.h>
 #include <kernel/ktest.h>
@@ -17,6 +18,7 @@
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
+#include <kernel/string.h>
 
 void spin_lock_init(struct spinlock *lock, const char *name, unsigned int rank)
 {
@@ -137,14 +139,61 @@ static inline void note_released(struct spinlock *lock)
 }
 #endif
 
+static bool fair = true; /* see spin_lock_choose_mode */
+
+void spin_lock_set_fair(bool f)
+{
+	__atomic_store_n(&fair, f, __ATOMIC_RELAXED);
+}
+
+bool spin_lock_is_fair(void)
+{
+	return __atomic_load_n(&fair, __ATOMIC_RELAXED);
+}
+
+void spin_lock_choose_mode(void)
+{
+	const char *mode = cmdline_get("spinlock");
+
+	if (mode && !strcmp(mode, "fair"))
+		spin_lock_set_fair(true);
+	else if (mode && !strcmp(mode, "unfair"))
+		spin_lock_set_fair(false);
+	else
+		spin_lock_set_fair(!arch_cpu_is_virtual());
+	if (mode && strcmp(mode, "fair") && strcmp(mode, "unfair"))
+		klog(KLOG_WARN, "spinlock: unknown mode \"%s\" ignored\n",
+		     mode);
+	klog(KLOG_INFO, "spinlock: %s\n",
+	     spin_lock_is_fair() ? "fair (tickets)"
+				 : "test-and-set (virtual CPU)");
+}
+
+/* Free means no ticket outstanding: next == serving. Take it if so. */
+static inline bool try_take(struct spinlock *lock)
+{
+	uint32_t s = __atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE);
+	uint32_t expected = s;
+
+	return __atomic_load_n(&lock->next, __ATOMIC_RELAXED) == s &&
+	       __atomic_compare_exchange_n(&lock->next, &expected, s + 1, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 static inline void acquire(struct spinlock *lock, uintptr_t pc)
 {
-	uint32_t ticket;
-
 	check_acquire(lock);
-	ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
-		arch_cpu_relax();
+	if (__atomic_load_n(&fair, __ATOMIC_RELAXED)) {
+		uint32_t ticket =
+			__atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
+
+		while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) !=
+		       ticket)
+			arch_cpu_relax();
+	} else {
+		while (!try_take(lock))
+			arch_cpu_relax();
+	}
 	note_acquired(lock, pc);
 }
 
@@ -165,14 +214,9 @@ void spin_unlock(struct spinlock *lock)
 	release(lock);
 }
 
-/* Free means no ticket outstanding: next == serving. Take s if so. */
 bool spin_trylock(struct spinlock *lock)
 {
-	uint32_t s = __atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE);
-	uint32_t expected = s;
-
-	if (!__atomic_compare_exchange_n(&lock->next, &expected, s + 1, false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (!try_take(lock))
 		return false;
 	note_acquired(lock, (uintptr_t)__builtin_return_address(0));
 	return true;
@@ -261,3 +305,24 @@ KTEST(spinlock, order_inversion_detected)
 	KT_ASSERT(lock_order_conflict(NULL, 0, &outer) == NULL);
 }
 #endif
+
+void spin_describe(const struct spinlock *lock)
+{
+	uint32_t next = __atomic_load_n(&lock->next, __ATOMIC_RELAXED);
+	uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_RELAXED);
+#if SPINLOCK_DEBUG
+	unsigned int owner = __atomic_load_n(&lock->owner, __ATOMIC_RELAXED);
+	char sym[KSYM_NAME_BUF];
+
+	ksym_format_return(lock->owner_pc, sym, sizeof(sym));
+	if (next != serving)
+		kprintf("spinlock %s: held by CPU %d, taken at %s; %u "
+			"waiting\n",
+			lock->name, (int)owner - 1, sym, next - serving - 1);
+	else
+		kprintf("spinlock %s: free\n", lock->name);
+#else
+	kprintf("spinlock: %s, %u waiting\n", next != serving ? "held" : "free",
+		next != serving ? next - serving - 1 : 0);
+#endif
+}

@@ -40,14 +40,9 @@ static uint64_t used_pages[MM_USE_COUNT]; /* allocated, by use */
 static uint64_t usable_pages;
 static uint64_t reclaimable_pages; /* bootloader-reclaimable, not freed */
 
-/* Zero whole pages a word at a time (memset goes byte by byte). */
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
-zero_pages(void *p, uint64_t bytes)
+static void zero_pages(void *p, uint64_t bytes)
 {
-	uint64_t *w = p;
-
-	for (uint64_t i = 0; i < bytes / 8; i++)
-		w[i] = 0;
+	memset(p, 0, bytes);
 }
 
 bool mm_is_ram(uint64_t type)

@@ -2,9 +2,10 @@
  * fork's copy of an address space (mm_fork): the same regions; shared
  * regions share their pages; private ones share them copy-on-write (both
  * sides read-only, one more reference each; uvm_fault copies on the
- * first write). The parent's pages are collected a chunk at a time under
- * its table lock, then mapped into the child outside it (two address
- * spaces' table locks have the same rank and never nest).
+ * first write). vm_fork_range copies the page table entries directly.
+ *
+ * uvm_share_pages (mremap's move) maps another range's pages a chunk at a
+ * time: collected under the table lock, then mapped outside it.
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
@@ -40,8 +41,7 @@ int uvm_share_pages(struct mm *from, uintptr_t start, uintptr_t end,
 
 	if (!c)
 		return -ENOMEM;
-	for (uintptr_t va = start; va < end && !err;
-	     va += CHUNK * PAGE_SIZE) {
+	for (uintptr_t va = start; va < end && !err; va += CHUNK * PAGE_SIZE) {
 		uintptr_t lim = MIN(end, va + CHUNK * PAGE_SIZE);
 
 		c->n = 0;
@@ -60,11 +60,18 @@ int uvm_share_pages(struct mm *from, uintptr_t start, uintptr_t end,
 	return err ? -ENOMEM : 0;
 }
 
+/* A page the child now maps too (under the parent's table lock). */
+static void share_page(uint64_t phys, void *arg)
+{
+	struct mm *child = arg;
+
+	page_get(phys_to_page(phys));
+	child->rss_pages++;
+}
+
 static int copy_vma(struct mm *parent, struct mm *child, struct vma *v)
 {
 	struct vma *n = vma_alloc();
-	unsigned int prot = vma_prot(v);
-	int err;
 
 	if (!n)
 		return -ENOMEM;
@@ -73,14 +80,11 @@ static int copy_vma(struct mm *parent, struct mm *child, struct vma *v)
 	if (n->inode)
 		inode_get(n->inode);
 	vma_insert(child, n);
-	if (!(v->flags & VMA_SHARED)) {
-		prot &= ~VM_WRITE;
-		if (v->flags & VMA_WRITE)
-			vm_protect(parent->space, v->start, v->end - v->start,
-				   prot);
-	}
-	err = uvm_share_pages(parent, v->start, v->end, child, 0, prot);
-	return err;
+	return vm_fork_range(parent->space, child->space, v->start,
+			     v->end - v->start, !(v->flags & VMA_SHARED),
+			     share_page, child) == 0
+		       ? 0
+		       : -ENOMEM;
 }
 
 struct mm *mm_fork(struct mm *mm)

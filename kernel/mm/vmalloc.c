@@ -32,9 +32,10 @@ struct vm_region {
 	uintptr_t start; /* the guard page; the area is a page above */
 	size_t pages;	 /* in the area */
 	enum region_kind kind;
-	unsigned int id;	/* REGION_STACK: the stack's number */
-	uint64_t phys;		/* REGION_IOREMAP: what it maps */
-	struct vm_region *next; /* by address */
+	unsigned int id;	       /* REGION_STACK: the stack's number */
+	uint64_t phys;		       /* REGION_IOREMAP: what it maps */
+	struct vm_region *next;	       /* by address */
+	struct vm_region *cached_next; /* REGION_STACK: in stack_cache */
 };
 
 static DEFINE_SPINLOCK(vmalloc_lock, LOCK_RANK_MM_VMALLOC);
@@ -69,7 +70,7 @@ static struct vm_region *region_new(size_t pages, enum region_kind kind)
 		start = region_end(*pp);
 	fits = VMALLOC_END - start >= need;
 	if (fits) {
-		*r = (struct vm_region){start, pages, kind, 0, 0, *pp};
+		*r = (struct vm_region){start, pages, kind, 0, 0, *pp, NULL};
 		*pp = r;
 	}
 	spin_unlock_irqrestore(&vmalloc_lock, irq);
@@ -208,11 +209,61 @@ void vm_iounmap(void *addr)
 	region_delete(r);
 }
 
+/*
+ * Freed stacks are kept, mapped, for the next vm_stack_alloc: a task's
+ * stack then costs a list operation instead of four page mappings and a
+ * TLB shootdown to every CPU when it is unmapped. The cache is small
+ * (STACK_CACHE_MAX stacks); vm_stack_cache_drain empties it.
+ */
+#define STACK_CACHE_MAX 32
+
+static struct vm_region *stack_cache; /* linked through next */
+static unsigned int stack_cache_len;
+
+static struct vm_region *stack_cache_pop(void)
+{
+	unsigned long irq = spin_lock_irqsave(&vmalloc_lock);
+	struct vm_region *r = stack_cache;
+
+	if (r) {
+		stack_cache = r->cached_next;
+		stack_cache_len--;
+	}
+	spin_unlock_irqrestore(&vmalloc_lock, irq);
+	return r;
+}
+
+static bool stack_cache_push(struct vm_region *r)
+{
+	unsigned long irq = spin_lock_irqsave(&vmalloc_lock);
+	bool kept = stack_cache_len < STACK_CACHE_MAX;
+
+	if (kept) {
+		r->cached_next = stack_cache;
+		stack_cache = r;
+		stack_cache_len++;
+	}
+	spin_unlock_irqrestore(&vmalloc_lock, irq);
+	return kept;
+}
+
+void vm_stack_cache_drain(void)
+{
+	struct vm_region *r;
+
+	while ((r = stack_cache_pop())) {
+		depopulate(r, r->pages);
+		region_delete(r);
+	}
+}
+
 void *vm_stack_alloc(void)
 {
-	struct vm_region *r =
-		region_populated(KSTACK_SIZE, REGION_STACK, MM_USE_STACK);
+	struct vm_region *r = stack_cache_pop();
 
+	if (r)
+		return (void *)(area(r) + KSTACK_SIZE);
+	r = region_populated(KSTACK_SIZE, REGION_STACK, MM_USE_STACK);
 	if (!r)
 		return NULL;
 	r->id = __atomic_fetch_add(&stacks_made, 1, __ATOMIC_RELAXED);
@@ -228,6 +279,8 @@ void vm_stack_free(void *top)
 	if (!top)
 		return;
 	r = region_of((char *)top - KSTACK_SIZE, REGION_STACK, "vm_stack_free");
+	if (stack_cache_push(r))
+		return;
 	depopulate(r, r->pages);
 	region_delete(r);
 }

@@ -22,8 +22,8 @@
  * one after the other in buf (vmalloc'd, at most limit bytes).
  */
 struct exec_args {
-	char *buf;
-	size_t len, limit;
+	char *buf; /* the strings, back to back; grows as they come */
+	size_t len, cap, limit;
 	unsigned int argc, envc;
 };
 
@@ -34,8 +34,8 @@ int exec_args_copy_user(struct exec_args *a, uintptr_t uvec, bool env);
 /* Append one string from the kernel (PID 1's argv and envp). */
 int exec_args_add_kernel(struct exec_args *a, const char *s, bool env);
 /* Replace argv[0] by strings (the #! interpreter, its argument, path). */
-int exec_args_script(struct exec_args *a, const char *interp,
-		     const char *arg, const char *path);
+int exec_args_script(struct exec_args *a, const char *interp, const char *arg,
+		     const char *path);
 
 /* A loaded ELF: where it went. */
 struct exec_image {

@@ -5,7 +5,13 @@
  * task by TID and a process by PID. All under proc_tree_lock.
  */
 #include <kernel/errno.h>
+#include <kernel/interrupt.h>
+#include <kernel/printk.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
+#include <kernel/smp.h>
+#include <kernel/spinlock.h>
 
 #include "proc_priv.h"
 
@@ -98,4 +104,40 @@ struct proc *proc_find(pid_t pid)
 			return p;
 	}
 	return NULL;
+}
+
+/*
+ * Every user task, for debugging a hang: its scheduling state, where it
+ * waits, its signals. proc_tree_lock is taken if it can be: the dump
+ * must also work when that lock is the one stuck.
+ */
+void proc_dump_tasks(void)
+{
+	unsigned long flags = irq_save();
+	bool locked = spin_trylock(&proc_tree_lock);
+	struct task *t;
+
+	kprintf("tasks%s:\n", locked ? "" : " (tree lock busy, read anyway)");
+	if (!locked)
+		spin_describe(&proc_tree_lock);
+	sched_dump_cpus();
+	for (unsigned int i = 0; i < HASH_SIZE; i++) {
+		list_for_each_entry(t, &tid_hash[i], tid_link)
+		{
+			sched_dump_task(t);
+			if (t->proc && t->sig)
+				kprintf("    pid %d: signals blocked %#lx, "
+					"pending %#lx, to the process %#lx, "
+					"%lu queued\n",
+					t->proc->pid, t->sig->blocked,
+					t->sig->pending.set,
+					t->proc->shared_pending.set,
+					(unsigned long)
+						t->proc->sighand->queued);
+		}
+	}
+	if (locked)
+		spin_unlock(&proc_tree_lock);
+	irq_restore(flags);
+	smp_backtrace_others();
 }

@@ -20,8 +20,10 @@
 #include <kernel/interrupt.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
+#include <kernel/time.h>
 
 #define QUEUE_SLOTS 32
 #define FLUSH_ALL_PAGES 32 /* beyond this, flush everything (as paging.c) */
@@ -202,6 +204,41 @@ void smp_stop_others(void)
 	{
 		if (cpu != cpu_id())
 			arch_send_stop_ipi(cpu);
+	}
+}
+
+/* Set for a CPU asked to print its backtrace, cleared once it has. */
+static bool backtrace_wanted[SMP_MAX_CPUS];
+
+bool smp_backtrace_wanted(void)
+{
+	return __atomic_load_n(&backtrace_wanted[cpu_id()], __ATOMIC_ACQUIRE);
+}
+
+void smp_backtrace_done(void)
+{
+	__atomic_store_n(&backtrace_wanted[cpu_id()], false, __ATOMIC_RELEASE);
+}
+
+void smp_backtrace_others(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+	{
+		uint64_t deadline = clock_monotonic_ns() + NSEC_PER_SEC;
+		bool *wanted = &backtrace_wanted[cpu];
+
+		if (cpu == cpu_id() ||
+		    __atomic_load_n(wanted, __ATOMIC_ACQUIRE))
+			continue; /* still owes the last one */
+		__atomic_store_n(wanted, true, __ATOMIC_RELEASE);
+		arch_send_stop_ipi(cpu);
+		while (__atomic_load_n(wanted, __ATOMIC_ACQUIRE) &&
+		       clock_monotonic_ns() < deadline)
+			arch_cpu_relax();
+		if (__atomic_load_n(wanted, __ATOMIC_ACQUIRE))
+			kprintf("cpu %u: no answer to the NMI yet\n", cpu);
 	}
 }
 

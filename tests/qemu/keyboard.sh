@@ -163,7 +163,7 @@ serial_boot() {
     LOG=$LOGDIR/keyboard-serial.log
     rm -f "$LOG"
     set -m # its own process group, which cleanup can stop as a whole
-    scripts/run-qemu.sh --timeout $((BOOT_TIMEOUT + 60)) --cmdline "loglevel=info" \
+    scripts/run-qemu.sh --timeout $((BOOT_TIMEOUT + 60)) --cmdline "loglevel=info" --smp 2 \
         <"$fifo" >"$LOG" 2>"$LOGDIR/keyboard-serial.stderr" &
     serial_pid=$!
     set +m
@@ -174,6 +174,12 @@ serial_boot() {
 if serial_boot; then
     printf 'echo via serial\r' >&"$ser_fd"
     expect_line "serial input reaches the monitor" 'via serial'
+    # ps: what each CPU runs; the other CPU, stopped by an NMI, says where.
+    printf 'ps\r' >&"$ser_fd"
+    expect_line "ps shows the monitor's thread on a CPU" \
+        '  cpu [01]: runs [0-9-]+ "kernel_init".*'
+    expect_line "ps: the other CPU's NMI backtrace (idle)" \
+        '  \[<[0-9a-f]+>\] idle_wait\+0x[0-9a-f]+/0x[0-9a-f]+'
     printf 'reboot\r' >&"$ser_fd"
     expect_line "reboot from the serial line" 'monitor: rebooting'
 else

@@ -45,6 +45,13 @@ uintptr_t arch_stack_pointer(void);
 noreturn void arch_call_on_stack(void *top, void (*fn)(void));
 
 /*
+ * Whether this CPU is a virtual one (x86: the CPUID hypervisor bit): a
+ * hypervisor may deschedule it at any instruction, which changes what
+ * the best spinlock is (kernel/locking/spinlock.c).
+ */
+bool arch_cpu_is_virtual(void);
+
+/*
  * For panic(): print the registers as they are in the caller of panic
  * (ret: the return address into it; frame: panic's frame pointer) and
  * the backtrace from there.
@@ -152,6 +159,11 @@ void arch_task_init(struct task *t);
 int arch_task_fpu_alloc(struct task *t);
 /* Copy parent's FPU state and TLS bases into child (fork, clone). */
 int arch_task_copy(struct task *child, struct task *parent);
+/*
+ * Where a switched-out task will resume in the kernel, for a backtrace
+ * of it: the return address and frame pointer its switch saved.
+ */
+void arch_task_switch_frame(const struct task *t, uintptr_t *pc, uintptr_t *fp);
 /* Free what arch_task_* allocated. */
 void arch_task_free(struct task *t);
 

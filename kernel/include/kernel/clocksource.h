@@ -17,7 +17,7 @@ struct clock_source {
 	const char *name;	/* "tsc", "hpet": for the log */
 	uint64_t (*read)(void); /* a counter that does not wrap in practice */
 	uint64_t hz;		/* its rate */
-	bool user_readable;	/* the arch's cycle counter: the vDSO reads it */
+	bool user_readable; /* the arch's cycle counter: the vDSO reads it */
 };
 
 /*

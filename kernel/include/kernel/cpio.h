@@ -19,16 +19,7 @@
 #define CPIO_PATH_MAX 4096
 
 /* File types in cpio's mode field: the standard S_IFMT values. */
-#ifndef S_IFMT
-#define S_IFMT 0170000
-#define S_IFSOCK 0140000
-#define S_IFLNK 0120000
-#define S_IFREG 0100000
-#define S_IFBLK 0060000
-#define S_IFDIR 0040000
-#define S_IFCHR 0020000
-#define S_IFIFO 0010000
-#endif
+#include <kernel/stat_mode.h>
 
 /*
  * One member of the archive. name and data point into the archive; name is

@@ -29,21 +29,7 @@
 #define LOCK_RANK_INODE 600 /* an inode's page cache (inside mm's) */
 #define LOCK_RANK_FILES 610 /* a descriptor table */
 
-/* File types and permission bits (st_mode). */
-#define S_IFMT 0170000
-#define S_IFSOCK 0140000
-#define S_IFLNK 0120000
-#define S_IFREG 0100000
-#define S_IFBLK 0060000
-#define S_IFDIR 0040000
-#define S_IFCHR 0020000
-#define S_IFIFO 0010000
-#define S_ISUID 04000
-#define S_ISGID 02000
-#define S_ISVTX 01000
-#define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
-#define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
-#define S_ISLNK(m) (((m)&S_IFMT) == S_IFLNK)
+#include <kernel/stat_mode.h> /* S_IF*, S_IS* */
 
 /* open(2) flags (x86_64). */
 #define O_ACCMODE 00000003
@@ -161,9 +147,9 @@ void file_put(struct file *f);
 struct files {
 	struct spinlock lock;
 	int refcount;
-	unsigned int size;	/* slots in fd */
+	unsigned int size; /* slots in fd */
 	struct file **fd;
-	uint64_t *cloexec;	/* bit per slot */
+	uint64_t *cloexec; /* bit per slot */
 };
 
 struct files *files_alloc(void);
@@ -196,8 +182,7 @@ extern struct inode *fs_root;
  * 0 with a referenced *out, or -ENOENT, -ENOTDIR, -ELOOP,
  * -ENAMETOOLONG, -EACCES...
  */
-int path_lookup(int dirfd, const char *path, bool nofollow,
-		struct inode **out);
+int path_lookup(int dirfd, const char *path, bool nofollow, struct inode **out);
 /* The same for a path in user memory. */
 int path_lookup_user(int dirfd, uintptr_t upath, bool nofollow,
 		     struct inode **out);

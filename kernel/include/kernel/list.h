@@ -21,7 +21,10 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
-#define LIST_HEAD_INIT(name) {&(name), &(name)}
+#define LIST_HEAD_INIT(name)     \
+	{                        \
+		&(name), &(name) \
+	}
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
@@ -72,13 +75,14 @@ static inline void list_del(struct list_head *n)
 #define list_for_each(pos, head) \
 	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 
-#define list_for_each_entry(pos, head, member)                          \
+#define list_for_each_entry(pos, head, member)                             \
 	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member); \
-	     &(pos)->member != (head);                                    \
-	     (pos) = list_entry((pos)->member.next, __typeof__(*(pos)), member))
+	     &(pos)->member != (head);                                     \
+	     (pos) = list_entry((pos)->member.next, __typeof__(*(pos)),    \
+				member))
 
 /* Safe against removal of pos: n holds the next entry. */
-#define list_for_each_entry_safe(pos, n, head, member)                     \
+#define list_for_each_entry_safe(pos, n, head, member)                        \
 	for ((pos) = list_entry((head)->next, __typeof__(*(pos)), member),    \
 	    (n) = list_entry((pos)->member.next, __typeof__(*(pos)), member); \
 	     &(pos)->member != (head); (pos) = (n),                           \

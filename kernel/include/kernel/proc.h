@@ -108,8 +108,8 @@ struct proc {
 	struct mm *mm;
 	struct sighand *sighand; /* handlers: shared with CLONE_SIGHAND */
 	struct sigpending shared_pending; /* sent to the process */
-	struct files *files;	 /* open files: shared with CLONE_FILES */
-	struct fs_context *fs;	 /* cwd, root, umask: CLONE_FS */
+	struct files *files;   /* open files: shared with CLONE_FILES */
+	struct fs_context *fs; /* cwd, root, umask: CLONE_FS */
 
 	/* Credentials and limits (changed only by the process itself). */
 	struct cred cred;
@@ -120,10 +120,10 @@ struct proc {
 	 * Exit and stop (proc_tree_lock): the wait status the parent
 	 * reaps; a group exit in progress; a stop or continue to report.
 	 */
-	int exit_status;	/* Linux wait status encoding */
-	bool group_exiting;	/* exit_group or a fatal signal: all go */
+	int exit_status;    /* Linux wait status encoding */
+	bool group_exiting; /* exit_group or a fatal signal: all go */
 	int group_exit_status;
-	bool stopped;		/* by SIGSTOP and friends */
+	bool stopped; /* by SIGSTOP and friends */
 	int stop_signal;
 	bool report_stop, report_continue; /* to wait4 (WUNTRACED/WCONTINUED) */
 	int notify_code; /* CLD_STOPPED/CONTINUED yet to tell the parent */
@@ -133,7 +133,7 @@ struct proc {
 
 	/* Time used: ns, of threads gone, of reaped children. */
 	uint64_t utime, stime, cutime, cstime;
-	uint64_t start_time; /* monotonic ns */
+	uint64_t start_time;	/* monotonic ns */
 	uint64_t nvcsw, nivcsw; /* of threads gone */
 
 	/* Timers: alarm/ITIMER_REAL, and POSIX timers (proc/itimer.c). */
@@ -172,6 +172,8 @@ int proc_start_init(void);
 
 /* Look up by ID: a task (thread), a process (its PID). NULL if none. */
 struct task *proc_find_task(pid_t tid);
+/* Debugging: print every user task, where it waits and its signals. */
+void proc_dump_tasks(void);
 struct proc *proc_find(pid_t pid);
 void proc_get(struct proc *p);
 void proc_put(struct proc *p);

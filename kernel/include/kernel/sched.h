@@ -66,18 +66,18 @@ struct task {
 
 	/* Scheduling. lock guards state and the choice of run queue. */
 	struct spinlock lock;
-	int state;		/* enum task_state */
-	bool on_rq;		/* on a run queue (running counts): rq lock */
-	bool on_cpu;		/* its registers are live on a CPU */
-	bool need_resched;	/* reschedule at the next chance */
-	unsigned int cpu;	/* its run queue */
-	uint64_t cpus_allowed;	/* bit n: may run on CPU n */
-	int nice;		/* -20..19 */
-	uint32_t weight;	/* from nice: 1024 at 0 */
-	uint64_t vruntime;	/* weighted ns run: the queue's order */
-	uint64_t exec_start;	/* when it last started running (ns) */
-	uint64_t sum_exec;	/* ns run, in all */
-	uint64_t nr_switches;	/* times it was switched in */
+	int state;		  /* enum task_state */
+	bool on_rq;		  /* on a run queue (running counts): rq lock */
+	bool on_cpu;		  /* its registers are live on a CPU */
+	bool need_resched;	  /* reschedule at the next chance */
+	unsigned int cpu;	  /* its run queue */
+	uint64_t cpus_allowed;	  /* bit n: may run on CPU n */
+	int nice;		  /* -20..19 */
+	uint32_t weight;	  /* from nice: 1024 at 0 */
+	uint64_t vruntime;	  /* weighted ns run: the queue's order */
+	uint64_t exec_start;	  /* when it last started running (ns) */
+	uint64_t sum_exec;	  /* ns run, in all */
+	uint64_t nr_switches;	  /* times it was switched in */
 	struct list_head rq_link; /* in its run queue (not while running) */
 
 	/* Kernel threads: what they run. */
@@ -186,6 +186,14 @@ void sched_tick(void);
 /* From the reschedule IPI's handler: something may be runnable here. */
 void sched_resched_ipi(void);
 
+/*
+ * Debugging: print a task's state and, if it is switched out, where it
+ * waits (a backtrace); print what each CPU runs. Lock-free reads, so
+ * that they work while something hangs; proc_dump_tasks uses them.
+ */
+void sched_dump_task(const struct task *t);
+void sched_dump_cpus(void);
+
 /* Statistics for tests and /proc: tasks queued on cpu, switches done. */
 unsigned int sched_nr_queued(unsigned int cpu);
 uint64_t sched_nr_switches(unsigned int cpu);
@@ -202,8 +210,11 @@ struct waiter {
 	struct task *task;
 };
 
-#define WAIT_QUEUE_INIT(name) \
-	{SPINLOCK_INIT(#name, LOCK_RANK_WAITQ), LIST_HEAD_INIT((name).waiters)}
+#define WAIT_QUEUE_INIT(name)                          \
+	{                                              \
+		SPINLOCK_INIT(#name, LOCK_RANK_WAITQ), \
+			LIST_HEAD_INIT((name).waiters) \
+	}
 
 void wait_queue_init(struct wait_queue *wq, const char *name);
 
@@ -224,16 +235,16 @@ void wake_up_one(struct wait_queue *wq);
  * Sleep until cond is true: 0; or, interruptible, -EINTR when a signal is
  * pending for the task (signal_pending, <kernel/signal.h>, decides).
  */
-#define wait_event(wq, cond)                                            \
-	do {                                                            \
-		struct waiter w_ = {.task = current_task()};            \
-		for (;;) {                                              \
+#define wait_event(wq, cond)                                               \
+	do {                                                               \
+		struct waiter w_ = {.task = current_task()};               \
+		for (;;) {                                                 \
 			prepare_to_wait(&(wq), &w_, TASK_UNINTERRUPTIBLE); \
-			if (cond)                                       \
-				break;                                  \
-			schedule();                                     \
-		}                                                       \
-		finish_wait(&(wq), &w_);                                \
+			if (cond)                                          \
+				break;                                     \
+			schedule();                                        \
+		}                                                          \
+		finish_wait(&(wq), &w_);                                   \
 	} while (0)
 
 /* True if the current task should stop sleeping for a signal. */

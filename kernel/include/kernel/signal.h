@@ -76,9 +76,9 @@
 #define SA_RESTART 0x10000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
-#define SA_KNOWN                                                        \
-	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER |       \
-	 SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND)
+#define SA_KNOWN                                                               \
+	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | \
+	 SA_RESTART | SA_NODEFER | SA_RESETHAND)
 
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1

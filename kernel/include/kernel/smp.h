@@ -135,6 +135,14 @@ void tlb_shootdown_cpus(uint64_t cpus, uintptr_t start, size_t len);
 void smp_stop_others(void);
 
 /*
+ * Debugging a hang: have every other CPU print where it is (an NMI each,
+ * one CPU at a time, so that even a CPU spinning with interrupts off
+ * answers). A CPU that does not answer within a tenth of a second is
+ * reported as such.
+ */
+void smp_backtrace_others(void);
+
+/*
  * For the architecture: set up the call queues (before the first IPI);
  * from the call IPI's handler, run this CPU's queue; from the stop
  * interrupt's handler, halt if a stop is on (else return false: the
@@ -143,5 +151,9 @@ void smp_stop_others(void);
 void smp_call_init(void);
 void smp_call_ipi(void);
 bool smp_stop_ipi(void);
+/* From the NMI handler: whether this CPU was asked for its backtrace
+ * (smp_backtrace_others); smp_backtrace_done once it is printed. */
+bool smp_backtrace_wanted(void);
+void smp_backtrace_done(void);
 
 #endif

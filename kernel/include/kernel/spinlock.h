@@ -90,6 +90,22 @@ void spin_unlock_irqrestore(struct spinlock *lock, unsigned long flags);
 
 bool spin_is_locked(const struct spinlock *lock);
 
+/*
+ * How locks are taken: fair (tickets, first come first served) or, on a
+ * virtual CPU, test-and-set: whoever finds the lock free takes it. A
+ * ticket lock stalls while the vCPU holding the next ticket is
+ * descheduled by the host, even with the lock free, and every waiter
+ * queues behind it (with more vCPUs than host CPUs, a few acquisitions a
+ * host time slice). spin_lock_choose_mode picks by arch_cpu_is_virtual,
+ * or "spinlock=fair|unfair" on the command line; the two kinds of
+ * takers may meet on a lock, so changing the mode is safe at any time.
+ */
+void spin_lock_choose_mode(void);
+void spin_lock_set_fair(bool fair);
+bool spin_lock_is_fair(void);
+/* Debugging a hang: print whether lock is held (and by whom, in debug builds). */
+void spin_describe(const struct spinlock *lock);
+
 #if SPINLOCK_DEBUG
 /* Does this CPU hold lock? */
 bool spin_held_by_me(const struct spinlock *lock);

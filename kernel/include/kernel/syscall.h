@@ -28,56 +28,57 @@ struct syscall_args {
 };
 
 #define SYSCALL_PARAMS long x0, long x1, long x2, long x3, long x4, long x5
-#define SYSCALL_UNUSED (void)x0, (void)x1, (void)x2, (void)x3, (void)x4, (void)x5
+#define SYSCALL_UNUSED \
+	(void)x0, (void)x1, (void)x2, (void)x3, (void)x4, (void)x5
 
-#define SYSCALL_DEFINE0(name)                   \
-	static long do_sys_##name(void);        \
-	long sys_##name(SYSCALL_PARAMS);        \
-	long sys_##name(SYSCALL_PARAMS)         \
-	{                                       \
-		SYSCALL_UNUSED;                 \
-		return do_sys_##name();         \
-	}                                       \
+#define SYSCALL_DEFINE0(name)            \
+	static long do_sys_##name(void); \
+	long sys_##name(SYSCALL_PARAMS); \
+	long sys_##name(SYSCALL_PARAMS)  \
+	{                                \
+		SYSCALL_UNUSED;          \
+		return do_sys_##name();  \
+	}                                \
 	static long do_sys_##name(void)
 
-#define SYSCALL_DEFINE1(name, t0, a0)           \
-	static long do_sys_##name(t0 a0);       \
-	long sys_##name(SYSCALL_PARAMS);        \
-	long sys_##name(SYSCALL_PARAMS)         \
-	{                                       \
-		SYSCALL_UNUSED;                 \
-		return do_sys_##name((t0)x0);   \
-	}                                       \
+#define SYSCALL_DEFINE1(name, t0, a0)         \
+	static long do_sys_##name(t0 a0);     \
+	long sys_##name(SYSCALL_PARAMS);      \
+	long sys_##name(SYSCALL_PARAMS)       \
+	{                                     \
+		SYSCALL_UNUSED;               \
+		return do_sys_##name((t0)x0); \
+	}                                     \
 	static long do_sys_##name(t0 a0)
 
-#define SYSCALL_DEFINE2(name, t0, a0, t1, a1)            \
-	static long do_sys_##name(t0 a0, t1 a1);         \
-	long sys_##name(SYSCALL_PARAMS);                 \
-	long sys_##name(SYSCALL_PARAMS)                  \
-	{                                                \
-		SYSCALL_UNUSED;                          \
-		return do_sys_##name((t0)x0, (t1)x1);    \
-	}                                                \
+#define SYSCALL_DEFINE2(name, t0, a0, t1, a1)         \
+	static long do_sys_##name(t0 a0, t1 a1);      \
+	long sys_##name(SYSCALL_PARAMS);              \
+	long sys_##name(SYSCALL_PARAMS)               \
+	{                                             \
+		SYSCALL_UNUSED;                       \
+		return do_sys_##name((t0)x0, (t1)x1); \
+	}                                             \
 	static long do_sys_##name(t0 a0, t1 a1)
 
-#define SYSCALL_DEFINE3(name, t0, a0, t1, a1, t2, a2)             \
-	static long do_sys_##name(t0 a0, t1 a1, t2 a2);           \
-	long sys_##name(SYSCALL_PARAMS);                          \
-	long sys_##name(SYSCALL_PARAMS)                           \
-	{                                                         \
-		SYSCALL_UNUSED;                                   \
-		return do_sys_##name((t0)x0, (t1)x1, (t2)x2);     \
-	}                                                         \
+#define SYSCALL_DEFINE3(name, t0, a0, t1, a1, t2, a2)         \
+	static long do_sys_##name(t0 a0, t1 a1, t2 a2);       \
+	long sys_##name(SYSCALL_PARAMS);                      \
+	long sys_##name(SYSCALL_PARAMS)                       \
+	{                                                     \
+		SYSCALL_UNUSED;                               \
+		return do_sys_##name((t0)x0, (t1)x1, (t2)x2); \
+	}                                                     \
 	static long do_sys_##name(t0 a0, t1 a1, t2 a2)
 
-#define SYSCALL_DEFINE4(name, t0, a0, t1, a1, t2, a2, t3, a3)            \
-	static long do_sys_##name(t0 a0, t1 a1, t2 a2, t3 a3);           \
-	long sys_##name(SYSCALL_PARAMS);                                 \
-	long sys_##name(SYSCALL_PARAMS)                                  \
-	{                                                                \
-		SYSCALL_UNUSED;                                          \
-		return do_sys_##name((t0)x0, (t1)x1, (t2)x2, (t3)x3);    \
-	}                                                                \
+#define SYSCALL_DEFINE4(name, t0, a0, t1, a1, t2, a2, t3, a3)         \
+	static long do_sys_##name(t0 a0, t1 a1, t2 a2, t3 a3);        \
+	long sys_##name(SYSCALL_PARAMS);                              \
+	long sys_##name(SYSCALL_PARAMS)                               \
+	{                                                             \
+		SYSCALL_UNUSED;                                       \
+		return do_sys_##name((t0)x0, (t1)x1, (t2)x2, (t3)x3); \
+	}                                                             \
 	static long do_sys_##name(t0 a0, t1 a1, t2 a2, t3 a3)
 
 #define SYSCALL_DEFINE5(name, t0, a0, t1, a1, t2, a2, t3, a3, t4, a4)         \

@@ -34,9 +34,9 @@ int clear_user(uintptr_t udst, size_t n);
 long strncpy_from_user(char *dst, uintptr_t usrc, size_t size);
 
 #define get_user(x, uptr) copy_from_user(&(x), (uptr), sizeof(x))
-#define put_user(x, uptr)                                     \
-	({                                                    \
-		__typeof__(x) put_user_v_ = (x);              \
+#define put_user(x, uptr)                                                \
+	({                                                               \
+		__typeof__(x) put_user_v_ = (x);                         \
 		copy_to_user((uptr), &put_user_v_, sizeof(put_user_v_)); \
 	})
 

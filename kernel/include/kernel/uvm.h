@@ -91,8 +91,8 @@ struct mm {
 	uintptr_t mmap_base;	  /* mmap searches downwards from here */
 	uintptr_t stack_top;	  /* above the initial stack */
 	uintptr_t vdso_base;
-	uint64_t total_pages;	  /* mapped in regions (RLIMIT_AS) */
-	uint64_t rss_pages;	  /* present */
+	uint64_t total_pages; /* mapped in regions (RLIMIT_AS) */
+	uint64_t rss_pages;   /* present */
 	uintptr_t arg_start, arg_end, env_start, env_end; /* /proc */
 	uintptr_t start_code, end_code, start_data, end_data;
 };
@@ -137,8 +137,7 @@ int uvm_fault_locked(struct mm *mm, uintptr_t addr, unsigned int access);
  * CLONE_CHILD_SETTID): copy-on-write applies. 0, -EFAULT, -ENOMEM.
  */
 int uvm_write(struct mm *mm, uintptr_t uaddr, const void *src, size_t n);
-int uvm_write_locked(struct mm *mm, uintptr_t uaddr, const void *src,
-		     size_t n);
+int uvm_write_locked(struct mm *mm, uintptr_t uaddr, const void *src, size_t n);
 
 /* Make [addr, addr + len) present now (MAP_POPULATE), mm->lock held. */
 int uvm_populate(struct mm *mm, uintptr_t addr, size_t len, bool write);

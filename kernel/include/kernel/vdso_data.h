@@ -19,9 +19,9 @@
 struct vdso_data {
 	uint32_t seq;
 	uint32_t mode;
-	uint64_t cycles_base; /* the cycle counter's value at offset_ns */
-	uint64_t mult;	      /* ns per cycle, 32.32 fixed point */
-	uint64_t offset_ns;   /* monotonic time at cycles_base */
+	uint64_t cycles_base;	 /* the cycle counter's value at offset_ns */
+	uint64_t mult;		 /* ns per cycle, 32.32 fixed point */
+	uint64_t offset_ns;	 /* monotonic time at cycles_base */
 	int64_t realtime_offset; /* UNIX ns minus monotonic ns */
 	uint64_t coarse_ns;	 /* the coarse clocks' resolution */
 };

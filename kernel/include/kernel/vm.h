@@ -114,6 +114,17 @@ int vm_walk(struct vm_space *space, uintptr_t virt, size_t size,
 	    void (*fn)(uintptr_t va, uint64_t phys, unsigned int prot,
 		       void *arg),
 	    void *arg);
+/*
+ * fork's copy of the user range [virt, virt + size) of from into to: the
+ * same mappings, made read-only in both when cow (from's TLBs flushed);
+ * get(phys, arg) is told of every 4 KiB page copied, under from's lock.
+ * to must be a new space no CPU has loaded and nothing else reaches: its
+ * lock is not taken. 0, -EINVAL, -EEXIST (to maps something there) or
+ * -ENOMEM (to keeps what was copied, with get called for it).
+ */
+int vm_fork_range(struct vm_space *from, struct vm_space *to, uintptr_t virt,
+		  size_t size, bool cow, void (*get)(uint64_t phys, void *arg),
+		  void *arg);
 /* Change the protection of the mapped pages in the range (as vm_unmap). */
 int vm_protect(struct vm_space *space, uintptr_t virt, size_t size,
 	       unsigned int prot);
@@ -155,6 +166,8 @@ void vm_iounmap(void *addr);
  */
 void *vm_stack_alloc(void);
 void vm_stack_free(void *top);
+/* Free the stacks vm_stack_free kept for reuse (see vmalloc.c). */
+void vm_stack_cache_drain(void);
 
 /*
  * The page-fault hook, called by the #PF handler (kernel/arch/x86_64/

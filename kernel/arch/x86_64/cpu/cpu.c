@@ -5,6 +5,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/arch/x86_64/io.h>
+#include <kernel/arch/x86_64/msr.h>
 #include <kernel/errno.h>
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
@@ -33,6 +34,11 @@ noreturn void arch_halt_forever(void)
 {
 	for (;;)
 		__asm__ volatile("cli; hlt" ::: "memory");
+}
+
+bool arch_cpu_is_virtual(void)
+{
+	return cpuid_has(1, 2, 31); /* CPUID.1:ECX bit 31, "hypervisor" */
 }
 
 void arch_qemu_exit(uint8_t code)

@@ -38,21 +38,7 @@ syscall_entry:
 	push rcx			; rip
 	push rax			; error-code slot: the syscall number
 	push qword TRAP_SYSCALL
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_REGS
 	mov rdi, rsp
 	push qword [rdi + TF_RIP]	; a fake call frame for backtraces
 	push qword [rdi + TF_RBP]

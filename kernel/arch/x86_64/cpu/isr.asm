@@ -43,45 +43,6 @@ isr_stub_%+v:
 %assign v v + 1
 %endrep
 
-; Save the general registers: struct trap_frame's fields from rax down
-; to r15.
-%macro PUSH_REGS 0
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
-	cld			; the C ABI wants DF clear
-%endmacro
-
-%macro POP_REGS 0
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
-%endmacro
-
 ; Call trap_dispatch(frame at rsp) with a fake call frame (saved rbp,
 ; return address) made of the interrupted rbp and rip, so that a
 ; backtrace taken inside a handler walks on into the interrupted code.

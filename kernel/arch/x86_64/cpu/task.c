@@ -44,6 +44,14 @@ void arch_task_init(struct task *t)
 	t->arch.ksp = sp;
 }
 
+void arch_task_switch_frame(const struct task *t, uintptr_t *pc, uintptr_t *fp)
+{
+	const struct switch_frame *f = (const void *)t->arch.ksp;
+
+	*pc = f->ret;
+	*fp = f->rbp;
+}
+
 int arch_task_fpu_alloc(struct task *t)
 {
 	if (!fpu_cache)

@@ -365,6 +365,83 @@ int vm_walk(struct vm_space *s, uintptr_t va, size_t size,
 	return 0;
 }
 
+struct fork_walk {
+	struct vm_space *to;
+	uintptr_t start, end;
+	bool cow, changed;
+	void (*get)(uint64_t phys, void *arg);
+	void *arg;
+};
+
+/*
+ * Copy the leaves of table t (level l, mapping from base) that lie in
+ * [w->start, w->end) into w->to, table by table rather than page by page:
+ * the child's table is found once per source table.
+ */
+static int fork_table(struct fork_walk *w, uint64_t *t, unsigned int l,
+		      uintptr_t base)
+{
+	uint64_t *dt = NULL;
+
+	for (unsigned int i = pt_slot(MAX(w->start, base), l); i < PT_ENTRIES;
+	     i++) {
+		uintptr_t va = base + i * pt_span(l);
+		uint64_t e = t[i];
+
+		if (va >= w->end)
+			break;
+		if (!(e & PTE_PRESENT))
+			continue;
+		if (l > 1 && !(e & PTE_HUGE)) {
+			int err = fork_table(w, pt_table(e), l - 1, va);
+
+			if (err)
+				return err;
+			continue;
+		}
+		if (va < w->start || w->end - va < pt_span(l))
+			return -EINVAL; /* a large page across the edge */
+		if (!dt) {
+			uint64_t *de;
+			int err = walk_create(w->to, va, l, &de);
+
+			if (err)
+				return err;
+			dt = de - i;
+		}
+		if (dt[i] & PTE_PRESENT)
+			return -EEXIST;
+		if (w->cow && (e & PTE_WRITE)) {
+			t[i] = e &= ~(uint64_t)PTE_WRITE;
+			w->changed = true;
+		}
+		dt[i] = e;
+		for (uint64_t o = 0; o < pt_span(l); o += PAGE_SIZE)
+			w->get(leaf_phys(e, l) + o, w->arg);
+	}
+	return 0;
+}
+
+int vm_fork_range(struct vm_space *from, struct vm_space *to, uintptr_t va,
+		  size_t size, bool cow, void (*get)(uint64_t phys, void *arg),
+		  void *arg)
+{
+	struct fork_walk w = {to, va, va + size, cow, false, get, arg};
+	int err = check_range(from, va, size, 0);
+	unsigned long flags;
+
+	if (!err && (kernel_half(va) || from == to))
+		err = -EINVAL;
+	if (err)
+		return err;
+	flags = spin_lock_irqsave(&from->lock);
+	err = fork_table(&w, pt_table(from->root), pt_levels, 0);
+	spin_unlock_irqrestore(&from->lock, flags);
+	if (w.changed)
+		flush_range(from, va, size);
+	return err;
+}
+
 /* The TLB is flushed after the lock is dropped: see flush_range. */
 static int change(struct vm_space *s, uintptr_t va, size_t size,
 		  unsigned int prot, bool keep)

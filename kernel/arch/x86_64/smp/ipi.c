@@ -7,6 +7,7 @@
 #include <kernel/arch.h>
 #include <kernel/interrupt.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
 
@@ -41,11 +42,32 @@ static void resched_ipi(struct trap_frame *tf, void *arg)
 	lapic_eoi();
 }
 
-/* During a stop, an NMI halts; otherwise it is reported as ever. */
+/* Where the NMI found this CPU (smp_backtrace_others). */
+static void print_backtrace(const struct trap_frame *tf)
+{
+	if (tf->cs & 3) {
+		kprintf("cpu %u: in user mode, rip %#lx rsp %#lx\n", cpu_id(),
+			tf->rip, tf->rsp);
+		return;
+	}
+	kprintf("cpu %u:\n", cpu_id());
+	backtrace_print(tf->rip, tf->rbp);
+}
+
+/*
+ * During a stop, an NMI halts; asked for a backtrace, it prints one;
+ * otherwise it is reported as ever.
+ */
 static void nmi(struct trap_frame *tf, void *arg)
 {
-	if (!smp_stop_ipi())
-		exception_handle(tf);
+	if (smp_stop_ipi())
+		return;
+	if (smp_backtrace_wanted()) {
+		print_backtrace(tf);
+		smp_backtrace_done();
+		return;
+	}
+	exception_handle(tf);
 }
 
 void ipi_init(void)

@@ -248,17 +248,25 @@ static void add_racy(void *arg)
 		shared_count = shared_count + 1;
 }
 
-/* All CPUs count to a known total under one lock: no update is lost. */
+/*
+ * All CPUs count to a known total under one lock: no update is lost,
+ * with tickets and with test-and-set (spin_lock_set_fair).
+ */
 KTEST(smp, spinlock_contention)
 {
+	bool was_fair = spin_lock_is_fair();
 	uint64_t want;
 
 	per_cpu_iterations = LOCK_TOTAL / smp_cpu_count();
 	want = (uint64_t)per_cpu_iterations * smp_cpu_count();
-	shared_count = 0;
-	run_everywhere(add_locked, NULL);
-	KT_ASSERT_EQ(shared_count, want);
-	KT_ASSERT(!spin_is_locked(&contended));
+	for (int fair = 0; fair <= 1; fair++) {
+		spin_lock_set_fair(fair);
+		shared_count = 0;
+		run_everywhere(add_locked, NULL);
+		KT_ASSERT_EQ(shared_count, want);
+		KT_ASSERT(!spin_is_locked(&contended));
+	}
+	spin_lock_set_fair(was_fair);
 	/* The same without the lock, to show what the lock prevents. */
 	shared_count = 0;
 	run_everywhere(add_racy, NULL);
