@@ -34,7 +34,8 @@ KTEST(vmm, paging_levels)
 	KT_ASSERT_EQ(vm_paging_levels(), arch_paging_levels());
 	KT_ASSERT_EQ(vm_paging_levels(), boot_info->paging_levels);
 	KT_ASSERT_EQ(vm_user_end(),
-		     vm_paging_levels() == 5 ? 1ULL << 56 : 1ULL << 47);
+		     (vm_paging_levels() == 5 ? 1ULL << 56 : 1ULL << 47) -
+			     PAGE_SIZE);
 }
 
 KTEST(vmm, kernel_space_loaded_lower_half_empty)

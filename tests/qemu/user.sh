@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# User space on rastOS, compared with Linux: two boots.
+# User space on rastOS, compared with Linux: three boots.
 #  1. The test initramfs (scripts/make-user-initramfs.sh: /init is the
 #     runner, user/runner.c) on 4 CPUs. Each program's section of the
 #     serial log (between "@@@ BEGIN NAME" and "@@@ END NAME STATUS",
@@ -11,6 +11,8 @@
 #  2. Debian's busybox-static as PID 1 (#!/bin/busybox sh), sections
 #     compared with tests/expected/busybox/; `busybox poweroff -f` must end
 #     QEMU by itself (run-qemu.sh status 3).
+#  3. misc alone under "strace": the trace's lines, and the log line of a
+#     number nothing implements.
 # A boot that reaches the kernel monitor's prompt instead (no init run)
 # or panics is stopped at once. Logs: build/test-logs/qemu/user*.log,
 # differences in build/test-logs/qemu/user-diffs/.
@@ -106,4 +108,23 @@ done
 check "busybox: poweroff -f ends QEMU" \
 	"run-qemu.sh status $BOOT_RC, not 3, or no '@@@ DONE' (see $BOOT_LOG)" \
 	eval 'test "$BOOT_RC" -eq 3 && grep -q "^@@@ DONE" "$BOOT_LOG"'
+
+# ---- 3. the system call trace and the -ENOSYS log: misc alone, traced
+# (its output, and syscall(400), a gap in the table, and 1000, beyond it).
+if [ -z "${USER_LOG:-}${BUSYBOX_LOG:-}" ]; then
+	boot user-strace --until "$STOP" -- --initrd "$WORK/user.cpio" \
+		--cmdline "loglevel=info strace -- misc"
+	strace_has() { grep -qE "$1" "$BOOT_LOG"; }
+	check "strace: a traced call with its result" \
+		"no 'strace: [TID] writev(0x1, ...) = N' line in $BOOT_LOG" \
+		strace_has '^strace: \[[0-9]+\] writev\(0x1, 0x[0-9a-f]+, 0x[0-9a-f]+\) = [0-9]+$'
+	check "strace: a gap in the table is traced, -ENOSYS" \
+		"no 'strace: [TID] ?(...) = -38' line in $BOOT_LOG" \
+		strace_has '^strace: \[[0-9]+\] \?\(.*\) = -38$'
+	check "strace: the unimplemented number is logged once" \
+		"not one 'syscall: unknown (400) is not implemented' line in $BOOT_LOG" \
+		test "$(grep -c '^syscall: unknown (400) is not implemented: -ENOSYS$' "$BOOT_LOG")" -eq 1
+	check "strace: misc still passes, traced" "no '@@@ END misc exit 0' in $BOOT_LOG" \
+		strace_has '^@@@ END misc exit 0$'
+fi
 exit $suite_status

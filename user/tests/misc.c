@@ -9,8 +9,9 @@
  *   bytes), EFAULT, EINVAL for an unknown option; PR_SET_PDEATHSIG
  *   delivered when the parent dies, PR_GET_PDEATHSIG, reset in a fork
  *   child, EINVAL; PR_GET_DUMPABLE. getrusage/times: CPU time after work,
- *   children's after reaping, EINVAL, EFAULT. System call numbers -1, 463,
- *   1000 and 0x40000000|getpid (x32) are ENOSYS.
+ *   children's after reaping, EINVAL, EFAULT. System call numbers -1, 400
+ *   (a gap in the table), 463, 1000 and 0x40000000|getpid (x32) are
+ *   ENOSYS.
  */
 #define _GNU_SOURCE
 #include "lib/t.h"
@@ -230,6 +231,7 @@ int main(void)
 	process_control();
 	usage();
 	T_SYSERR("syscall -1", t_sys0(-1), ENOSYS);
+	T_SYSERR("syscall 400 (unassigned)", t_sys0(400), ENOSYS);
 	T_SYSERR("syscall 463", t_sys0(463), ENOSYS);
 	T_SYSERR("syscall 1000", t_sys0(1000), ENOSYS);
 	T_SYSERR("syscall 0x40000000|getpid (x32)",

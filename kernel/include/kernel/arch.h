@@ -146,6 +146,9 @@ void arch_send_stop_ipi(unsigned int cpu);
 
 /* ---- tasks (kernel/sched/, kernel/proc/) ------------------------------ */
 
+/* The number of the system call the current task is in. */
+long arch_current_syscall_nr(void);
+
 struct task;
 
 /*

@@ -59,7 +59,16 @@ struct proc;
 
 struct task {
 	struct arch_task arch; /* first: the context switch finds it there */
-	uintptr_t kstack;      /* top of its kernel stack */
+	/*
+	 * Work before the return to user mode, read by the syscall entry
+	 * code at fixed offsets (kernel/arch/x86_64/cpu/frame.inc): keep
+	 * them here, together. sigpending: a signal is pending that this
+	 * task does not block (the signal code keeps it, <kernel/signal.h>);
+	 * interruptible sleeps end.
+	 */
+	bool need_resched; /* reschedule at the next chance */
+	bool sigpending;
+	uintptr_t kstack; /* top of its kernel stack */
 	int tid;
 	char comm[TASK_COMM_LEN];
 	int refcount; /* atomic; the task is freed when it drops to 0 */
@@ -69,7 +78,6 @@ struct task {
 	int state;		  /* enum task_state */
 	bool on_rq;		  /* on a run queue (running counts): rq lock */
 	bool on_cpu;		  /* its registers are live on a CPU */
-	bool need_resched;	  /* reschedule at the next chance */
 	unsigned int cpu;	  /* its run queue */
 	uint64_t cpus_allowed;	  /* bit n: may run on CPU n */
 	int nice;		  /* -20..19 */
@@ -92,11 +100,6 @@ struct task {
 	uintptr_t clear_child_tid;  /* set_tid_address: 0 and wake at exit */
 	uintptr_t robust_list;	    /* set_robust_list (head, kept) */
 	uint64_t robust_len;
-	/*
-	 * A signal is pending that this task does not block (the signal
-	 * code keeps it, <kernel/signal.h>): interruptible sleeps end.
-	 */
-	bool sigpending;
 };
 
 /* The task running on this CPU. */

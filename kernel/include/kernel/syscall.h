@@ -22,11 +22,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct syscall_args {
-	long nr;
-	long a[6]; /* rdi, rsi, rdx, r10, r8, r9 */
-};
-
 #define SYSCALL_PARAMS long x0, long x1, long x2, long x3, long x4, long x5
 #define SYSCALL_UNUSED \
 	(void)x0, (void)x1, (void)x2, (void)x3, (void)x4, (void)x5
@@ -102,8 +97,18 @@ struct syscall_args {
 	}                                                                     \
 	static long do_sys_##name(t0 a0, t1 a1, t2 a2, t3 a3, t4 a4, t5 a5)
 
-/* Run system call args->nr: its return value (a -errno on failure). */
-long syscall_dispatch(const struct syscall_args *args);
+/*
+ * Run system call nr with its six arguments (x86_64: rdi, rsi, rdx, r10,
+ * r8, r9): its return value (a -errno on failure). The architecture's
+ * entry code calls syscall_table[nr] itself when nr < syscall_table_len
+ * and syscall_traced is false, and this otherwise.
+ */
+long syscall_dispatch(SYSCALL_PARAMS, long nr);
+
+typedef long (*syscall_fn)(SYSCALL_PARAMS);
+extern const syscall_fn syscall_table[];
+extern const unsigned long syscall_table_len;
+extern bool syscall_traced; /* "strace" on the command line */
 
 /* "read", "write", ...: the name of number nr, or NULL. */
 const char *syscall_name(long nr);

@@ -79,7 +79,10 @@ extern struct vm_space kernel_space;
 
 /* 4 or 5. */
 unsigned int vm_paging_levels(void);
-/* The end of the lower (user) half: 2^47 or 2^56. */
+/*
+ * The end of user memory: the lower half (2^47 or 2^56) but its top page,
+ * which stays unmapped (see kernel/arch/x86_64/mm/vm_space.c).
+ */
 uintptr_t vm_user_end(void);
 
 /*

@@ -177,7 +177,8 @@ struct trap_frame *arch_task_frame(struct task *t);
 
 /* SYSCALL's MSRs on this CPU (syscall.c); with FSGSBASE, CR4 too. */
 void syscall_init_cpu(void);
-/* The C half of syscall_entry: 0 means return with SYSRET. */
-int syscall_handler(struct trap_frame *tf);
+/* The C halves of syscall_entry (cpu/entry.asm, cpu/syscall.c). */
+void syscall_dispatch_frame(struct trap_frame *tf);
+int syscall_exit_work(struct trap_frame *tf);
 
 #endif

@@ -9,10 +9,12 @@
 ; syscall number in the error-code slot: the original rax, for restarts),
 ; so that signals and ptrace-like code see one frame layout.
 ;
-; The way back is SYSRET when syscall_handler says the frame allows it
-; (user code and stack selectors, a canonical lower-half rip: SYSRET with
-; a non-canonical rcx would fault in ring 0 on Intel CPUs, with the
-; user's stack), else IRETQ through isr_exit.
+; The handler is called straight from the system call table, and the way
+; back is SYSRET unless there is work before user mode (then
+; syscall_exit_work decides: a frame SYSRET cannot restore, say a
+; non-canonical rip, which would fault in ring 0 on Intel CPUs with the
+; user's stack, goes through IRETQ and isr_exit). getpid costs what this
+; path costs: it is written for that.
 
 bits 64
 default rel
@@ -21,7 +23,11 @@ default rel
 
 section .text
 
-extern syscall_handler
+extern syscall_dispatch_frame
+extern syscall_exit_work
+extern syscall_table
+extern syscall_table_len
+extern syscall_traced
 extern sched_task_entry
 extern isr_exit
 
@@ -39,18 +45,38 @@ syscall_entry:
 	push rax			; error-code slot: the syscall number
 	push qword TRAP_SYSCALL
 	PUSH_REGS
-	mov rdi, rsp
-	push qword [rdi + TF_RIP]	; a fake call frame for backtraces
-	push qword [rdi + TF_RBP]
+	push qword [rsp + TF_RIP]	; a fake call frame for backtraces
+	push rbp
 	mov rbp, rsp
-	call syscall_handler		; returns with interrupts off
+	sti
+	; The handler straight from the table: the arguments are in place
+	; but the fourth (r10 for SYSCALL, rcx for C). Tracing, or a number
+	; beyond the table, goes through C (syscall_dispatch_frame).
+	cmp byte [rel syscall_traced], 0
+	jne .slow
+	cmp rax, [rel syscall_table_len]
+	jae .slow
+	lea r11, [rel syscall_table]
+	mov rcx, r10
+	call [r11 + rax * 8]
+	mov [rsp + 16 + TF_RAX], rax
+.done:
+	cli
+	; Work before user mode (a switch, a signal, a frame rewritten for
+	; IRETQ, single-stepping) is C's (syscall_exit_work).
+	mov r11, [gs:PERCPU_CURRENT]
+	cmp word [r11 + TASK_EXIT_WORK], 0
+	jne .work
+	cmp byte [r11 + TASK_FULL_RESTORE], 0
+	jne .work
+	test qword [rsp + 16 + TF_RFLAGS], RFLAGS_TF | RFLAGS_RF
+	jnz .work
 	add rsp, 16
-	test eax, eax
-	jnz isr_exit			; the frame needs IRETQ
-	mov r15, [rsp + 0]
-	mov r14, [rsp + 8]
-	mov r13, [rsp + 16]
-	mov r12, [rsp + 24]
+.sysret:
+	; rbx and r12-r15 are still the user's: the C code saved and
+	; restored them, and whatever rewrites them in the frame (sigreturn,
+	; exec) asks for IRETQ. The rest comes from the frame (rbp too: the
+	; fake frame above took it).
 	mov r10, [rsp + 40]
 	mov r9, [rsp + 48]
 	mov r8, [rsp + 56]
@@ -58,13 +84,23 @@ syscall_entry:
 	mov rdi, [rsp + 72]
 	mov rsi, [rsp + 80]
 	mov rdx, [rsp + 88]
-	mov rbx, [rsp + 104]
-	mov rax, [rsp + 112]
+	mov rax, [rsp + TF_RAX]
 	mov rcx, [rsp + TF_RIP]
 	mov r11, [rsp + TF_RFLAGS]
 	mov rsp, [rsp + TF_RSP]
 	swapgs
 	o64 sysret
+.slow:
+	lea rdi, [rsp + 16]
+	call syscall_dispatch_frame
+	jmp .done
+.work:
+	lea rdi, [rsp + 16]
+	call syscall_exit_work		; returns with interrupts off
+	add rsp, 16
+	test eax, eax
+	jnz isr_exit			; the frame needs IRETQ
+	jmp .sysret
 
 ; noreturn void arch_return_to_user(struct trap_frame *tf): enter user
 ; mode with tf's registers (a new process after exec, a forked child).

@@ -41,32 +41,44 @@ void syscall_init_cpu(void)
 /*
  * SYSRET only for an ordinary frame: user selectors, a rip in the user
  * half (SYSRET with a non-canonical rcx faults in ring 0, on the user's
- * stack, on Intel CPUs), no single-step or resume flag to honour.
+ * stack, on Intel CPUs; below 2^47 is canonical with 4- and 5-level
+ * paging alike), no single-step or resume flag to honour.
  */
 static bool sysret_ok(const struct trap_frame *tf)
 {
 	return tf->cs == (GDT_USER_CS | 3) && tf->ss == (GDT_USER_DS | 3) &&
-	       tf->rip < vm_user_end() &&
+	       tf->rip < (1ULL << 47) &&
 	       !(tf->rflags & (RFLAGS_TF | RFLAGS_RF));
 }
 
-/* 0: return with SYSRET; else through IRETQ. Interrupts off at return. */
-int syscall_handler(struct trap_frame *tf)
+/* The entry's way through C: tracing on, or a number beyond the table. */
+void syscall_dispatch_frame(struct trap_frame *tf)
 {
-	struct syscall_args args = {
-		.nr = (long)tf->error_code,
-		.a = {(long)tf->rdi, (long)tf->rsi, (long)tf->rdx,
-		      (long)tf->r10, (long)tf->r8, (long)tf->r9},
-	};
+	tf->rax = (uint64_t)syscall_dispatch(
+		(long)tf->rdi, (long)tf->rsi, (long)tf->rdx, (long)tf->r10,
+		(long)tf->r8, (long)tf->r9, (long)tf->error_code);
+}
 
+/*
+ * The entry found work before user mode: do it, then say how to return,
+ * SYSRET (0) or IRETQ (1). Interrupts off at return. (Without work the
+ * entry returns with SYSRET by itself: the frame is as it made it, and
+ * its rip, from SYSCALL, is canonical: no user page is mapped at the very
+ * top of the lower half, see vm_user_end.)
+ */
+int syscall_exit_work(struct trap_frame *tf)
+{
 	struct task *t = current_task();
 
-	irq_enable();
-	tf->rax = (uint64_t)syscall_dispatch(&args);
 	user_return_work(tf);
 	if (t->arch.full_restore) {
 		t->arch.full_restore = false;
 		return 1;
 	}
 	return !sysret_ok(tf);
+}
+
+long arch_current_syscall_nr(void)
+{
+	return (long)arch_task_frame(current_task())->error_code;
 }

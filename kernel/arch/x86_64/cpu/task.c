@@ -128,6 +128,7 @@ void arch_exec_regs(struct task *t, uintptr_t entry, uintptr_t sp)
 	tf->ss = GDT_USER_DS | 3;
 	tf->vector = TRAP_SYSCALL; /* as after a system call: no restart */
 	tf->error_code = ~0ULL;
+	t->arch.full_restore = true; /* every register starts at 0 */
 	if (!t->arch.fpu && arch_task_fpu_alloc(t))
 		return; /* no memory: the task keeps no FPU state of its own */
 	memcpy(t->arch.fpu, fpu_initial_state(), fpu_area_size());

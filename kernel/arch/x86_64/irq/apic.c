@@ -16,10 +16,12 @@
 
 void apic_init(void)
 {
+	unsigned long flags = irq_save();
 	unsigned int ioapics;
 	int err = lapic_init();
 
 	if (err) {
+		irq_restore(flags);
 		klog(KLOG_WARN,
 		     "apic: no local APIC (%d): the 8259 PIC and the "
 		     "PIT stay, one CPU\n",
@@ -28,11 +30,20 @@ void apic_init(void)
 	}
 	this_cpu()->apic_id = lapic_id();
 	ioapics = ioapic_init();
-	lapic_setup_cpu(ioapics == 0);
-	if (ioapics) {
-		irq_set_chip(&ioapic_irq_chip);
+	/*
+	 * With interrupts off, the 8259 is masked while LINT0 still takes
+	 * its ExtINT, and only then is LINT0 reprogrammed: an 8259 request
+	 * raised meanwhile is withdrawn through the line it came by. In the
+	 * other order it stays pending at the CPU with no way to a vector
+	 * (QEMU then raised a #GP for an IDT entry beyond the table, in one
+	 * boot of a few dozen).
+	 */
+	if (ioapics)
 		pic_disable();
-	}
+	lapic_setup_cpu(ioapics == 0);
+	if (ioapics)
+		irq_set_chip(&ioapic_irq_chip);
+	irq_restore(flags);
 	klog(KLOG_INFO,
 	     "apic: local APIC %s, ID %u; legacy IRQs through the %s%s\n",
 	     lapic_x2apic() ? "in x2APIC mode" : "(xAPIC)", lapic_id(),

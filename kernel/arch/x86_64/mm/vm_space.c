@@ -22,9 +22,15 @@ unsigned int vm_paging_levels(void)
 	return pt_levels;
 }
 
+/*
+ * The top page of the lower half stays out of user reach (as Linux's
+ * TASK_SIZE): a SYSCALL in its last bytes would leave a non-canonical
+ * return address, which SYSRET turns into a fault in ring 0 on Intel
+ * CPUs. With it unmappable, syscall_handler's fast path needs no check.
+ */
 uintptr_t vm_user_end(void)
 {
-	return 1ULL << (pt_levels == 5 ? 56 : 47);
+	return (1ULL << (pt_levels == 5 ? 56 : 47)) - PAGE_SIZE;
 }
 
 int pt_new_table(struct vm_space *s, uint64_t *e, bool user)
