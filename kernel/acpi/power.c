@@ -17,6 +17,7 @@
 #include <kernel/interrupt.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/profile.h>
 #include <kernel/reboot.h>
 #include <kernel/string.h>
 
@@ -66,6 +67,7 @@ static void enter_s5(void)
 
 noreturn void power_off(void)
 {
+	profile_report(); /* if "profile=" is on: the run is over */
 	irq_save();
 	if (acpi_info->has_fadt && acpi_info->has_s5 &&
 	    (acpi_info->fadt.pm1a_cnt.address ||
@@ -86,6 +88,7 @@ noreturn void power_reboot(void)
 	const struct acpi_fadt *f = &acpi_info->fadt;
 	char where[40];
 
+	profile_report();
 	irq_save();
 	if (acpi_info->has_fadt && f->has_reset_reg) {
 		kprintf("acpi: rebooting through the reset register (%s, "

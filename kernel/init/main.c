@@ -16,6 +16,7 @@
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
 #include <kernel/monitor.h>
+#include <kernel/profile.h>
 #include <kernel/power.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -43,10 +44,11 @@ __attribute__((force_align_arg_pointer)) noreturn void kmain(void)
 	kprintf(RASTOS_NAME " " RASTOS_VERSION " (" RASTOS_ARCH ") booting\n");
 	boot_info_init();
 	cmdline_init(boot_info->cmdline);
+	profile_init(); /* "profile=": sampling starts with each CPU's timer */
 	cpu_init();
 	spin_lock_choose_mode(); /* tickets, or test-and-set on a vCPU */
-	security_init(); /* SMEP/SMAP/UMIP, stack canary, kwatch */
-	mm_init();	 /* page allocator, kernel page tables, heap, vmalloc */
+	security_init();	 /* SMEP/SMAP/UMIP, stack canary, kwatch */
+	mm_init(); /* page allocator, kernel page tables, heap, vmalloc */
 	mm_switch_to_kernel_stack(kmain_on_kernel_stack);
 }
 
@@ -61,8 +63,8 @@ static noreturn void kmain_on_kernel_stack(void)
 	acpi_init();	      /* firmware tables: CPUs, IRQ routing, power */
 	power_init();	      /* ACPI mode, power button on the SCI */
 	irq_init();
-	apic_init(); /* local APIC, IOAPIC (MADT overrides); 8259 masked */
-	time_init(); /* HPET, TSC, LAPIC timer: clocks, tick, one-shots */
+	apic_init();  /* local APIC, IOAPIC (MADT overrides); 8259 masked */
+	time_init();  /* HPET, TSC, LAPIC timer: clocks, tick, one-shots */
 	sched_init(); /* run queues; from here kmain is CPU 0's idle task */
 	smp_init();   /* the other CPUs; before the loader's memory goes */
 	serial_irq_init(); /* COM1 input by IRQ 4 */
@@ -73,9 +75,9 @@ static noreturn void kmain_on_kernel_stack(void)
 	uvm_init();		 /* user address spaces */
 	proc_init();		 /* processes, signals */
 	futex_init();
-	fs_init(); /* inodes; the initramfs becomes the file tree */
+	fs_init();   /* inodes; the initramfs becomes the file tree */
 	vdso_init(); /* the user-mode clock, mapped into every process */
-	start_kernel_init();	 /* the rest, in a thread of its own */
+	start_kernel_init(); /* the rest, in a thread of its own */
 	sched_idle_loop();
 }
 

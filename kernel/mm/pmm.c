@@ -12,13 +12,23 @@
  *    PG_RESERVED: the kernel and modules, ACPI tables, and the
  *    bootloader-reclaimable memory until mm_reclaim_bootloader.
  *
+ * Single pages (no PMM_DMA32) go through a cache on each CPU, as Linux's
+ * per-CPU page lists: a fault, a page table or a copy on write then costs
+ * a list pop with interrupts off instead of the zone lock and a buddy
+ * split (and a merge when freed). The cache is refilled and drained
+ * PCP_BATCH pages at a time and holds at most PCP_HIGH; its pages are
+ * marked PG_PCP and count as free.
+ *
  * Lock: pmm_lock (interrupts off) guards the zones, the counters and the
- * flags of free pages; an allocated block belongs to its owner.
+ * flags of free pages; an allocated block belongs to its owner. A CPU's
+ * cache is its own, used with interrupts off.
  */
 #include <kernel/boot.h>
 #include <kernel/errno.h>
+#include <kernel/interrupt.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
 
@@ -39,6 +49,25 @@ static struct buddy zones[NR_ZONES];
 static uint64_t used_pages[MM_USE_COUNT]; /* allocated, by use */
 static uint64_t usable_pages;
 static uint64_t reclaimable_pages; /* bootloader-reclaimable, not freed */
+
+#define PCP_BATCH 16
+#define PCP_HIGH 64
+
+struct pcp {
+	struct page *list;	    /* through page->next */
+	unsigned int count, dma32;  /* pages, of which below 4 GiB */
+	int64_t used[MM_USE_COUNT]; /* this CPU's part of used_pages */
+} __aligned(64);
+
+static struct pcp pcps[SMP_MAX_CPUS];
+
+static struct buddy *zone_of(const struct page *page)
+{
+	return &zones[page_to_pfn(page) < DMA32_END_PFN ? ZONE_DMA32
+							: ZONE_NORMAL];
+}
+
+static bool below_4g(const struct page *page);
 
 static void zero_pages(void *p, uint64_t bytes)
 {
@@ -147,26 +176,138 @@ void pmm_init(void)
 	used_pages[MM_USE_PAGE_ARRAY] = bytes >> PAGE_SHIFT;
 }
 
+/* Mark an allocated block's first page. pmm_lock held, or its cache. */
+static void set_allocated(struct page *page, unsigned int order,
+			  unsigned int usage)
+{
+	page->flags = PG_HEAD;
+	page->order = (uint8_t)order;
+	page->refcount = 1;
+	page->usage = (uint8_t)usage;
+}
+
+static bool below_4g(const struct page *page)
+{
+	return page_to_pfn(page) < DMA32_END_PFN;
+}
+
+static void pcp_push(struct pcp *p, struct page *page)
+{
+	page->flags = PG_PCP;
+	page->next = p->list;
+	p->list = page;
+	p->count++;
+	p->dma32 += below_4g(page);
+}
+
+static struct page *pcp_pop(struct pcp *p)
+{
+	struct page *page = p->list;
+
+	if (page) {
+		p->list = page->next;
+		p->count--;
+		p->dma32 -= below_4g(page);
+	}
+	return page;
+}
+
+/* Up to PCP_BATCH pages from the zones into p. Interrupts off. */
+static void pcp_refill(struct pcp *p)
+{
+	spin_lock(&pmm_lock);
+	while (p->count < PCP_BATCH) {
+		struct page *page = buddy_alloc(&zones[ZONE_NORMAL], 0);
+
+		if (!page)
+			page = buddy_alloc(&zones[ZONE_DMA32], 0);
+		if (!page)
+			break;
+		pcp_push(p, page);
+	}
+	spin_unlock(&pmm_lock);
+}
+
+/* Give all but keep pages of p back to the zones. Interrupts off. */
+static void pcp_drain(struct pcp *p, unsigned int keep)
+{
+	spin_lock(&pmm_lock);
+	while (p->count > keep) {
+		struct page *page = pcp_pop(p);
+
+		page->flags = PG_HEAD;
+		page->order = 0;
+		if (buddy_free(zone_of(page), page, 0))
+			panic("pmm: a cached page would not go back");
+	}
+	spin_unlock(&pmm_lock);
+}
+
+static struct page *pcp_alloc(unsigned int usage)
+{
+	unsigned long irq = irq_save();
+	struct pcp *p = &pcps[cpu_id()];
+	struct page *page;
+
+	if (!p->count)
+		pcp_refill(p);
+	page = pcp_pop(p);
+	if (page) {
+		set_allocated(page, 0, usage);
+		p->used[usage]++;
+	}
+	irq_restore(irq);
+	return page;
+}
+
 struct page *pmm_alloc_pages(unsigned int order, unsigned int flags)
 {
 	unsigned int usage = flags >> 8;
-	unsigned long irq = spin_lock_irqsave(&pmm_lock);
 	struct page *page = NULL;
+	unsigned long irq;
 
-	if (!(flags & PMM_DMA32))
-		page = buddy_alloc(&zones[ZONE_NORMAL], order);
-	if (!page)
-		page = buddy_alloc(&zones[ZONE_DMA32], order);
-	if (page) {
-		usage = usage < MM_USE_COUNT ? usage : MM_USE_OTHER;
-		page->refcount = 1;
-		page->usage = (uint8_t)usage;
-		used_pages[usage] += 1ULL << order;
+	usage = usage < MM_USE_COUNT ? usage : MM_USE_OTHER;
+	if (order == 0 && !(flags & PMM_DMA32) && percpu_ready()) {
+		page = pcp_alloc(usage);
+	} else {
+		irq = spin_lock_irqsave(&pmm_lock);
+		if (!(flags & PMM_DMA32))
+			page = buddy_alloc(&zones[ZONE_NORMAL], order);
+		if (!page)
+			page = buddy_alloc(&zones[ZONE_DMA32], order);
+		if (page) {
+			set_allocated(page, order, usage);
+			used_pages[usage] += 1ULL << order;
+		}
+		spin_unlock_irqrestore(&pmm_lock, irq);
 	}
-	spin_unlock_irqrestore(&pmm_lock, irq);
 	if (page && (flags & PMM_ZERO))
 		zero_pages(page_address(page), PAGE_SIZE << order);
 	return page;
+}
+
+/* The allocated page was cleared for the cache: keep it there. */
+static void clear_allocated(struct page *page)
+{
+	page->refcount = 0;
+	page->usage = 0;
+	page->owner = NULL;
+	page->private_data = 0;
+}
+
+static int pcp_free(struct page *page)
+{
+	unsigned long irq = irq_save();
+	struct pcp *p = &pcps[cpu_id()];
+	unsigned int usage = page->usage;
+
+	p->used[usage < MM_USE_COUNT ? usage : MM_USE_OTHER]--;
+	clear_allocated(page);
+	pcp_push(p, page);
+	if (p->count > PCP_HIGH)
+		pcp_drain(p, PCP_HIGH - PCP_BATCH);
+	irq_restore(irq);
+	return 0;
 }
 
 int pmm_free_pages_check(struct page *page, unsigned int order)
@@ -177,21 +318,28 @@ int pmm_free_pages_check(struct page *page, unsigned int order)
 
 	if (!page || page < mm_pages || page >= mm_pages + mm_nr_pages)
 		return -EINVAL;
+	if (order == 0 && page->flags == PG_HEAD && page->order == 0 &&
+	    percpu_ready())
+		return pcp_free(page);
 	irq = spin_lock_irqsave(&pmm_lock);
 	usage = page->usage;
-	err = buddy_free(
-		&zones[page_to_pfn(page) < DMA32_END_PFN ? ZONE_DMA32
-							 : ZONE_NORMAL],
-		page, order);
+	err = buddy_free(zone_of(page), page, order);
 	if (!err) {
 		used_pages[usage] -= 1ULL << order;
-		page->refcount = 0;
-		page->usage = 0;
-		page->owner = NULL;
-		page->private_data = 0;
+		clear_allocated(page);
 	}
 	spin_unlock_irqrestore(&pmm_lock, irq);
 	return err;
+}
+
+static void drain_here(void *arg)
+{
+	pcp_drain(&pcps[cpu_id()], 0);
+}
+
+void pmm_drain_cpu_caches(void)
+{
+	smp_call_function(SMP_CALL_ALL, drain_here, NULL, true);
 }
 
 void pmm_free_pages(struct page *page, unsigned int order)
@@ -263,6 +411,22 @@ void pmm_reclaim(uint64_t start, uint64_t end)
 void mm_get_stats(struct mm_stats *st)
 {
 	unsigned long irq = spin_lock_irqsave(&pmm_lock);
+	uint64_t cached = 0, cached_dma32 = 0;
+	int64_t used[MM_USE_COUNT];
+	unsigned int cpu;
+
+	for (unsigned int u = 0; u < MM_USE_COUNT; u++)
+		used[u] = (int64_t)used_pages[u];
+	for_each_online_cpu(cpu)
+	{
+		const struct pcp *p = &pcps[cpu];
+
+		/* Another CPU's counts: read racily, but each whole. */
+		cached += __atomic_load_n(&p->count, __ATOMIC_RELAXED);
+		cached_dma32 += __atomic_load_n(&p->dma32, __ATOMIC_RELAXED);
+		for (unsigned int u = 0; u < MM_USE_COUNT; u++)
+			used[u] += p->used[u];
+	}
 
 	*st = (struct mm_stats){
 		.usable_kib = usable_pages * KIB_PER_PAGE,
@@ -270,13 +434,16 @@ void mm_get_stats(struct mm_stats *st)
 		.managed_kib =
 			(zones[0].managed_pages + zones[1].managed_pages) *
 			KIB_PER_PAGE,
-		.free_kib = (zones[0].free_pages + zones[1].free_pages) *
-			    KIB_PER_PAGE,
-		.free_dma32_kib = zones[ZONE_DMA32].free_pages * KIB_PER_PAGE,
+		.free_kib =
+			(zones[0].free_pages + zones[1].free_pages + cached) *
+			KIB_PER_PAGE,
+		.free_dma32_kib =
+			(zones[ZONE_DMA32].free_pages + cached_dma32) *
+			KIB_PER_PAGE,
 		.init_ticks = mm_init_ticks,
 	};
 	for (unsigned int u = 0; u < MM_USE_COUNT; u++)
-		st->used_kib[u] = used_pages[u] * KIB_PER_PAGE;
+		st->used_kib[u] = (uint64_t)used[u] * KIB_PER_PAGE;
 	for (unsigned int o = 0; o < PMM_NR_ORDERS; o++)
 		st->free_blocks[o] = zones[0].nr_free[o] + zones[1].nr_free[o];
 	spin_unlock_irqrestore(&pmm_lock, irq);

@@ -17,6 +17,13 @@
 
 #define TEST_USE PMM_USE(MM_USE_TEST)
 
+/* The statistics, exact: with every CPU's page cache given back. */
+static void exact_stats(struct mm_stats *st)
+{
+	pmm_drain_cpu_caches();
+	mm_get_stats(st);
+}
+
 static bool same_free_lists(const struct mm_stats *a, const struct mm_stats *b)
 {
 	for (unsigned int o = 0; o < PMM_NR_ORDERS; o++) {
@@ -31,7 +38,7 @@ KTEST(pmm, every_order)
 {
 	struct mm_stats before, after;
 
-	mm_get_stats(&before);
+	exact_stats(&before);
 	for (unsigned int o = 0; o <= PMM_MAX_ORDER; o++) {
 		struct page *p = pmm_alloc_pages(o, TEST_USE);
 
@@ -44,7 +51,7 @@ KTEST(pmm, every_order)
 		pmm_free_pages(p, o);
 	}
 	KT_ASSERT(pmm_alloc_pages(PMM_MAX_ORDER + 1, TEST_USE) == NULL);
-	mm_get_stats(&after);
+	exact_stats(&after);
 	KT_ASSERT(same_free_lists(&before, &after));
 	KT_ASSERT_EQ(pmm_check(), 0);
 }
@@ -60,7 +67,7 @@ KTEST(pmm, buddies_merge_back)
 	struct mm_stats before, after;
 	unsigned int n;
 
-	mm_get_stats(&before);
+	exact_stats(&before);
 	for (unsigned int o = 0; o <= PMM_MAX_ORDER; o++) {
 		for (n = 0; n < ARRAY_SIZE(blocks); n++) {
 			blocks[n] = pmm_alloc_pages(o, TEST_USE);
@@ -77,7 +84,7 @@ KTEST(pmm, buddies_merge_back)
 				j = i;
 			pmm_free_pages(blocks[j], o);
 		}
-		mm_get_stats(&after);
+		exact_stats(&after);
 		KT_ASSERT(same_free_lists(&before, &after));
 	}
 	KT_ASSERT_EQ(pmm_check(), 0);
@@ -117,15 +124,15 @@ KTEST(pmm, exhaust_and_restore)
 	bool all_null;
 
 	vm_stack_cache_drain(); /* or vm_stack_alloc reuses a stack */
-	mm_get_stats(&before);
+	exact_stats(&before);
 	KT_ASSERT(take_everything(&list) > 0);
-	mm_get_stats(&empty);
+	exact_stats(&empty);
 	/* Out of memory is an error everywhere, never a crash. */
 	all_null = !pmm_alloc_pages(0, TEST_USE) && !pmm_alloc_phys(0) &&
 		   !kmalloc(2 * KMALLOC_MAX_CACHE) && !vmalloc(PAGE_SIZE) &&
 		   !vm_stack_alloc() && !vm_space_create();
 	give_everything_back(list);
-	mm_get_stats(&after);
+	exact_stats(&after);
 	KT_ASSERT_EQ(empty.free_kib, 0);
 	KT_ASSERT(all_null);
 	KT_ASSERT(same_free_lists(&before, &after));
@@ -138,7 +145,7 @@ KTEST(pmm, refcount)
 	struct mm_stats before, after;
 	struct page *p;
 
-	mm_get_stats(&before);
+	exact_stats(&before);
 	p = pmm_alloc_pages(0, TEST_USE);
 	KT_ASSERT(p != NULL);
 	page_get(p);
@@ -148,7 +155,7 @@ KTEST(pmm, refcount)
 	KT_ASSERT(p->flags & PG_HEAD);
 	page_put(p); /* the last reference frees it */
 	KT_ASSERT(!(p->flags & PG_HEAD));
-	mm_get_stats(&after);
+	exact_stats(&after);
 	KT_ASSERT(same_free_lists(&before, &after));
 }
 

@@ -73,8 +73,8 @@ static int map_page(struct mm *mm, uintptr_t va, struct page *page,
 /* A fresh private copy of src (or zeroes if src is NULL). */
 static struct page *private_copy(struct page *src)
 {
-	struct page *p = pmm_alloc_pages(0, PMM_USE(MM_USE_USER) |
-						    (src ? 0 : PMM_ZERO));
+	struct page *p =
+		pmm_alloc_pages(0, PMM_USE(MM_USE_USER) | (src ? 0 : PMM_ZERO));
 
 	if (p && src)
 		memcpy(page_address(p), page_address(src), PAGE_SIZE);
@@ -120,7 +120,14 @@ static int cow(struct mm *mm, struct vma *v, uintptr_t va, uint64_t phys)
 	return map_page(mm, va, copy, vma_prot(v));
 }
 
-int uvm_fault_locked(struct mm *mm, uintptr_t addr, unsigned int access)
+/*
+ * absent: the hardware said nothing was mapped at addr (a fault without
+ * VM_FAULT_PRESENT), so the page tables need no look. Should another
+ * thread have mapped it since, fault_in finds out (-EEXIST from vm_map)
+ * and the access is simply retried.
+ */
+static int resolve(struct mm *mm, uintptr_t addr, unsigned int access,
+		   bool absent)
 {
 	struct vma *v = uvm_find(mm, addr);
 	uintptr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
@@ -131,11 +138,16 @@ int uvm_fault_locked(struct mm *mm, uintptr_t addr, unsigned int access)
 		return -EFAULT;
 	if (!allowed(v, access))
 		return -EACCES;
-	if (vm_translate(mm->space, va, &phys, &prot) != 0)
+	if (absent || vm_translate(mm->space, va, &phys, &prot) != 0)
 		return fault_in(mm, v, va, access);
 	if ((access & VM_FAULT_WRITE) && !(prot & VM_WRITE))
 		return (v->flags & VMA_SHARED) ? -EACCES : cow(mm, v, va, phys);
 	return 0; /* another thread resolved it already */
+}
+
+int uvm_fault_locked(struct mm *mm, uintptr_t addr, unsigned int access)
+{
+	return resolve(mm, addr, access, false);
 }
 
 int uvm_fault(struct mm *mm, uintptr_t addr, unsigned int access)
@@ -143,7 +155,7 @@ int uvm_fault(struct mm *mm, uintptr_t addr, unsigned int access)
 	int err;
 
 	mutex_lock(&mm->lock);
-	err = uvm_fault_locked(mm, addr, access);
+	err = resolve(mm, addr, access, !(access & VM_FAULT_PRESENT));
 	mutex_unlock(&mm->lock);
 	return err;
 }
@@ -162,8 +174,7 @@ int uvm_populate(struct mm *mm, uintptr_t addr, size_t len, bool write)
 	return 0;
 }
 
-int uvm_write_locked(struct mm *mm, uintptr_t uaddr, const void *src,
-		     size_t n)
+int uvm_write_locked(struct mm *mm, uintptr_t uaddr, const void *src, size_t n)
 {
 	const uint8_t *s = src;
 

@@ -70,8 +70,8 @@ bool sched_pull(void)
 	t = src->nr_queued ? pick_movable(src, cpu_id()) : NULL;
 	if (t) {
 		rq_dequeue(src, t);
-		t->vruntime = t->vruntime - src->min_vruntime +
-			      dst->min_vruntime;
+		t->vruntime =
+			t->vruntime - src->min_vruntime + dst->min_vruntime;
 		t->cpu = cpu_id();
 		rq_enqueue(dst, t);
 	}
@@ -91,6 +91,8 @@ noreturn void sched_idle_loop(void)
 			schedule();
 			continue;
 		}
+		this_cpu()->in_idle_wait = true;
 		idle_wait(); /* sti; hlt: returns after an interrupt */
+		this_cpu()->in_idle_wait = false;
 	}
 }

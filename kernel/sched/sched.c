@@ -103,21 +103,34 @@ static struct task *rq_pick(struct rq *rq)
 	return t;
 }
 
+/*
+ * The slice timer: the running task's slice ends at rq->slice_deadline.
+ * The timer may have been set for an earlier slice, of a task since
+ * switched out; it then moves on to the current deadline. (Switches only
+ * move the deadline: re-arming the timer at every switch cost more than
+ * this occasional extra interrupt.)
+ */
 static void slice_end(void *arg)
 {
 	struct rq *rq = arg;
 
-	if (rq->curr != rq->idle)
-		rq->curr->need_resched = true;
+	if (rq->curr == rq->idle || !rq->nr_queued)
+		return; /* nobody waits: no slice to end */
+	if (clock_monotonic_ns() < rq->slice_deadline) {
+		timer_oneshot_at(&rq->slice, rq->slice_deadline, slice_end, rq);
+		return;
+	}
+	rq->curr->need_resched = true;
 }
 
-/* A slice for next if others wait, else no timer at all. rq locked. */
-static void arm_slice(struct rq *rq, struct task *next)
+/* A slice for next if others wait. rq locked, on rq's CPU. */
+static void arm_slice(struct rq *rq, struct task *next, uint64_t now)
 {
-	if (timer_pending(&rq->slice))
-		timer_cancel(&rq->slice);
-	if (next != rq->idle && rq->nr_queued)
-		timer_oneshot_ns(&rq->slice, SLICE_NS, slice_end, rq);
+	if (next == rq->idle || !rq->nr_queued)
+		return;
+	rq->slice_deadline = now + SLICE_NS;
+	if (!timer_pending(&rq->slice))
+		timer_oneshot_at(&rq->slice, rq->slice_deadline, slice_end, rq);
 }
 
 /*
@@ -182,7 +195,8 @@ void schedule(void)
 	struct task *prev = current_task(), *next;
 
 	if (prev == rq->idle && prev->state != TASK_RUNNING)
-		panic("sched: the idle task of CPU %u tried to sleep", cpu_id());
+		panic("sched: the idle task of CPU %u tried to sleep",
+		      cpu_id());
 	spin_lock(&rq->lock);
 	prev->need_resched = false;
 	update_curr(rq, prev);
@@ -190,7 +204,7 @@ void schedule(void)
 	next = rq_pick(rq);
 	next->exec_start = clock_monotonic_ns();
 	update_min_vruntime(rq);
-	arm_slice(rq, next);
+	arm_slice(rq, next, next->exec_start);
 	if (next != prev)
 		switch_to(rq, prev, next); /* unlocks on the way back */
 	else
@@ -260,7 +274,8 @@ unsigned int sched_select_cpu(const struct task *t)
 			continue;
 		if (rq_idle(cpu))
 			return cpu;
-		len = __atomic_load_n(&cpu_rq(cpu)->nr_queued, __ATOMIC_RELAXED);
+		len = __atomic_load_n(&cpu_rq(cpu)->nr_queued,
+				      __ATOMIC_RELAXED);
 		if (len < best_len || (len == best_len && cpu == t->cpu)) {
 			best = cpu;
 			best_len = len;
@@ -278,7 +293,7 @@ static void kick(struct rq *rq, unsigned int cpu)
 		else
 			arch_send_resched_ipi(cpu);
 	} else if (!timer_pending(&rq->slice) && cpu == cpu_id()) {
-		timer_oneshot_ns(&rq->slice, SLICE_NS, slice_end, rq);
+		arm_slice(rq, rq->curr, clock_monotonic_ns());
 	} else if (!timer_pending(&rq->slice)) {
 		arch_send_resched_ipi(cpu); /* it arms its own slice */
 	}

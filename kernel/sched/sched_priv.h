@@ -13,15 +13,17 @@
 #define NICE_0_WEIGHT 1024
 
 struct rq {
-	struct spinlock lock; /* LOCK_RANK_RQ + its CPU */
+	struct spinlock lock;	/* LOCK_RANK_RQ + its CPU */
 	struct list_head queue; /* runnable but not running, by vruntime */
 	unsigned int nr_queued;
-	struct task *curr;    /* running here */
-	struct task *idle;    /* this CPU's idle task */
-	struct task *prev;    /* during a switch: the task switched out */
-	bool migrate_prev;    /* ...which must move to another CPU */
-	uint64_t min_vruntime; /* never decreases: new and woken tasks start near it */
-	struct timer_event slice; /* the running task's slice end */
+	struct task *curr; /* running here */
+	struct task *idle; /* this CPU's idle task */
+	struct task *prev; /* during a switch: the task switched out */
+	bool migrate_prev; /* ...which must move to another CPU */
+	uint64_t
+		min_vruntime; /* never decreases: new and woken tasks start near it */
+	struct timer_event slice; /* fires at or before slice_deadline */
+	uint64_t slice_deadline;  /* when the running task's slice ends */
 	uint64_t switches;
 	uint64_t ticks;
 } __aligned(64);

@@ -43,8 +43,8 @@ void wake_up_all(struct wait_queue *wq)
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
 	struct waiter *w;
 
-	list_for_each_entry(w, &wq->waiters, link) wake_up_state(
-		w->task, TASK_WAKE_SLEEPING);
+	list_for_each_entry(w, &wq->waiters, link)
+		wake_up_state(w->task, TASK_WAKE_SLEEPING);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -76,10 +76,13 @@ uint64_t schedule_timeout(uint64_t ns)
 {
 	struct task *t = current_task();
 	struct timer_event ev = TIMER_EVENT_INIT;
-	uint64_t end = clock_monotonic_ns() + ns, now;
+	uint64_t end, now;
 
-	if (ns > ~0ULL / 4)
-		end = ~0ULL / 2; /* "forever": no overflow */
+	if (ns > ~0ULL / 4) { /* "forever": no timer at all */
+		schedule();
+		return ~0ULL / 2;
+	}
+	end = clock_monotonic_ns() + ns;
 	if (timer_oneshot_at(&ev, end, timeout_wake, t) == 0) {
 		schedule();
 		timer_cancel(&ev); /* usually it has fired */
@@ -154,10 +157,19 @@ int mutex_lock_interruptible(struct mutex *m)
 	return mutex_trylock(m) ? 0 : lock_slow(m, TASK_INTERRUPTIBLE);
 }
 
+/*
+ * Nobody queued, nobody to wake: the common case costs no lock. A waiter
+ * queues itself before its last try (lock_slow: the list add, then the
+ * compare-and-swap, a full barrier); here the owner is cleared before the
+ * list is read, with a full barrier between: either we see the waiter,
+ * or its try sees the mutex free.
+ */
 void mutex_unlock(struct mutex *m)
 {
 	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELEASE);
-	wake_up_one(&m->wq);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!list_empty(&m->wq.waiters))
+		wake_up_one(&m->wq);
 }
 
 bool mutex_held_by_me(const struct mutex *m)

@@ -7,12 +7,7 @@
 
 static struct percpu *cpus[SMP_MAX_CPUS]; /* written during bring-up only */
 static uint64_t online_mask;		  /* bit n: CPU n online */
-static bool percpu_up;
-
-bool percpu_ready(void)
-{
-	return percpu_up;
-}
+bool percpu_up;				  /* read through percpu_ready() */
 
 void smp_cpu_add(struct percpu *cpu)
 {
@@ -36,6 +31,11 @@ unsigned int smp_cpu_count(void)
 	for (; mask; mask &= mask - 1) /* no popcnt: not every CPU has it */
 		n++;
 	return n;
+}
+
+uint64_t smp_online_mask(void)
+{
+	return __atomic_load_n(&online_mask, __ATOMIC_ACQUIRE);
 }
 
 bool smp_cpu_online(unsigned int cpu)

@@ -105,6 +105,56 @@ KTEST(time, oneshot_cancel)
 	KT_ASSERT_EQ(f.count, 0);
 }
 
+struct slow_fire {
+	struct timer_event ev;
+	int started, done, rearms; /* written by the function */
+};
+
+/* Takes 5 ms, then re-arms itself once: what a periodic timer does. */
+static void slow_fire(void *arg)
+{
+	struct slow_fire *s = arg;
+	uint64_t end = clock_monotonic_ns() + 5 * NSEC_PER_MSEC;
+
+	__atomic_store_n(&s->started, 1, __ATOMIC_RELEASE);
+	while (clock_monotonic_ns() < end)
+		arch_cpu_relax();
+	if (s->rearms++ == 0)
+		timer_oneshot_ns(&s->ev, NSEC_PER_MSEC, slow_fire, s);
+	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
+}
+
+static void arm_slow(void *arg)
+{
+	struct slow_fire *s = arg;
+
+	timer_oneshot_ns(&s->ev, 0, slow_fire, s);
+}
+
+/*
+ * A cancel while the function runs on another CPU waits for it, and
+ * disarms what it re-armed: afterwards nothing runs (the event, on this
+ * stack, could go away).
+ */
+KTEST(time, cancel_waits_for_running_function)
+{
+	struct slow_fire s = {.ev = TIMER_EVENT_INIT};
+	uint64_t give_up = clock_monotonic_ns() + NSEC_PER_SEC;
+
+	if (smp_cpu_count() < 2)
+		KT_SKIP("one CPU");
+	KT_ASSERT_EQ(smp_call_function(1, arm_slow, &s, true), 0);
+	while (!__atomic_load_n(&s.started, __ATOMIC_ACQUIRE) &&
+	       clock_monotonic_ns() < give_up)
+		arch_cpu_relax();
+	KT_ASSERT(s.started);
+	KT_ASSERT(timer_cancel(&s.ev)); /* the re-armed one */
+	KT_ASSERT(__atomic_load_n(&s.done, __ATOMIC_ACQUIRE));
+	KT_ASSERT_EQ(s.rearms, 1);
+	msleep(5);
+	KT_ASSERT_EQ(s.rearms, 1);
+}
+
 static struct timer_event order_ev[4];
 static unsigned int order[4], order_n;
 

@@ -24,12 +24,14 @@
 #include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/time.h>
+#include <kernel/profile.h>
 #include <kernel/timer.h>
 
 #define TICK_NS (NSEC_PER_SEC / TIMER_HZ)
 
 struct timer_cpu {
-	struct timer_event *head; /* armed, soonest first */
+	struct timer_event *head;    /* armed, soonest first */
+	struct timer_event *running; /* whose function runs now, or NULL */
 	struct timer_event tick;
 } __aligned(64);
 
@@ -149,16 +151,64 @@ static void cancel_here(void *arg)
 		program(t);
 }
 
-bool timer_cancel(struct timer_event *ev)
+/* Take ev off its CPU's list: true if it was there. */
+static bool try_remove(struct timer_event *ev, int cpu)
 {
 	struct cancel c = {.ev = ev};
-	int cpu = __atomic_load_n(&ev->cpu, __ATOMIC_ACQUIRE);
+	unsigned long flags = irq_save(); /* so that cpu_id() stays ours */
 
-	if (cpu < 0 || !backend)
+	if (cpu == (int)cpu_id()) { /* the common case: no IPI machinery */
+		cancel_here(&c);
+		irq_restore(flags);
+		return c.removed;
+	}
+	irq_restore(flags);
+	return smp_call_function(cpu, cancel_here, &c, true) == 0 && c.removed;
+}
+
+/*
+ * Wait while ev's function runs on another CPU: true if it did (it may
+ * have re-armed ev). On this CPU it is the caller itself: no wait.
+ */
+static bool wait_running(struct timer_event *ev)
+{
+	bool waited = false;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+	{
+		unsigned long flags = irq_save();
+		bool self = cpu == cpu_id();
+
+		irq_restore(flags);
+		if (self)
+			continue;
+		while (__atomic_load_n(&timers[cpu].running,
+				       __ATOMIC_ACQUIRE) == ev) {
+			arch_cpu_relax();
+			waited = true;
+		}
+	}
+	return waited;
+}
+
+/*
+ * Armed (cpu >= 0): remove it. Not armed: it may be running, with cpu
+ * already -1, but timer_expire set running first, so it is seen; once it
+ * is done, it may have armed itself again: start over.
+ */
+bool timer_cancel(struct timer_event *ev)
+{
+	if (!backend)
 		return false;
-	if (smp_call_function(cpu, cancel_here, &c, true) < 0)
-		return false;
-	return c.removed;
+	for (;;) {
+		int cpu = __atomic_load_n(&ev->cpu, __ATOMIC_ACQUIRE);
+
+		if (cpu >= 0 && try_remove(ev, cpu))
+			return true;
+		if (cpu < 0 && !wait_running(ev))
+			return false;
+	}
 }
 
 void timer_expire(void)
@@ -171,8 +221,11 @@ void timer_expire(void)
 
 		t->head = ev->next;
 		ev->next = NULL;
+		/* running before cpu: see timer_cancel. */
+		__atomic_store_n(&t->running, ev, __ATOMIC_RELEASE);
 		__atomic_store_n(&ev->cpu, -1, __ATOMIC_RELEASE);
 		ev->fn(ev->arg); /* may re-arm ev */
+		__atomic_store_n(&t->running, NULL, __ATOMIC_RELEASE);
 		now = clock_monotonic_ns();
 	}
 	program(t);
@@ -200,4 +253,5 @@ void timer_cpu_start(void)
 	t->head = NULL;
 	t->tick = (struct timer_event)TIMER_EVENT_INIT;
 	timer_oneshot_ns(&t->tick, TICK_NS, tick, &t->tick);
+	profile_cpu_start(); /* if "profile=" asked for it */
 }

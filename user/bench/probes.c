@@ -12,6 +12,8 @@
  * from run to run and comparable between the kernels. Lines starting with
  * '#' are remarks: whether a vDSO was found, what a figure is per. At the
  * end it prints "# bench: done" and powers off with reboot(RB_POWER_OFF).
+ * Probe names as arguments (init's: after "--" on the kernel command
+ * line) run those alone (scripts/bench-profile.sh does).
  *
  * The probes: getpid (raw system call), clock_gettime (libc, through the
  * vDSO when there is one) and the same as a raw system call, fork + _exit
@@ -28,6 +30,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
@@ -327,13 +330,31 @@ static void run_probe(const struct probe *p)
 	printf("bench: user_%s %ld ns\n", p->name, (ns + ops / 2) / ops);
 }
 
-int main(void)
+/* Named on the command line (init's arguments), or none named at all. */
+static int wanted(const char *name, int argc, char **argv)
+{
+	int named = 0;
+
+	for (int i = 1; i < argc; i++) {
+		/* Linux hands init the command line words it does not know. */
+		if (strchr(argv[i], '=') || strchr(argv[i], '.'))
+			continue;
+		named = 1;
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	}
+	return !named;
+}
+
+int main(int argc, char **argv)
 {
 	/* On Linux, keep the kernel's console messages out of the log. */
 	klogctl(SYSLOG_CONSOLE_LEVEL, NULL, 1);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("# vdso: %s\n", getauxval(AT_SYSINFO_EHDR) ? "yes" : "no");
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		if (!wanted(probes[i].name, argc, argv))
+			continue;
 		run_probe(&probes[i]);
 		fflush(stdout);
 	}

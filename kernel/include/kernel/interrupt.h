@@ -100,11 +100,29 @@ int irq_unregister(unsigned int irq);
 void irq_mask(unsigned int irq);
 void irq_unmask(unsigned int irq);
 
-/* Interrupt flag helpers. irq_restore re-enables only if flags had IF. */
-unsigned long irq_save(void); /* cli, returns the old RFLAGS */
-void irq_restore(unsigned long flags);
-void irq_enable(void); /* sti */
-bool irq_enabled(void);
+/*
+ * Interrupt flag helpers, inline: every spinlock uses them. irq_restore
+ * re-enables only if flags had interrupts on.
+ */
+static inline unsigned long irq_save(void) /* off; the old state */
+{
+	return arch_irq_save();
+}
+
+static inline void irq_restore(unsigned long flags)
+{
+	arch_irq_restore(flags);
+}
+
+static inline void irq_enable(void)
+{
+	arch_irq_enable();
+}
+
+static inline bool irq_enabled(void)
+{
+	return arch_irq_enabled();
+}
 
 /*
  * Trap reporting, for any code that catches a trap and wants to show it

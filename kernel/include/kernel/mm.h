@@ -64,6 +64,7 @@ enum mm_usage {
 #define PG_HEAD (1u << 2)     /* first page of an allocated block */
 #define PG_SLAB (1u << 3)     /* in a slab (kernel/mm/slab.c) */
 #define PG_LARGE_KMALLOC (1u << 4) /* first page of a kmalloc > 4 KiB */
+#define PG_PCP (1u << 5)	   /* free, in a CPU's page cache (pmm.c) */
 
 /*
  * One per page frame; 48 bytes. Which fields mean something depends on the
@@ -135,6 +136,14 @@ struct page *pmm_alloc_pages(unsigned int order, unsigned int flags);
 
 /* Free a block from pmm_alloc_pages (whatever its refcount). */
 void pmm_free_pages(struct page *page, unsigned int order);
+
+/*
+ * Single pages come and go through a small cache on each CPU (pmm.c):
+ * give every CPU's cached pages back to the zones, so that the free lists
+ * and counts are exact (the tests compare them). Not with a lock held
+ * that another CPU could spin on: it interrupts them all.
+ */
+void pmm_drain_cpu_caches(void);
 
 /* The same for one page, by physical address: 0 if out of memory. */
 uint64_t pmm_alloc_phys(unsigned int flags);

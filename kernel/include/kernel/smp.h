@@ -55,9 +55,9 @@ struct percpu {
 
 	struct vm_space *vm_space; /* translating through (NULL: kernel's) */
 
-	/* The page fault being handled here (exceptions.c). */
-	const struct trap_frame *pf_frame;
-	uintptr_t pf_addr;
+	/* The interrupt being handled here, innermost (for the profiler). */
+	const struct trap_frame *irq_frame;
+	bool in_idle_wait; /* halted in the idle loop (sched/idle.c) */
 };
 
 /* This CPU's data. Valid from cpu_init on (percpu_ready()). */
@@ -71,8 +71,13 @@ static inline unsigned int cpu_id(void)
 	return this_cpu()->cpu_id;
 }
 
-/* Has cpu_init set up this_cpu() yet? (Only early boot code asks.) */
-bool percpu_ready(void);
+/* Has cpu_init set up this_cpu() yet? (Early boot and fault code ask.) */
+static inline bool percpu_ready(void)
+{
+	extern bool percpu_up;
+
+	return __atomic_load_n(&percpu_up, __ATOMIC_RELAXED);
+}
 
 /* CPUs online now (1 before smp_init). */
 unsigned int smp_cpu_count(void);
@@ -89,9 +94,15 @@ struct percpu *smp_cpu(unsigned int cpu);
 void smp_cpu_add(struct percpu *cpu);
 void smp_cpu_set_online(unsigned int cpu);
 
-#define for_each_online_cpu(c)                   \
-	for ((c) = 0; (c) < SMP_MAX_CPUS; (c)++) \
-		if (smp_cpu_online(c))
+/* Bit n: CPU n is online. */
+uint64_t smp_online_mask(void);
+
+/* The online CPUs in increasing order: the set bits of one mask read. */
+#define for_each_online_cpu(c)                                     \
+	for (uint64_t cpus_left_ = smp_online_mask();              \
+	     cpus_left_ &&                                         \
+	     ((c) = (unsigned int)__builtin_ctzll(cpus_left_), 1); \
+	     cpus_left_ &= cpus_left_ - 1)
 
 /*
  * Start every application processor the loader parked (Limine MP): each

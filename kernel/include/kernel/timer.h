@@ -56,7 +56,11 @@ int timer_oneshot_at(struct timer_event *ev, uint64_t deadline, timer_fn_t fn,
 		     void *arg);
 /*
  * Disarm ev, from any CPU: true if it was armed and will not run; false
- * if it was not armed (it may have run, or be running on its CPU now).
+ * if it was not armed. Either way its function is not running when this
+ * returns (it is waited for, and disarmed again if it re-armed itself),
+ * so ev and what its function uses may be freed. So: never with a lock
+ * held that the function takes. From the function itself it does not
+ * wait.
  */
 bool timer_cancel(struct timer_event *ev);
 /* Is ev armed (on some CPU) now? */

@@ -122,13 +122,19 @@ struct vma *uvm_find(struct mm *mm, uintptr_t addr);
 struct vma *uvm_find_after(struct mm *mm, uintptr_t addr);
 
 /*
- * Resolve a fault at addr in the current task's mm: 0 (retry the
- * access); -EFAULT (no region: SEGV_MAPERR), -EACCES (the region does not
- * allow it: SEGV_ACCERR), -ENOMEM, -EIO (file beyond its end: SIGBUS).
+ * Resolve a hardware fault at addr in the current task's mm (access: its
+ * VM_FAULT_* flags; without VM_FAULT_PRESENT nothing was mapped there): 0
+ * (retry the access); -EFAULT (no region: SEGV_MAPERR), -EACCES (the
+ * region does not allow it: SEGV_ACCERR), -ENOMEM, -EIO (file beyond its
+ * end: SIGBUS).
  */
 int uvm_fault(struct mm *mm, uintptr_t addr, unsigned int access);
 
-/* uvm_fault with mm->lock held (or an mm nobody else can see yet). */
+/*
+ * The same with mm->lock held (or an mm nobody else can see yet), for
+ * the kernel's own accesses: the page tables are looked at, whatever
+ * VM_FAULT_PRESENT says.
+ */
 int uvm_fault_locked(struct mm *mm, uintptr_t addr, unsigned int access);
 
 /*

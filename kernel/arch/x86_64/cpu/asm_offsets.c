@@ -36,5 +36,5 @@ CHECK(16, offsetof(struct percpu, kernel_rsp));
 CHECK(24, offsetof(struct percpu, user_rsp));
 
 CHECK(32, offsetof(struct task, arch.full_restore));
-CHECK(40, offsetof(struct task, need_resched));
-CHECK(41, offsetof(struct task, sigpending));
+CHECK(56, offsetof(struct task, need_resched));
+CHECK(57, offsetof(struct task, sigpending));

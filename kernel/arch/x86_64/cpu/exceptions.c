@@ -11,6 +11,7 @@
 #include <kernel/ktest.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
@@ -146,13 +147,13 @@ static void decode_error(const struct trap_frame *tf, char *buf, size_t size)
 /*
  * CR2 of the page fault being handled, read first thing: a fault taken
  * while handling or reporting it (vm_handle_fault, a console) rewrites CR2.
- * Kept per CPU (struct percpu's pf_frame, pf_addr): CPUs fault apart.
+ * Kept in the task (struct arch_task's pf_frame, pf_addr).
  */
 static uintptr_t fault_address(const struct trap_frame *tf)
 {
-	struct percpu *cpu = this_cpu();
+	struct task *t = percpu_ready() ? current_task() : NULL;
 
-	return tf == cpu->pf_frame ? cpu->pf_addr : read_cr2();
+	return t && tf == t->arch.pf_frame ? t->arch.pf_addr : read_cr2();
 }
 
 /* The exception's own lines: what, the error code, a #PF's address. */
@@ -219,29 +220,26 @@ static void breakpoint(const struct trap_frame *tf)
  */
 static bool page_fault(struct trap_frame *tf, uintptr_t addr, int *err)
 {
-	struct percpu *cpu = this_cpu();
-	const struct trap_frame *outer = cpu->pf_frame;
-	uintptr_t outer_addr = cpu->pf_addr, fixup;
+	struct task *t = percpu_ready() ? current_task() : NULL;
+	struct arch_task early = {0}, *a = t ? &t->arch : &early;
+	const struct trap_frame *outer = a->pf_frame;
+	uintptr_t outer_addr = a->pf_addr, fixup = 0;
 
-	cpu->pf_frame = tf;
-	cpu->pf_addr = addr;
+	a->pf_frame = tf;
+	a->pf_addr = addr;
 	if (tf->rflags & RFLAGS_IF)
 		irq_enable();
 	*err = vm_handle_fault(tf, addr, tf->error_code);
 	irq_save();
-	if (*err == 0 || trap_from_user(tf)) {
-		cpu->pf_frame = outer;
-		cpu->pf_addr = outer_addr;
-		return *err == 0;
-	}
-	fixup = uaccess_fixup(tf->rip);
-	if (fixup) {
+	if (*err && !trap_from_user(tf)) {
+		fixup = uaccess_fixup(tf->rip);
+		if (!fixup)
+			return false; /* reported with pf_frame still set */
 		tf->rip = fixup;
-		cpu->pf_frame = outer;
-		cpu->pf_addr = outer_addr;
-		return true;
 	}
-	return false;
+	a->pf_frame = outer;
+	a->pf_addr = outer_addr;
+	return *err == 0 || fixup;
 }
 
 void exception_handle(struct trap_frame *tf)

@@ -18,6 +18,7 @@
 #include <kernel/ksym.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
@@ -142,15 +143,28 @@ void trap_dispatch(struct trap_frame *tf)
 {
 	const struct vector_handler *h = &handlers[tf->vector & 0xff];
 	interrupt_handler_t fn = __atomic_load_n(&h->fn, __ATOMIC_ACQUIRE);
+	/* Interrupts (never exceptions, whose handlers may sleep) leave
+	 * their frame for the profiler. */
+	bool irq = tf->vector >= EXCEPTION_VECTORS;
+	struct percpu *cpu = irq ? this_cpu() : NULL;
+	const struct trap_frame *outer = irq ? cpu->irq_frame : NULL;
 
+	if (irq)
+		cpu->irq_frame = tf;
 	if (fn)
 		fn(tf, h->arg);
 	else if (tf->vector < EXCEPTION_VECTORS)
 		exception_handle(tf);
 	else
 		unexpected_interrupt(tf);
-	if (trap_from_user(tf))
-		user_return_work(tf); /* signals, rescheduling */
+	if (irq)
+		cpu->irq_frame = outer;
+	if (trap_from_user(tf)) {
+		struct task *t = current_task();
+
+		if (t->need_resched || t->sigpending)
+			user_return_work(tf); /* signals, rescheduling */
+	}
 }
 
 /* Nobody handles 0xf1: a warning, and execution goes on. */

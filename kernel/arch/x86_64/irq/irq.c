@@ -211,35 +211,6 @@ void irq_init(void)
 	irq_enable();
 }
 
-unsigned long irq_save(void)
-{
-	unsigned long flags;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-	return flags;
-}
-
-void irq_restore(unsigned long flags)
-{
-	if (flags & RFLAGS_IF)
-		__asm__ volatile("sti" : : : "memory");
-	else
-		__asm__ volatile("cli" : : : "memory");
-}
-
-void irq_enable(void)
-{
-	__asm__ volatile("sti" : : : "memory");
-}
-
-bool irq_enabled(void)
-{
-	unsigned long flags;
-
-	__asm__ volatile("pushfq; popq %0" : "=r"(flags) : : "memory");
-	return flags & RFLAGS_IF;
-}
-
 static void irq_test_handler(struct trap_frame *tf, void *arg)
 {
 	(*(int *)arg)++;

@@ -58,6 +58,38 @@ static inline void arch_user_access_end(int smap)
 		__asm__ volatile("clac" ::: "memory", "cc");
 }
 
+/* The interrupt flag (<kernel/interrupt.h>'s irq_save and company). */
+#define ARCH_RFLAGS_IF (1UL << 9)
+
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+	if (flags & ARCH_RFLAGS_IF)
+		__asm__ volatile("sti" : : : "memory");
+	else
+		__asm__ volatile("cli" : : : "memory");
+}
+
+static inline void arch_irq_enable(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+
+static inline bool arch_irq_enabled(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(flags) : : "memory");
+	return flags & ARCH_RFLAGS_IF;
+}
+
 /*
  * Block copies and fills with the string instructions: 8 bytes a step,
  * then the odd bytes. (Also what makes them cheap under QEMU's -icount,

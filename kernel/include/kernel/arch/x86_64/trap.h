@@ -73,6 +73,12 @@ enum {
 	VEC_SX = 30,
 };
 
+/* Where the trap interrupted the code. */
+static inline uintptr_t arch_trap_pc(const struct trap_frame *tf)
+{
+	return tf->rip;
+}
+
 /* Did the trap come from ring 3 (user mode)? */
 static inline bool trap_from_user(const struct trap_frame *tf)
 {
