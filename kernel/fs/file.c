@@ -75,8 +75,8 @@ struct files *files_alloc(void)
 struct files *files_copy(struct files *from)
 {
 	for (;;) {
-		unsigned int size = __atomic_load_n(&from->size,
-						    __ATOMIC_RELAXED);
+		unsigned int size =
+			__atomic_load_n(&from->size, __ATOMIC_RELAXED);
 		struct files *fs = files_new(size);
 		unsigned long flags;
 
@@ -285,7 +285,6 @@ struct fs_context *fs_context_alloc(void)
 	fs->refcount = 1;
 	fs->cwd = fs_root;
 	inode_get(fs_root);
-	strlcpy(fs->cwd_path, "/", sizeof(fs->cwd_path));
 	fs->umask = 022;
 	return fs;
 }

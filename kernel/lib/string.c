@@ -1,9 +1,9 @@
 /*
  * The kernel's string and memory functions (see <kernel/string.h>).
  *
- * memcpy, memset and memmove use the architecture's block instructions
- * (<kernel/arch.h>): they copy and clear pages on hot paths (faults,
- * fork, exec). The rest are plain loops, compiled without GCC's
+ * memcpy, memset, memmove and memcmp use the architecture's block
+ * instructions (<kernel/arch.h>): they copy, clear and (debug heap
+ * poison) check memory on hot paths: faults, fork, exec, the heap. The rest are plain loops, compiled without GCC's
  * loop-to-library-call pattern matching, which would otherwise turn a
  * loop into a call to the very function it implements.
  */
@@ -41,10 +41,16 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
+/* Whole words first (one string instruction), then bytes from the first
+ * word that differs, or the tail. */
 int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
+	size_t words = n / 8, same = arch_cmp_words(x, y, words);
 
+	x += same * 8;
+	y += same * 8;
+	n = same < words ? 8 : n % 8;
 	for (; n; n--, x++, y++) {
 		if (*x != *y)
 			return *x < *y ? -1 : 1;

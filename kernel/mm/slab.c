@@ -18,35 +18,32 @@
 #include "slab.h"
 
 /*
- * Slots are multiples of 8 bytes, 8-aligned: poison goes a word at a time
- * (the kernel's memset goes by bytes; GCC must not turn the loop into a
- * call to it).
+ * Poison is written and checked with memset and memcmp (the kernel's go
+ * a word per string-instruction step): the check compares with a page of
+ * poison, a page at a time.
  */
-typedef uint64_t __attribute__((may_alias)) word_t;
-#define POISON_WORD(byte) (0x0101010101010101ULL * (byte))
-#ifdef __clang__
-#define NO_MEMSET_CALLS
-#else
-#define NO_MEMSET_CALLS \
-	__attribute__((optimize("no-tree-loop-distribute-patterns")))
-#endif
+#define POISON_CHUNK 4096
+static const unsigned char free_poison[POISON_CHUNK] = {
+	[0 ... POISON_CHUNK - 1] = HEAP_POISON_FREE,
+};
 
-NO_MEMSET_CALLS void slab_poison(void *obj, size_t size, unsigned char byte)
+void slab_poison(void *obj, size_t size, unsigned char byte)
 {
-	word_t *w = obj;
-
-	for (size_t i = 0; i < size / 8; i++)
-		w[i] = POISON_WORD(byte);
+	__builtin_memset(obj, byte, size);
 }
 
 /* Is the slot all free-poison after its link word? */
 static bool poisoned(const void *obj, size_t size)
 {
-	const word_t *w = obj;
+	const unsigned char *p = (const unsigned char *)obj + 8;
 
-	for (size_t i = 1; i < size / 8; i++) {
-		if (w[i] != POISON_WORD(HEAP_POISON_FREE))
+	for (size_t left = size - 8; left;) {
+		size_t n = left < POISON_CHUNK ? left : POISON_CHUNK;
+
+		if (__builtin_memcmp(p, free_poison, n))
 			return false;
+		p += n;
+		left -= n;
 	}
 	return true;
 }
@@ -312,6 +309,14 @@ int slab_cache_setup(struct kmem_cache *c, const char *name, size_t size,
 		return -EINVAL;
 	align = align < 8 ? 8 : align;
 	slot = ALIGN_UP(size, align);
+	/*
+	 * With the debug checks a free slot must hold poison past its link
+	 * word: a free looks for a double free on the free list only when
+	 * the slot is still all poison, and a slot of just the link word
+	 * would always look so, and cost a walk of the whole list.
+	 */
+	if (MM_DEBUG && slot < 16)
+		slot = 16;
 	*c = (struct kmem_cache){
 		.name = name,
 		.object_size = (uint32_t)size,

@@ -387,6 +387,7 @@ void signal_init(void)
 {
 	sigqueue_cache =
 		kmem_cache_create("sigqueue", sizeof(struct sigqueue), 8);
+	sighand_cache_init();
 }
 
 uint64_t signal_default_queue_limit(void)

@@ -6,6 +6,7 @@
 #include <kernel/errno.h>
 #include <kernel/fs.h>
 #include <kernel/heap.h>
+#include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
@@ -16,20 +17,41 @@
 #include "exec_priv.h"
 #include "proc_priv.h"
 
-struct sighand *sighand_alloc(void)
+/* Their own cache: 2 KiB of actions would round up to a 4 KiB kmalloc. */
+static struct kmem_cache *sighand_cache;
+
+void sighand_cache_init(void)
 {
-	struct sighand *sh = kzalloc(sizeof(*sh));
+	sighand_cache = kmem_cache_create("sighand", sizeof(struct sighand), 8);
+	if (!sighand_cache)
+		panic("signal: no memory for the sighand cache");
+}
+
+/* The actions are the caller's to fill. */
+static struct sighand *sighand_new(void)
+{
+	struct sighand *sh = kmem_cache_alloc(sighand_cache);
 
 	if (!sh)
 		return NULL;
 	spin_lock_init(&sh->lock, "sighand", LOCK_RANK_SIGNAL);
 	sh->refcount = 1;
+	sh->queued = 0;
+	return sh;
+}
+
+struct sighand *sighand_alloc(void)
+{
+	struct sighand *sh = sighand_new();
+
+	if (sh)
+		memset(sh->action, 0, sizeof(sh->action));
 	return sh;
 }
 
 struct sighand *sighand_copy(const struct sighand *from)
 {
-	struct sighand *sh = sighand_alloc();
+	struct sighand *sh = sighand_new();
 
 	if (sh)
 		memcpy(sh->action, from->action, sizeof(sh->action));
@@ -39,7 +61,7 @@ struct sighand *sighand_copy(const struct sighand *from)
 void sighand_put(struct sighand *sh)
 {
 	if (sh && !__atomic_sub_fetch(&sh->refcount, 1, __ATOMIC_ACQ_REL))
-		kfree(sh);
+		kmem_cache_free(sighand_cache, sh);
 }
 
 int task_signal_init(struct task *t, sigset_t blocked)

@@ -25,6 +25,51 @@ KTEST(string, mem)
 	KT_ASSERT(memcmp("a", "b", 1) < 0);
 }
 
+/*
+ * The block operations go by words then bytes: every length and
+ * alignment up to a few words, against byte-by-byte expectations.
+ */
+KTEST(string, mem_lengths_and_alignments)
+{
+	static unsigned char a[96], b[96];
+
+	for (size_t off = 0; off < 8; off++) {
+		for (size_t n = 0; n <= 40; n++) {
+			for (size_t i = 0; i < sizeof(a); i++)
+				a[i] = (unsigned char)(i * 7 + 1), b[i] = 0;
+			memcpy(b + off, a, n);
+			for (size_t i = 0; i < sizeof(b); i++)
+				KT_ASSERT_EQ(b[i], i >= off && i < off + n
+							   ? a[i - off]
+							   : 0);
+			KT_ASSERT_EQ(memcmp(b + off, a, n), 0);
+			for (size_t d = 0; d < n; d++) {
+				b[off + d] ^= 0x80; /* above and below a[d] */
+				KT_ASSERT_EQ(memcmp(b + off, a, n) > 0,
+					     b[off + d] > a[d]);
+				KT_ASSERT(memcmp(b + off, a, n) != 0);
+				KT_ASSERT_EQ(memcmp(a, b + off, n) < 0,
+					     b[off + d] > a[d]);
+				b[off + d] ^= 0x80;
+			}
+			memset(b, 0, sizeof(b));
+			memset(b + off, 0xa5, n);
+			for (size_t i = 0; i < sizeof(b); i++)
+				KT_ASSERT_EQ(b[i], i >= off && i < off + n
+							   ? 0xa5
+							   : 0);
+			memcpy(b, a, sizeof(b));
+			memmove(b + off, b, n); /* overlapping, upwards */
+			for (size_t i = 0; i < n; i++)
+				KT_ASSERT_EQ(b[off + i], a[i]);
+			memcpy(b, a, sizeof(b));
+			memmove(b, b + off, n); /* downwards */
+			for (size_t i = 0; i < n; i++)
+				KT_ASSERT_EQ(b[i], a[off + i]);
+		}
+	}
+}
+
 KTEST(string, str)
 {
 	KT_ASSERT_EQ(strlen(""), 0);

@@ -110,7 +110,10 @@ struct slow_fire {
 	int started, done, rearms; /* written by the function */
 };
 
-/* Takes 5 ms, then re-arms itself once: what a periodic timer does. */
+/*
+ * Takes 5 ms, then re-arms itself once, a second ahead (so that the
+ * cancel surely finds it armed): what a periodic timer does.
+ */
 static void slow_fire(void *arg)
 {
 	struct slow_fire *s = arg;
@@ -120,7 +123,7 @@ static void slow_fire(void *arg)
 	while (clock_monotonic_ns() < end)
 		arch_cpu_relax();
 	if (s->rearms++ == 0)
-		timer_oneshot_ns(&s->ev, NSEC_PER_MSEC, slow_fire, s);
+		timer_oneshot_ns(&s->ev, NSEC_PER_SEC, slow_fire, s);
 	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
 }
 

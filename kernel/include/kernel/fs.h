@@ -165,7 +165,6 @@ void files_close_on_exec(struct files *files);
 struct fs_context {
 	int refcount;
 	struct inode *cwd;
-	char cwd_path[PATH_MAX];
 	uint32_t umask;
 };
 

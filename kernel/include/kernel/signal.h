@@ -214,6 +214,7 @@ int signal_set_altstack(struct task *t, uint64_t sp, uint64_t size,
 			uint32_t flags);
 
 /* Set up a new process's / thread's signal state. */
+void sighand_cache_init(void); /* at signal_init */
 struct sighand *sighand_alloc(void);
 struct sighand *sighand_copy(const struct sighand *from);
 void sighand_put(struct sighand *sh);

@@ -72,6 +72,7 @@ struct vm_space {
 	const struct vm_space_ops *ops; /* NULL: no user fault resolved */
 	void *owner;			/* the process, later */
 	uint64_t table_pages;		/* page-table pages (under lock) */
+	struct page *tables; /* those below the root, through page->next */
 	uint64_t cpus; /* atomic: bit n, loaded on CPU n (TLB shootdown) */
 };
 

@@ -98,10 +98,9 @@ static int split(struct vm_space *s, uint64_t *e, unsigned int level)
 		attrs |= level == 2 ? PTE_PAT_4K : PTE_PAT_HUGE;
 	if (level == 2)
 		attrs &= ~PTE_HUGE; /* bit 7 is now PAT, set above if needed */
-	phys = pmm_alloc_phys(PMM_USE(MM_USE_PAGE_TABLE));
+	phys = pt_alloc_table(s);   /* zeroed: it is filled whole next */
 	if (!phys)
 		return -ENOMEM;
-	s->table_pages++;
 	t = pt_table(phys);
 	for (unsigned int i = 0; i < PT_ENTRIES; i++)
 		t[i] = (base + i * pt_span(level - 1)) | attrs;
@@ -257,33 +256,123 @@ static void flush_range(const struct vm_space *s, uintptr_t va, size_t size)
 }
 
 /*
+ * A walk over the leaves mapped in [start, last] (last inclusive: a range
+ * may end at the top of the address space), table by table: a table's
+ * slots are looked at in a row, not each from the root, and holes are
+ * skipped a whole entry of the level they are at. A large page across an
+ * edge of the range is split first (unless look_only: leaf then gets it
+ * whole). leaf may change the entry; an error stops the walk with stop
+ * at the first address not done.
+ */
+struct range_walk {
+	struct vm_space *s;
+	uintptr_t start, last, stop;
+	int (*leaf)(struct range_walk *w, uint64_t *e, unsigned int l,
+		    uintptr_t va);
+	bool look_only;	   /* no splits: nothing changes */
+	unsigned int prot; /* change: the new protection */
+	bool keep;	   /* change: re-protect (else unmap) */
+	void (*put)(uint64_t phys, void *arg);
+	void (*visit)(uintptr_t va, uint64_t phys, unsigned int prot,
+		      void *arg);
+	void *arg;
+};
+
+/* va, as the CPU sees it: bits above the top level's copied from its top. */
+static uintptr_t canonical_va(uintptr_t va)
+{
+	unsigned int shift = pt_levels == 5 ? 7 : 16;
+
+	return (uintptr_t)((intptr_t)(va << shift) >> shift);
+}
+
+static int walk_table(struct range_walk *w, uint64_t *t, unsigned int l,
+		      uintptr_t base)
+{
+	unsigned int i = base < w->start ? pt_slot(w->start, l) : 0;
+
+	for (; i < PT_ENTRIES; i++) {
+		uintptr_t va = base + i * pt_span(l);
+		uint64_t *e = &t[i];
+		int err;
+
+		if (l == pt_levels)
+			va = canonical_va(va);
+		if (va > w->last)
+			break;
+		if (!(*e & PTE_PRESENT))
+			continue;
+		if (l > 1 && (*e & PTE_HUGE) && !w->look_only &&
+		    (va < w->start || w->last - va < pt_span(l) - 1)) {
+			err = split(w->s, e, l); /* a part of a large page */
+			if (err) {
+				w->stop = MAX(va, w->start);
+				return err;
+			}
+		}
+		if (l > 1 && !(*e & PTE_HUGE))
+			err = walk_table(w, pt_table(*e), l - 1, va);
+		else
+			err = w->leaf(w, e, l, va);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Walk [va, va + size) of s (checked), under s->lock. A single page
+ * (copy-on-write, munmap of a page) is looked up directly.
+ */
+static int walk_range(struct range_walk *w, uintptr_t va, size_t size)
+{
+	w->start = va;
+	w->last = va + size - 1;
+	w->stop = va + size;
+	if (size == PAGE_SIZE) {
+		unsigned int l;
+		uint64_t *e = find_leaf(w->s, va, &l);
+
+		if (!e)
+			return 0;
+		if (l == 1)
+			return w->leaf(w, e, 1, va);
+	}
+	return walk_table(w, pt_table(w->s->root), pt_levels, 0);
+}
+
+static int change_leaf(struct range_walk *w, uint64_t *e, unsigned int l,
+		       uintptr_t va)
+{
+	*e = w->keep ? leaf_phys(*e, l) | (*e & (PTE_ACCESSED | PTE_DIRTY)) |
+			       leaf_bits(w->prot, l, va)
+		     : 0;
+	return 0;
+}
+
+/*
  * Unmap (keep false) or re-protect (keep true) what is mapped in range,
  * under s->lock; returns how far it got in *done.
  */
 static int change_locked(struct vm_space *s, uintptr_t va, size_t size,
 			 unsigned int prot, bool keep, uint64_t *done)
 {
-	for (*done = 0; *done < size;) {
-		unsigned int l;
-		uint64_t *e = find_leaf(s, va, &l);
-		uint64_t off = va & (pt_span(l) - 1),
-			 step = MIN(pt_span(l) - off, size - *done);
+	struct range_walk w = {
+		.s = s, .leaf = change_leaf, .prot = prot, .keep = keep};
+	int err = walk_range(&w, va, size);
 
-		if (e && step < pt_span(l)) { /* a part of a large page */
-			int err = split(s, e, l);
+	*done = w.stop - va;
+	return err;
+}
 
-			if (err)
-				return err;
-			continue;
-		}
-		if (e)
-			*e = keep ? leaf_phys(*e, l) |
-					     (*e & (PTE_ACCESSED | PTE_DIRTY)) |
-					     leaf_bits(prot, l, va)
-				  : 0;
-		va += step;
-		*done += step;
-	}
+static int collect_leaf(struct range_walk *w, uint64_t *e, unsigned int l,
+			uintptr_t va)
+{
+	uint64_t phys = leaf_phys(*e, l);
+
+	*e = 0;
+	for (uint64_t o = 0; o < pt_span(l); o += PAGE_SIZE)
+		w->put(phys + o, w->arg);
 	return 0;
 }
 
@@ -295,30 +384,12 @@ static int collect_locked(struct vm_space *s, uintptr_t va, size_t size,
 			  void (*put)(uint64_t phys, void *arg), void *arg,
 			  uint64_t *done)
 {
-	for (*done = 0; *done < size;) {
-		unsigned int l;
-		uint64_t *e = find_leaf(s, va, &l);
-		uint64_t off = va & (pt_span(l) - 1),
-			 step = MIN(pt_span(l) - off, size - *done);
+	struct range_walk w = {
+		.s = s, .leaf = collect_leaf, .put = put, .arg = arg};
+	int err = walk_range(&w, va, size);
 
-		if (e && step < pt_span(l)) {
-			int err = split(s, e, l);
-
-			if (err)
-				return err;
-			continue;
-		}
-		if (e) {
-			uint64_t phys = leaf_phys(*e, l);
-
-			*e = 0;
-			for (uint64_t o = 0; o < pt_span(l); o += PAGE_SIZE)
-				put(phys + o, arg);
-		}
-		va += step;
-		*done += step;
-	}
-	return 0;
+	*done = w.stop - va;
+	return err;
 }
 
 int vm_unmap_collect(struct vm_space *s, uintptr_t va, size_t size,
@@ -337,30 +408,39 @@ int vm_unmap_collect(struct vm_space *s, uintptr_t va, size_t size,
 	return err;
 }
 
+/* vm_walk's leaves: each 4 KiB page of the range, in order. */
+static int visit_leaf(struct range_walk *w, uint64_t *e, unsigned int l,
+		      uintptr_t va)
+{
+	uintptr_t from = MAX(va, w->start),
+		  to = MIN(va + (pt_span(l) - 1), w->last);
+
+	for (uintptr_t a = from;; a += PAGE_SIZE) {
+		w->visit(a, leaf_phys(*e, l) + (a - va), entry_prot(*e, l),
+			 w->arg);
+		if (to - a < PAGE_SIZE)
+			break;
+	}
+	return 0;
+}
+
 int vm_walk(struct vm_space *s, uintptr_t va, size_t size,
 	    void (*fn)(uintptr_t va, uint64_t phys, unsigned int prot,
 		       void *arg),
 	    void *arg)
 {
+	struct range_walk w = {.s = s,
+			       .leaf = visit_leaf,
+			       .look_only = true,
+			       .visit = fn,
+			       .arg = arg};
 	int err = check_range(s, va, size, 0);
 	unsigned long flags;
-	uintptr_t end = va + size;
 
 	if (err)
 		return err;
 	flags = spin_lock_irqsave(&s->lock);
-	while (va < end) {
-		unsigned int l;
-		uint64_t *e = find_leaf(s, va, &l);
-		uint64_t off = va & (pt_span(l) - 1),
-			 step = MIN(pt_span(l) - off, end - va);
-
-		if (e)
-			for (uint64_t o = 0; o < step; o += PAGE_SIZE)
-				fn(va + o, leaf_phys(*e, l) + off + o,
-				   entry_prot(*e, l), arg);
-		va += step;
-	}
+	walk_range(&w, va, size);
 	spin_unlock_irqrestore(&s->lock, flags);
 	return 0;
 }

@@ -26,20 +26,36 @@ unsigned int vm_paging_levels(void)
  * The top page of the lower half stays out of user reach (as Linux's
  * TASK_SIZE): a SYSCALL in its last bytes would leave a non-canonical
  * return address, which SYSRET turns into a fault in ring 0 on Intel
- * CPUs. With it unmappable, syscall_handler's fast path needs no check.
+ * CPUs. With it unmappable, syscall_entry's fast path needs no check.
  */
 uintptr_t vm_user_end(void)
 {
 	return (1ULL << (pt_levels == 5 ? 56 : 47)) - PAGE_SIZE;
 }
 
+/*
+ * A zeroed table page for s, on its list: destroying the space frees the
+ * list instead of scanning the tables for their entries.
+ */
+uint64_t pt_alloc_table(struct vm_space *s)
+{
+	struct page *page =
+		pmm_alloc_pages(0, PMM_ZERO | PMM_USE(MM_USE_PAGE_TABLE));
+
+	if (!page)
+		return 0;
+	page->next = s->tables;
+	s->tables = page;
+	s->table_pages++;
+	return page_to_phys(page);
+}
+
 int pt_new_table(struct vm_space *s, uint64_t *e, bool user)
 {
-	uint64_t phys = pmm_alloc_phys(PMM_ZERO | PMM_USE(MM_USE_PAGE_TABLE));
+	uint64_t phys = pt_alloc_table(s);
 
 	if (!phys)
 		return -ENOMEM;
-	s->table_pages++;
 	*e = phys | PTE_PRESENT | PTE_WRITE | (user ? PTE_USER : 0);
 	return 0;
 }
@@ -59,21 +75,14 @@ int arch_space_init(struct vm_space *s)
 	return 0;
 }
 
-/* Free the tables below the first n entries of t (at level); not leaves. */
-static void free_tables(uint64_t *t, unsigned int level, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		if (!(t[i] & PTE_PRESENT) || (t[i] & PTE_HUGE))
-			continue;
-		if (level > 2)
-			free_tables(pt_table(t[i]), level - 1, PT_ENTRIES);
-		pmm_free_phys(t[i] & PTE_ADDR);
-	}
-}
-
 void arch_space_free(struct vm_space *s)
 {
-	free_tables(pt_table(s->root), pt_levels, PT_ENTRIES / 2);
+	while (s->tables) {
+		struct page *page = s->tables;
+
+		s->tables = page->next;
+		pmm_free_pages(page, 0);
+	}
 	pmm_free_phys(s->root);
 	s->root = 0;
 }

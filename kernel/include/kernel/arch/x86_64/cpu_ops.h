@@ -117,6 +117,24 @@ static inline void arch_memset(void *dst, uint8_t c, size_t n)
 			 : "memory");
 }
 
+/*
+ * Compare n 8-byte words of a and b: the index of the first that differs,
+ * or n if none does.
+ */
+static inline size_t arch_cmp_words(const void *a, const void *b, size_t n)
+{
+	size_t left = n;
+	bool differ;
+
+	if (!n)
+		return 0;
+	__asm__ volatile("repe cmpsq"
+			 : "+S"(a), "+D"(b), "+c"(left), "=@ccnz"(differ)
+			 :
+			 : "memory");
+	return differ ? n - left - 1 : n;
+}
+
 static inline void arch_memmove_down(void *dst, const void *src, size_t n)
 {
 	char *d = (char *)dst + n - 1;
