@@ -23,21 +23,24 @@
 #include <kernel/printk.h>
 
 static int panic_depth;
-static int panic_cpu; /* the CPU that panicked first */
+static int panic_cpu;	   /* the CPU that panicked first */
+static uintptr_t panic_pc; /* where the first panic came from */
 static bool exit_qemu;
 
 /*
  * Returns on the first panic only. A second one (a fault in the report)
- * says so in one line and stops; should even that line fault, the third
- * stops silently.
+ * says so in one line, with both places as raw addresses (symbols could
+ * fault again), and stops; should even that line fault, the third stops
+ * silently. pc: the caller of panic, or the trapping instruction.
  */
-static void panic_enter(void)
+static void panic_enter(uintptr_t pc)
 {
 	int depth;
 
 	irq_save();
 	depth = __atomic_add_fetch(&panic_depth, 1, __ATOMIC_SEQ_CST);
 	if (depth == 1) {
+		panic_pc = pc;
 		exit_qemu = ktest_requested();
 		panic_cpu = percpu_ready() ? (int)cpu_id() : 0;
 		if (percpu_ready())
@@ -49,7 +52,9 @@ static void panic_enter(void)
 	if (percpu_ready() && (int)cpu_id() != panic_cpu)
 		arch_halt_forever();
 	if (depth == 2)
-		kprintf("\npanic: fault while reporting a panic; stopped\n");
+		kprintf("\npanic: fault at %016lx while reporting a panic from "
+			"%016lx; stopped\n",
+			pc, panic_pc);
 	if (exit_qemu)
 		arch_qemu_exit(KTEST_EXIT_FAIL);
 	arch_halt_forever();
@@ -76,7 +81,7 @@ noreturn void panic(const char *fmt, ...)
 	uintptr_t ret = (uintptr_t)__builtin_return_address(0);
 	va_list ap;
 
-	panic_enter();
+	panic_enter(ret);
 	va_start(ap, fmt);
 	print_message(fmt, ap);
 	va_end(ap);
@@ -88,7 +93,7 @@ noreturn void panic_frame(const struct trap_frame *tf, const char *fmt, ...)
 {
 	va_list ap;
 
-	panic_enter();
+	panic_enter(arch_trap_pc(tf));
 	va_start(ap, fmt);
 	print_message(fmt, ap);
 	va_end(ap);

@@ -8,7 +8,11 @@
  *
  * No lost wake-ups: FUTEX_WAIT checks the word and queues itself under
  * the bucket's lock, with its state already sleeping; a waker takes the
- * same lock to find it and marks it woken.
+ * same lock to find it and marks it woken. The waiter lives on its own
+ * stack and may return the moment it sees the mark: the waker takes a
+ * reference to the task first, and touches the waiter no more after.
+ * A requeue moves waiters to another bucket; a waiter leaving by itself
+ * (timeout, signal) locks the bucket it is in now.
  */
 #include <kernel/errno.h>
 #include <kernel/futex.h>
@@ -36,18 +40,19 @@ struct futex_key {
 	uintptr_t a, b; /* (mm, address) or (1, physical address) */
 };
 
-struct futex_waiter {
-	struct list_head link;
-	struct futex_key key;
-	struct task *task;
-	uint32_t bitset;
-	bool woken;
-};
-
 static struct bucket {
 	struct mutex lock;
 	struct list_head waiters;
 } buckets[BUCKETS];
+
+struct futex_waiter {
+	struct list_head link;
+	struct futex_key key;
+	struct task *task;
+	struct bucket *bucket; /* the one it is queued on (its lock) */
+	uint32_t bitset;
+	bool woken;
+};
 
 void futex_init(void)
 {
@@ -109,11 +114,15 @@ static int wake_locked(struct bucket *b, const struct futex_key *key, int n,
 	{
 		if (woken >= n)
 			break;
+		struct task *t = w->task;
+
 		if (!same(&w->key, key) || !(w->bitset & bits))
 			continue;
 		list_del(&w->link);
+		task_get(t); /* w may be gone once woken is seen */
 		__atomic_store_n(&w->woken, true, __ATOMIC_RELEASE);
-		wake_up_state(w->task, TASK_WAKE_SLEEPING);
+		wake_up_state(t, TASK_WAKE_SLEEPING);
+		task_put(t);
 		woken++;
 	}
 	return woken;
@@ -143,15 +152,29 @@ void futex_wake_addr(uintptr_t uaddr, int n)
 	do_wake(uaddr, true, n, FUTEX_BITSET_ANY);
 }
 
+/* Lock the bucket w is queued on (a requeue may move it meanwhile). */
+static struct bucket *lock_waiter_bucket(struct futex_waiter *w)
+{
+	for (;;) {
+		struct bucket *b =
+			__atomic_load_n(&w->bucket, __ATOMIC_ACQUIRE);
+
+		mutex_lock(&b->lock);
+		if (b == __atomic_load_n(&w->bucket, __ATOMIC_RELAXED))
+			return b;
+		mutex_unlock(&b->lock);
+	}
+}
+
 /* Sleep until woken, the deadline (0: none) or a signal. */
-static long sleep_on(struct bucket *b, struct futex_waiter *w,
-		     uint64_t deadline)
+static long sleep_on(struct futex_waiter *w, uint64_t deadline)
 {
 	struct task *t = current_task();
 	long ret = 0;
 
 	for (;;) {
-		__atomic_store_n(&t->state, TASK_INTERRUPTIBLE, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&t->state, TASK_INTERRUPTIBLE,
+				 __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&w->woken, __ATOMIC_ACQUIRE))
 			break;
 		if (sched_signal_pending()) {
@@ -167,7 +190,8 @@ static long sleep_on(struct bucket *b, struct futex_waiter *w,
 	}
 	t->state = TASK_RUNNING;
 	if (ret) { /* gone without a wake: leave the queue (unless woken) */
-		mutex_lock(&b->lock);
+		struct bucket *b = lock_waiter_bucket(w);
+
 		if (!w->woken)
 			list_del(&w->link);
 		else
@@ -200,9 +224,10 @@ static long do_wait(uintptr_t uaddr, bool private, uint32_t val,
 		mutex_unlock(&b->lock);
 		return -EAGAIN;
 	}
+	w.bucket = b;
 	list_add_tail(&w.link, &b->waiters);
 	mutex_unlock(&b->lock);
-	return sleep_on(b, &w, deadline);
+	return sleep_on(&w, deadline);
 }
 
 static void lock_two(struct bucket *a, struct bucket *b)
@@ -240,6 +265,7 @@ static int requeue_locked(struct bucket *b1, const struct futex_key *k1,
 			continue;
 		list_del(&w->link);
 		w->key = *k2;
+		__atomic_store_n(&w->bucket, b2, __ATOMIC_RELEASE);
 		list_add_tail(&w->link, &b2->waiters);
 		moved++;
 	}
@@ -269,7 +295,8 @@ static long do_requeue(uintptr_t u1, uintptr_t u2, bool private, int nwake,
 		return get_user(cur, u1) ? -EFAULT : -EAGAIN;
 	}
 	ret = wake_locked(b1, &k1, nwake, FUTEX_BITSET_ANY);
-	ret += requeue_locked(b1, &k1, b2, &k2, nmove); /* both: woken + moved */
+	ret += requeue_locked(b1, &k1, b2, &k2,
+			      nmove); /* both: woken + moved */
 	unlock_two(b1, b2);
 	return ret;
 }
@@ -279,18 +306,24 @@ static bool op_cmp(uint32_t old, int cmp, uint32_t arg)
 	int32_t o = (int32_t)old, a = (int32_t)arg;
 
 	switch (cmp) {
-	case 0: return o == a;
-	case 1: return o != a;
-	case 2: return o < a;
-	case 3: return o <= a;
-	case 4: return o > a;
-	case 5: return o >= a;
+	case 0:
+		return o == a;
+	case 1:
+		return o != a;
+	case 2:
+		return o < a;
+	case 3:
+		return o <= a;
+	case 4:
+		return o > a;
+	case 5:
+		return o >= a;
 	}
 	return false;
 }
 
-static long do_wake_op(uintptr_t u1, uintptr_t u2, bool private, int n1,
-		       int n2, uint32_t op)
+static long do_wake_op(uintptr_t u1, uintptr_t u2, bool private, int n1, int n2,
+		       uint32_t op)
 {
 	int kind = (op >> 28) & 7, cmp = (op >> 24) & 15;
 	uint32_t oparg = (op >> 12) & 0xfff, cmparg = op & 0xfff, old;
@@ -350,8 +383,8 @@ static long deadline_of(uintptr_t uts, bool absolute, bool realtime,
 	return 0;
 }
 
-SYSCALL_DEFINE6(futex, uintptr_t, uaddr, int, op, uint32_t, val, uintptr_t,
-		uts, uintptr_t, uaddr2, uint32_t, val3)
+SYSCALL_DEFINE6(futex, uintptr_t, uaddr, int, op, uint32_t, val, uintptr_t, uts,
+		uintptr_t, uaddr2, uint32_t, val3)
 {
 	bool private = op & FUTEX_PRIVATE_FLAG, rt = op & FUTEX_CLOCK_REALTIME;
 	int cmd = op & FUTEX_CMD_MASK;
@@ -396,7 +429,8 @@ static void robust_death(uintptr_t uaddr, int tid)
 	for (int tries = 0; tries < 16; tries++) {
 		uint32_t val, found;
 
-		if (get_user(val, uaddr) || (val & FUTEX_TID_MASK) != (uint32_t)tid)
+		if (get_user(val, uaddr) ||
+		    (val & FUTEX_TID_MASK) != (uint32_t)tid)
 			return;
 		if (cmpxchg_user_u32(uaddr, val,
 				     (val & FUTEX_WAITERS) | FUTEX_OWNER_DIED,

@@ -220,6 +220,16 @@ void smp_backtrace_done(void)
 	__atomic_store_n(&backtrace_wanted[cpu_id()], false, __ATOMIC_RELEASE);
 }
 
+void smp_backtrace_ask(unsigned int cpu)
+{
+	__atomic_store_n(&backtrace_wanted[cpu], true, __ATOMIC_RELEASE);
+}
+
+bool smp_backtrace_owed(unsigned int cpu)
+{
+	return __atomic_load_n(&backtrace_wanted[cpu], __ATOMIC_ACQUIRE);
+}
+
 void smp_backtrace_others(void)
 {
 	unsigned int cpu;

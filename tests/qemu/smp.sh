@@ -47,6 +47,15 @@ for machine in pc q35; do
     done
 done
 
+# -cpu max: x2APIC, the TSC deadline timer, FSGSBASE (the NMI entry then
+# finds its per-CPU data on its stack: smp.nmi_under_a_foreign_gs_base).
+name=smp-q35-2-max
+boot "$name" -- --iso "$WORK/smp.iso" --machine q35 --smp 2 --mem 256 --cpu max
+expect_boot "$name" --cmdline "$cmdline" --cpus 2
+expect_cpus "$name" 2
+check "$name: FSGSBASE test ran" "smp.nmi_under_a_foreign_gs_base skipped or missing" \
+    grep -qE '^ok [0-9]+ smp.nmi_under_a_foreign_gs_base$' "$BOOT_LOG"
+
 # clocksource=hpet: the HPET as the clock, as on a PC whose TSC is
 # neither invariant nor virtual.
 scripts/make-iso.sh -o "$WORK/hpet.iso" --cmdline "$cmdline clocksource=hpet" ||

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# User space on rastOS, compared with Linux: three boots.
+# User space on rastOS, compared with Linux: four boots.
 #  1. The test initramfs (scripts/make-user-initramfs.sh: /init is the
 #     runner, user/runner.c) on 4 CPUs. Each program's section of the
 #     serial log (between "@@@ BEGIN NAME" and "@@@ END NAME STATUS",
@@ -13,6 +13,7 @@
 #     QEMU by itself (run-qemu.sh status 3).
 #  3. misc alone under "strace": the trace's lines, and the log line of a
 #     number nothing implements.
+#  4. fsgsbase and threads on -cpu max, which has FSGSBASE.
 # A boot that reaches the kernel monitor's prompt instead (no init run)
 # or panics is stopped at once. Logs: build/test-logs/qemu/user*.log,
 # differences in build/test-logs/qemu/user-diffs/.
@@ -126,5 +127,17 @@ if [ -z "${USER_LOG:-}${BUSYBOX_LOG:-}" ]; then
 		test "$(grep -c '^syscall: unknown (400) is not implemented: -ENOSYS$' "$BOOT_LOG")" -eq 1
 	check "strace: misc still passes, traced" "no '@@@ END misc exit 0' in $BOOT_LOG" \
 		strace_has '^@@@ END misc exit 0$'
+fi
+
+# ---- 4. a CPU with FSGSBASE (-cpu max; the other boots' qemu64 has
+# none): user code then writes its own FS and GS bases.
+if [ -z "${USER_LOG:-}${BUSYBOX_LOG:-}" ]; then
+	boot user-cpu-max --until "$STOP" -- --initrd "$WORK/user.cpio" \
+		--cmdline "$CMDLINE -- fsgsbase threads" --cpu max --smp 2
+	got=$WORK/user-cpu-max
+	scripts/split-sections.sh "$BOOT_LOG" "$got"
+	for name in fsgsbase threads; do
+		compare user-cpu-max "$name" "$got" tests/expected/user
+	done
 fi
 exit $suite_status

@@ -166,5 +166,8 @@ bool smp_stop_ipi(void);
  * (smp_backtrace_others); smp_backtrace_done once it is printed. */
 bool smp_backtrace_wanted(void);
 void smp_backtrace_done(void);
+/* For tests: mark cpu as asked (its next NMI prints); is it still owed? */
+void smp_backtrace_ask(unsigned int cpu);
+bool smp_backtrace_owed(unsigned int cpu);
 
 #endif

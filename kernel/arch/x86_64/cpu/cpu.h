@@ -42,6 +42,9 @@
 #define IST_MACHINE_CHECK 3
 #define IST_COUNT 3
 #define IST_STACK_SIZE (16 * KiB)
+/* Above each IST stack's top: a word for the percpu pointer, and one to
+ * keep the top 16-byte aligned. */
+#define IST_TOP_RESERVED 16
 
 /* The 64-bit task state segment: only stack pointers in long mode. */
 struct tss {
@@ -177,6 +180,11 @@ struct trap_frame *arch_task_frame(struct task *t);
 
 /* SYSCALL's MSRs on this CPU (syscall.c); with FSGSBASE, CR4 too. */
 void syscall_init_cpu(void);
+/* CR4.FSGSBASE is on (user code may write its FS and GS bases). */
+extern bool cpu_fsgsbase;
+/* Give each IST stack of cpu a pointer to its struct percpu (gdt.c). */
+struct percpu;
+void ist_set_percpu(struct arch_cpu *arch, struct percpu *cpu);
 /* The C halves of syscall_entry (cpu/entry.asm, cpu/syscall.c). */
 void syscall_dispatch_frame(struct trap_frame *tf);
 int syscall_exit_work(struct trap_frame *tf);

@@ -82,6 +82,18 @@ void gdt_set_cpu_number(struct arch_cpu *cpu, unsigned int n)
 				    ((limit >> 16 & 0xf) << 48);
 }
 
+/*
+ * The paranoid entries (NMI, #DF, #MC) find this CPU's struct percpu at
+ * the top of their stack: with FSGSBASE the GS base at entry may be
+ * anything the user wrote.
+ */
+void ist_set_percpu(struct arch_cpu *arch, struct percpu *cpu)
+{
+	for (unsigned int i = 0; i < IST_COUNT; i++)
+		*(struct percpu **)(arch->ist_stack[i] + IST_STACK_SIZE - 8) =
+			cpu;
+}
+
 static void tss_fill(struct arch_cpu *cpu)
 {
 	memset(&cpu->tss, 0, sizeof(cpu->tss));
@@ -89,7 +101,8 @@ static void tss_fill(struct arch_cpu *cpu)
 	for (unsigned int i = 0; i < IST_COUNT; i++) {
 		uintptr_t base = (uintptr_t)cpu->ist_stack[i];
 
-		cpu->tss.ist[i] = base + IST_STACK_SIZE;
+		/* The top word is the percpu pointer (ist_set_percpu). */
+		cpu->tss.ist[i] = base + IST_STACK_SIZE - IST_TOP_RESERVED;
 		backtrace_register_stack(base, IST_STACK_SIZE);
 	}
 	/* No ring 3 yet; a trap from there with RSP0 = 0 would #DF. */

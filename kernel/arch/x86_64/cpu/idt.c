@@ -159,7 +159,8 @@ void trap_dispatch(struct trap_frame *tf)
 		unexpected_interrupt(tf);
 	if (irq)
 		cpu->irq_frame = outer;
-	if (trap_from_user(tf)) {
+	/* Not from an NMI: it must return without switching or signals. */
+	if (trap_from_user(tf) && tf->vector != VEC_NMI) {
 		struct task *t = current_task();
 
 		if (t->need_resched || t->sigpending)

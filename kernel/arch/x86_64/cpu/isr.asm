@@ -22,6 +22,7 @@ default rel
 section .text
 
 extern trap_dispatch
+extern cpu_fsgsbase
 
 ; The stubs isr_stub_0 .. isr_stub_255, 16 bytes apart. Only vectors 8,
 ; 10-14, 17, 21, 29 and 30 get an error code from the CPU. NMI, #DF and
@@ -79,12 +80,18 @@ isr_exit:			; rsp: a struct trap_frame to return to
 	add rsp, 16		; vector and error code
 	iretq
 
-; NMI, #DF, #MC: the GS base decides, not CS. A kernel GS base is a
-; higher-half address (bit 63 set); anything else is the user's, which
-; is swapped for the kernel's and back. rbx (callee-saved) remembers.
+; NMI, #DF, #MC: they may come between SYSCALL and its swapgs, so the
+; GS base decides, not CS. Without FSGSBASE a kernel GS base is a
+; higher-half address (bit 63 set): anything else is the user's, which is
+; swapped for the kernel's and back. With FSGSBASE the user may have set
+; any GS base: the one at entry is saved, this CPU's percpu pointer (the
+; word above the IST stack's top, cpu/gdt.c) loaded, and the saved one
+; put back. rbx (callee-saved) remembers.
 	align 16
 isr_paranoid:
 	PUSH_REGS
+	cmp byte [rel cpu_fsgsbase], 0
+	jne .fsgsbase
 	xor ebx, ebx
 	mov ecx, MSR_GS_BASE
 	rdmsr
@@ -101,6 +108,13 @@ isr_paranoid:
 	POP_REGS
 	add rsp, 16
 	iretq
+.fsgsbase:
+	rdgsbase rbx
+	mov rax, [rsp + TF_SIZE + 8]
+	wrgsbase rax
+	CALL_DISPATCH
+	wrgsbase rbx
+	jmp .restore
 
 ; The stub addresses, for idt.c. In the data segment: the loader's
 ; relocations (R_X86_64_RELATIVE) slide them with the image.

@@ -10,6 +10,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/arch/x86_64/msr.h>
+#include <kernel/cmdline.h>
 #include <kernel/interrupt.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
@@ -28,8 +29,39 @@
 
 void syscall_entry(void);
 
+#define CR4_FSGSBASE (1ULL << 16)
+#define CPUID7_EBX_FSGSBASE 0
+
+bool cpu_fsgsbase; /* isr.asm's paranoid entry reads it */
+
+/*
+ * FSGSBASE (rdfsbase and company, in user mode too) when the CPU has it,
+ * unless "nofsgsbase" is on the command line: decided on the boot CPU,
+ * then set on each. User code may then set its GS base to anything, so
+ * the paranoid entries stop guessing from the GS base (isr.asm).
+ */
+static void fsgsbase_init_cpu(void)
+{
+	static bool decided;
+	uint32_t r[4] = {0};
+
+	if (!decided) {
+		cpuid_leaf(0, r);
+		if (r[0] >= 7)
+			cpuid_subleaf(7, 0, r);
+		else
+			r[1] = 0;
+		cpu_fsgsbase = (r[1] >> CPUID7_EBX_FSGSBASE & 1) &&
+			       !cmdline_has("nofsgsbase");
+		decided = true;
+	}
+	if (cpu_fsgsbase)
+		write_cr4(read_cr4() | CR4_FSGSBASE);
+}
+
 void syscall_init_cpu(void)
 {
+	fsgsbase_init_cpu();
 	msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SCE);
 	msr_write(MSR_STAR, (uint64_t)GDT_KERNEL_DS << 48 |
 				    (uint64_t)GDT_KERNEL_CS << 32);

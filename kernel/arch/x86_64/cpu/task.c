@@ -154,9 +154,11 @@ uint64_t arch_hwcap(void)
 	return r[3]; /* CPUID.1:EDX, as Linux's ELF_HWCAP on x86 */
 }
 
+#define HWCAP2_FSGSBASE (1u << 1)
+
 uint64_t arch_hwcap2(void)
 {
-	return 0; /* no FSGSBASE for user mode */
+	return cpu_fsgsbase ? HWCAP2_FSGSBASE : 0; /* as Linux's AT_HWCAP2 */
 }
 
 void arch_fork_regs(struct task *child, struct task *parent, uintptr_t stack,

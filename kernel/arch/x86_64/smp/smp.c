@@ -52,6 +52,7 @@ static void set_gs_base(struct percpu *cpu)
 {
 	msr_write(MSR_GS_BASE, (uintptr_t)cpu);
 	msr_write(MSR_KERNEL_GS_BASE, 0);
+	ist_set_percpu(cpu->arch, cpu);
 }
 
 void percpu_init_boot(struct arch_cpu *arch)

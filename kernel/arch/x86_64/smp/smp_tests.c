@@ -273,3 +273,49 @@ KTEST(smp, spinlock_contention)
 	kprintf("# smp: without the lock, %lu of %lu increments survived\n",
 		(unsigned long)shared_count, (unsigned long)want);
 }
+
+static inline uint64_t read_gs_base(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdgsbase %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_gs_base(uint64_t v)
+{
+	__asm__ volatile("wrgsbase %0" ::"r"(v) : "memory");
+}
+
+/*
+ * With FSGSBASE user code may set any GS base, one that looks like a
+ * kernel address too, and an NMI may come while it is loaded (between
+ * SYSCALL and swapgs): the NMI entry must still find this CPU's data.
+ * Here the kernel loads such a base, sends itself an NMI that asks for a
+ * backtrace, and only then puts its own base back.
+ */
+KTEST(smp, nmi_under_a_foreign_gs_base)
+{
+	const uint64_t foreign = 0xffff800000000000ULL; /* physical page 0 */
+	unsigned long flags;
+	uint64_t own, after;
+	uint32_t apic;
+	bool owed;
+
+	if (!cpu_fsgsbase)
+		KT_SKIP("no FSGSBASE (QEMU: -cpu max)");
+	flags = irq_save();
+	apic = this_cpu()->apic_id;
+	smp_backtrace_ask(cpu_id());
+	own = read_gs_base();
+	write_gs_base(foreign);
+	lapic_send_nmi(apic); /* touches no per-CPU data */
+	for (int i = 0; i < 100000; i++)
+		arch_cpu_relax(); /* the NMI comes in here */
+	after = read_gs_base();
+	write_gs_base(own);
+	owed = smp_backtrace_owed(cpu_id());
+	irq_restore(flags);
+	KT_ASSERT_EQ(after, foreign); /* the entry put it back */
+	KT_ASSERT(!owed);	      /* it ran, with this CPU's data */
+}
