@@ -319,6 +319,10 @@ MM_TESTS := $(BUILD)/tests/host/test_buddy $(BUILD)/tests/host/test_slab
 ifneq ($(MM_DEBUG),)
 KCFLAGS += -DMM_DEBUG=$(MM_DEBUG)
 endif
+# make SPINLOCK_DEBUG=0: spinlocks without owner and lock-order tracking.
+ifneq ($(SPINLOCK_DEBUG),)
+KCFLAGS += -DSPINLOCK_DEBUG=$(SPINLOCK_DEBUG)
+endif
 
 $(MM_TESTS): $(BUILD)/tests/host/%: tests/host/%.c tests/host/mm_host.h \
 		tests/host/testlib.h $(MM_DEPS)

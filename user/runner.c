@@ -2,8 +2,8 @@
  * runner.c - /init of the user-space test initramfs, on rastOS and on Linux.
  *
  * Runs each test program /bin/NAME (the list is user/tests.list, compiled
- * in; names given as arguments run instead) with fork + execve + wait4 in a
- * fixed environment, and frames its output with
+ * in; names given as arguments, NAME or NAME:SECONDS, run instead) with
+ * fork + execve + wait4 in a fixed environment, and frames its output with
  *     @@@ BEGIN NAME
  *     ...
  *     @@@ END NAME exit N | signal SIGNAME [core] | timeout
@@ -119,16 +119,22 @@ static void run(const char *name, unsigned timeout)
 	fflush(stdout);
 }
 
-static void run_named(const char *name)
+/* NAME runs with its listed timeout; NAME:SECONDS overrides it (a traced
+ * run is many times slower). */
+static void run_named(char *arg)
 {
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		if (strcmp(tests[i].name, name) == 0) {
-			run(name, tests[i].timeout ? tests[i].timeout
-						   : DEFAULT_TIMEOUT);
-			return;
-		}
+	char *colon = strchr(arg, ':');
+	unsigned timeout = 0;
+	if (colon) {
+		*colon = '\0';
+		timeout = (unsigned)strtoul(colon + 1, NULL, 10);
 	}
-	run(name, DEFAULT_TIMEOUT);
+	for (size_t i = 0; !timeout && i < sizeof(tests) / sizeof(tests[0]);
+	     i++) {
+		if (strcmp(tests[i].name, arg) == 0)
+			timeout = tests[i].timeout;
+	}
+	run(arg, timeout ? timeout : DEFAULT_TIMEOUT);
 }
 
 int main(int argc, char **argv)

@@ -114,7 +114,7 @@ check "busybox: poweroff -f ends QEMU" \
 # (its output, and syscall(400), a gap in the table, and 1000, beyond it).
 if [ -z "${USER_LOG:-}${BUSYBOX_LOG:-}" ]; then
 	boot user-strace --until "$STOP" -- --initrd "$WORK/user.cpio" \
-		--cmdline "loglevel=info strace -- misc"
+		--cmdline "loglevel=info strace -- misc:90"
 	strace_has() { grep -qE "$1" "$BOOT_LOG"; }
 	check "strace: a traced call with its result" \
 		"no 'strace: [TID] writev(0x1, ...) = N' line in $BOOT_LOG" \
