@@ -28,6 +28,8 @@ mkdir -p "$work/seeds/fuzz_cpio" "$work/seeds/fuzz_elf_exec"
 build/tests/host/test_cpio --write-seeds "$work/seeds/fuzz_cpio" >/dev/null 2>&1
 tests/host/make-cpio-fixture.sh "$work/cpio" >/dev/null 2>&1 && cp "$work/cpio/"*.cpio "$work/seeds/fuzz_cpio/"
 build/tests/host/test_elf_exec --write-seeds "$work/seeds/fuzz_elf_exec" >/dev/null 2>&1
+mkdir -p "$work/seeds/fuzz_inflate"
+build/tests/host/test_inflate --write-seeds "$work/seeds/fuzz_inflate" >/dev/null 2>&1
 
 for f in build/tests/fuzz/fuzz_*; do
     name=$(basename "$f")
