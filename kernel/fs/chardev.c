@@ -1,17 +1,79 @@
 /*
- * Character devices by number (an inode's rdev), for the device nodes an
- * initramfs brings: the console and terminals (all the console for now),
- * null, zero, full, random and urandom. Linux's major/minor numbers.
+ * Character devices by number (<kernel/fs.h>): drivers register a major
+ * (all its minors, or one minor) with their file operations; opening a
+ * device node picks them by the inode's rdev, as Linux's chrdev_open
+ * does, so a node made anywhere (devtmpfs, mknod in /tmp, an initramfs)
+ * reaches its driver. A number nobody drives opens with ENXIO.
+ *
+ * Here too the memory devices (major 1): null, zero, full, random,
+ * urandom.
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
+#include <kernel/heap.h>
+#include <kernel/printk.h>
 #include <kernel/random.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 
 #include "fs_priv.h"
 
-#define MKDEV(ma, mi) ((ma) << 8 | (mi))
+struct chardev {
+	unsigned int major;
+	int minor; /* -1: every minor */
+	const struct file_ops *fops;
+	const char *name;
+	struct chardev *next;
+};
+
+static struct chardev *chardevs;
+
+int chardev_register(unsigned int major, int minor,
+		     const struct file_ops *fops, const char *name)
+{
+	struct chardev *c = kzalloc(sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	*c = (struct chardev){major, minor, fops, name, chardevs};
+	chardevs = c; /* registered at boot, before any open */
+	return 0;
+}
+
+static const struct file_ops *chardev_find(uint32_t rdev)
+{
+	for (struct chardev *c = chardevs; c; c = c->next) {
+		if (c->major == MAJOR(rdev) &&
+		    (c->minor < 0 || (unsigned int)c->minor == MINOR(rdev)))
+			return c->fops;
+	}
+	return NULL;
+}
+
+/* The open of any character device node: hand over to its driver. */
+static int chardev_open(struct inode *in, struct file *f)
+{
+	const struct file_ops *fops = chardev_find(in->rdev);
+
+	if (!fops)
+		return -ENXIO;
+	f->ops = fops;
+	return fops->open ? fops->open(in, f) : 0;
+}
+
+static const struct file_ops chardev_fops = {.open = chardev_open};
+
+const struct file_ops *special_fops(uint32_t mode, uint32_t rdev)
+{
+	(void)rdev;
+	if (S_ISCHR(mode))
+		return &chardev_fops;
+	if (S_ISFIFO(mode))
+		return &fifo_fops;
+	return NULL; /* block devices, sockets: ENXIO */
+}
+
+/* ---- the memory devices ---------------------------------------------- */
 
 static long null_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 {
@@ -50,44 +112,38 @@ static long random_read(struct file *f, uintptr_t ubuf, size_t n,
 	return (long)n;
 }
 
-static const struct file_ops null_ops = {.read = null_read,
-					 .write = sink_write};
-static const struct file_ops zero_ops = {.read = zero_read,
-					 .write = sink_write};
-static const struct file_ops full_ops = {.read = zero_read,
-					 .write = full_write};
-static const struct file_ops random_ops = {.read = random_read,
-					   .write = sink_write};
+/* Seekable as Linux's: lseek on them succeeds (and means nothing). */
+static const struct file_ops null_ops = {
+	.read = null_read, .write = sink_write, .seekable = true};
+static const struct file_ops zero_ops = {
+	.read = zero_read, .write = sink_write, .seekable = true};
+static const struct file_ops full_ops = {
+	.read = zero_read, .write = full_write, .seekable = true};
+static const struct file_ops random_ops = {
+	.read = random_read, .write = sink_write, .seekable = true};
 
-struct file *chardev_open(uint32_t rdev, unsigned int flags)
+static const struct {
+	const char *name;
+	int minor;
+	uint32_t mode;
+	const struct file_ops *fops;
+} mem_devices[] = {
+	{"null", 3, 0666, &null_ops},	  {"zero", 5, 0666, &zero_ops},
+	{"full", 7, 0666, &full_ops},	  {"random", 8, 0666, &random_ops},
+	{"urandom", 9, 0666, &random_ops},
+};
+
+void chardev_init_mem(void)
 {
-	const struct file_ops *ops;
-	struct file *f;
+	for (size_t i = 0; i < sizeof(mem_devices) / sizeof(mem_devices[0]);
+	     i++) {
+		const uint32_t dev = MKDEV(1, mem_devices[i].minor);
 
-	switch (rdev) {
-	case MKDEV(5, 0): /* /dev/tty */
-	case MKDEV(5, 1): /* /dev/console */
-	case MKDEV(4, 64): /* /dev/ttyS0 */
-	case MKDEV(4, 1): /* /dev/tty1 */
-		return console_file_open();
-	case MKDEV(1, 3):
-		ops = &null_ops;
-		break;
-	case MKDEV(1, 5):
-		ops = &zero_ops;
-		break;
-	case MKDEV(1, 7):
-		ops = &full_ops;
-		break;
-	case MKDEV(1, 8):
-	case MKDEV(1, 9):
-		ops = &random_ops;
-		break;
-	default:
-		return NULL; /* ENXIO */
+		if (chardev_register(1, mem_devices[i].minor,
+				     mem_devices[i].fops, mem_devices[i].name) ||
+		    devtmpfs_create(mem_devices[i].name,
+				    S_IFCHR | mem_devices[i].mode, dev))
+			klog(KLOG_WARN, "chardev: /dev/%s not made\n",
+			     mem_devices[i].name);
 	}
-	f = file_open_inode(NULL, flags);
-	if (f)
-		f->ops = ops;
-	return f;
 }

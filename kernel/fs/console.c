@@ -10,6 +10,7 @@
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/fs.h>
+#include <kernel/printk.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 
@@ -106,15 +107,40 @@ static const struct file_ops console_ops = {
 struct file *console_file_open(void)
 {
 	static struct inode *inode;
-	struct file *f;
 
 	if (!inode) {
-		inode = inode_alloc(S_IFCHR | 0600, NULL);
+		inode = inode_alloc(NULL, S_IFCHR | 0600, NULL, &console_ops);
 		if (!inode)
 			return NULL;
-		inode->rdev = (5 << 8) | 1; /* /dev/console: 5, 1 */
-		inode->fops = &console_ops;
+		inode->rdev = MKDEV(5, 1); /* /dev/console */
 	}
-	f = file_open_inode(inode, O_RDWR);
-	return f;
+	return file_open_inode(inode, O_RDWR);
+}
+
+/* Every terminal is the console for now: tty, console, tty0-6, ttyS0-3. */
+void console_dev_init(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t dev, mode;
+	} nodes[] = {
+		{"console", MKDEV(5, 1), 0600}, {"tty", MKDEV(5, 0), 0666},
+		{"tty0", MKDEV(4, 0), 0620},	{"tty1", MKDEV(4, 1), 0620},
+		{"tty2", MKDEV(4, 2), 0620},	{"tty3", MKDEV(4, 3), 0620},
+		{"tty4", MKDEV(4, 4), 0620},	{"tty5", MKDEV(4, 5), 0620},
+		{"tty6", MKDEV(4, 6), 0620},	{"ttyS0", MKDEV(4, 64), 0660},
+		{"ttyS1", MKDEV(4, 65), 0660},	{"ttyS2", MKDEV(4, 66), 0660},
+		{"ttyS3", MKDEV(4, 67), 0660},
+	};
+	int err = chardev_register(5, 0, &console_ops, "tty");
+
+	if (!err)
+		err = chardev_register(5, 1, &console_ops, "console");
+	if (!err)
+		err = chardev_register(4, -1, &console_ops, "ttyS");
+	for (size_t i = 0; !err && i < sizeof(nodes) / sizeof(nodes[0]); i++)
+		err = devtmpfs_create(nodes[i].name, S_IFCHR | nodes[i].mode,
+				      nodes[i].dev);
+	if (err)
+		klog(KLOG_WARN, "console: device nodes not made (%d)\n", err);
 }

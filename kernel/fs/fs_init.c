@@ -1,15 +1,21 @@
 /*
- * Bringing up the file layer: the inode caches, then the initramfs as
- * the root of the file tree.
+ * Bringing up the file layer: the caches, the root tmpfs filled from the
+ * initramfs, devtmpfs and the devices in it.
  */
 #include <kernel/fs.h>
-#include <kernel/printk.h>
+#include <kernel/panic.h>
 
 #include "fs_priv.h"
-
 
 void fs_init(void)
 {
 	inode_init();
+	dcache_init();
+	file_cache_init();
+	if (tmpfs_mount_root())
+		panic("fs: no root file system");
+	devtmpfs_init();
+	chardev_init_mem();
+	console_dev_init();
 	initramfs_init(); /* logs what it found, or why it has nothing */
 }

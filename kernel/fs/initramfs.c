@@ -1,225 +1,341 @@
 /*
  * The initramfs: the boot module named "initramfs" (else the first one),
- * a cpio "newc" archive (<kernel/cpio.h>), unpacked at boot into a tree
- * of inodes under fs_root, as Linux unpacks it into its rootfs. Regular
- * files keep their data in the module's memory (which is never freed)
- * and read it into the page cache when it is used; directories, symlinks
- * and device nodes are inodes of their own. Hard links (entries with
- * the same inode number and nlink > 1) share one inode.
+ * unpacked at boot into the root tmpfs, as Linux fills its rootfs. The
+ * module is a sequence of cpio "newc" archives (<kernel/cpio.h>), each
+ * plain or gzip-compressed (<kernel/inflate.h>), with zero padding
+ * between them; a later member of the same name replaces an earlier one.
+ * Regular files are copied into the page cache: the tree is an ordinary
+ * tmpfs, writable. Hard links (entries with one inode number and
+ * nlink > 1) become links of one file.
  *
  * A malformed archive is not fatal: what was unpacked before the damage
- * stays, the rest is skipped, and one line says where and why. Names with
- * a ".." component are refused (path traversal); absolute names are made
- * relative; missing parent directories are made.
+ * stays, the rest is skipped, and one line says where and why. A member
+ * whose name has a ".." component is refused (path traversal); absolute
+ * names become relative; missing parent directories are made.
  */
 #include <kernel/boot.h>
+#include <kernel/cpio.h>
 #include <kernel/errno.h>
 #include <kernel/fs.h>
-#include <kernel/cpio.h>
 #include <kernel/heap.h>
+#include <kernel/inflate.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <kernel/vm.h>
 
 #include "fs_priv.h"
 
-struct inode *fs_root;
+#define MAX_HARDLINKS 256
+#define GUNZIP_MAX (1ull << 30) /* no initramfs unpacks larger */
 
-/* A regular file's data: where it is in the archive. */
-struct ramfile {
-	const uint8_t *data;
-	uint64_t ino_in_archive;
-	char link[]; /* a symlink's target */
+struct hardlink {
+	uint32_t dev_major, dev_minor, ino;
+	struct dentry *d; /* the first name of the file */
 };
 
-static int ramfile_read_page(struct inode *in, uint64_t index, void *page)
-{
-	const struct ramfile *rf = in->priv;
-	uint64_t off = index * PAGE_SIZE;
+struct unpack {
+	struct dentry *root;
+	unsigned int count;
+	struct hardlink links[MAX_HARDLINKS];
+	unsigned int nlinks;
+	char path[CPIO_PATH_MAX];
+};
 
-	if (off < in->size)
-		memcpy(page, rf->data + off, MIN(PAGE_SIZE, in->size - off));
+/* The directory child name[0..len) of dir, made if missing; referenced. */
+static int dir_child(struct dentry *dir, const char *name, size_t len,
+		     struct dentry **out)
+{
+	struct dentry *d = d_lookup(dir, name, len);
+	int err = 0;
+
+	if (!d) {
+		char *tmp = kmalloc(len + 1);
+
+		if (!tmp)
+			return -ENOMEM;
+		memcpy(tmp, name, len);
+		tmp[len] = '\0';
+		err = vfs_child(dir, tmp, &d);
+		kfree(tmp);
+		if (err)
+			return err;
+	}
+	if (!d->inode)
+		err = dir->inode->ops->mkdir(dir->inode, d, 0755);
+	if (!err && !S_ISDIR(d->inode->mode))
+		err = -ENOTDIR;
+	if (err) {
+		d_put(d);
+		return err;
+	}
+	*out = d;
 	return 0;
 }
 
-static const char *ramfile_link(struct inode *in)
+/* The parent directory of path (made as needed) and the last name. */
+static int parent_of(struct unpack *u, char *path, struct dentry **dir,
+		     const char **base)
 {
-	return ((const struct ramfile *)in->priv)->link;
-}
-
-static void ramfile_release(struct inode *in)
-{
-	kfree(in->priv);
-}
-
-static const struct inode_ops ramfile_ops = {
-	.read_page = ramfile_read_page,
-	.link_target = ramfile_link,
-	.release = ramfile_release,
-};
-
-
-struct inode *dir_lookup(struct inode *dir, const char *name, size_t len)
-{
-	struct dentry *d;
-
-	list_for_each_entry(d, &dir->children, link)
-	{
-		if (strlen(d->name) == len && !memcmp(d->name, name, len))
-			return d->inode;
-	}
-	return NULL;
-}
-
-int dir_link(struct inode *dir, const char *name, size_t len,
-	     struct inode *in)
-{
-	struct dentry *d = kmalloc(sizeof(*d) + len + 1);
-
-	if (!d)
-		return -ENOMEM;
-	memcpy(d->name, name, len);
-	d->name[len] = '\0';
-	d->inode = in;
-	inode_get(in);
-	list_add_tail(&d->link, &dir->children);
-	if (S_ISDIR(in->mode))
-		in->parent = dir;
-	return 0;
-}
-
-static struct inode *new_inode(uint32_t mode, const struct cpio_entry *e,
-			       size_t link_len)
-{
-	struct inode *in = inode_alloc(mode, &ramfile_ops);
-	struct ramfile *rf = kzalloc(sizeof(*rf) + link_len + 1);
-
-	if (!in || !rf) {
-		kfree(rf);
-		inode_put(in);
-		return NULL;
-	}
-	in->priv = rf;
-	in->fops = S_ISDIR(mode) ? &ramfs_dir_ops : &ramfs_file_ops;
-	in->uid = e ? e->uid : 0;
-	in->gid = e ? e->gid : 0;
-	in->mtime = in->ctime = in->atime = e ? (int64_t)e->mtime : 0;
-	return in;
-}
-
-/* The directory for the parent of path (made as needed); *base: the name. */
-static struct inode *parent_dir(char *path, const char **base)
-{
-	struct inode *dir = fs_root;
+	struct dentry *d = d_get(u->root), *next;
 	char *slash;
+	int err;
 
 	while ((slash = strchr(path, '/'))) {
-		struct inode *next = dir_lookup(dir, path, slash - path);
-
-		if (!next) {
-			next = new_inode(S_IFDIR | 0755, NULL, 0);
-			if (!next || dir_link(dir, path, slash - path, next)) {
-				inode_put(next);
-				return NULL;
-			}
-			inode_put(next); /* the dentry holds it */
-		}
-		if (!S_ISDIR(next->mode))
-			return NULL;
-		dir = next;
+		err = dir_child(d, path, (size_t)(slash - path), &next);
+		d_put(d);
+		if (err)
+			return err;
+		d = next;
 		path = slash + 1;
 	}
+	*dir = d;
 	*base = path;
-	return dir;
+	return 0;
 }
 
-/*
- * Hard links: entries of one inode (same number, nlink > 1). In "newc"
- * only the last of them carries the data. Up to MAX_HARDLINKS inodes are
- * remembered; beyond that a link becomes a copy.
- */
-#define MAX_HARDLINKS 256
-static struct inode *hardlinks[MAX_HARDLINKS];
-static unsigned int nhardlinks;
+/* Copy a regular file's data into its page cache. */
+static int write_data(struct inode *in, const void *data, size_t size)
+{
+	struct file *f = file_open_inode(in, O_WRONLY);
+	long n;
 
-static struct inode *hardlink_of(const struct cpio_entry *e)
+	if (!f)
+		return -ENOMEM;
+	n = kernel_write(f, data, size, 0);
+	file_put(f);
+	if (n < 0)
+		return (int)n;
+	return (size_t)n == size ? 0 : -ENOSPC;
+}
+
+static struct hardlink *hardlink_find(struct unpack *u,
+				      const struct cpio_entry *e)
 {
 	if (e->nlink < 2 || S_ISDIR(e->mode))
 		return NULL;
-	for (unsigned int i = 0; i < nhardlinks; i++) {
-		struct inode *in = hardlinks[i];
-		struct ramfile *rf = in->priv;
+	for (unsigned int i = 0; i < u->nlinks; i++) {
+		struct hardlink *h = &u->links[i];
 
-		if (rf->ino_in_archive != e->ino)
-			continue;
-		if (S_ISREG(in->mode) && e->size && !in->size) {
-			rf->data = e->data; /* the link with the data */
-			in->size = e->size;
-		}
-		return in;
+		if (h->ino == e->ino && h->dev_major == e->dev_major &&
+		    h->dev_minor == e->dev_minor)
+			return h;
 	}
 	return NULL;
 }
 
-static void remember_hardlink(struct inode *in, const struct cpio_entry *e)
+static void hardlink_remember(struct unpack *u, const struct cpio_entry *e,
+			      struct dentry *d)
 {
-	if (e->nlink >= 2 && !S_ISDIR(e->mode) &&
-	    nhardlinks < MAX_HARDLINKS)
-		hardlinks[nhardlinks++] = in;
+	if (e->nlink < 2 || S_ISDIR(e->mode) || u->nlinks == MAX_HARDLINKS)
+		return;
+	u->links[u->nlinks++] = (struct hardlink){
+		e->dev_major, e->dev_minor, e->ino, d_get(d)};
 }
 
-static struct inode *make_inode(const struct cpio_entry *e)
+/* Make the file entry e describes as d (negative) in dir. */
+static int make_file(struct inode *dir, struct dentry *d,
+		     const struct cpio_entry *e)
 {
 	uint32_t type = e->mode & S_IFMT;
-	struct inode *in;
-	struct ramfile *rf;
-
-	in = new_inode(e->mode, e, type == S_IFLNK ? e->size : 0);
-	if (!in)
-		return NULL;
-	rf = in->priv;
-	rf->ino_in_archive = e->ino;
-	if (type == S_IFREG) {
-		rf->data = e->data;
-		in->size = e->size;
-	} else if (type == S_IFLNK) {
-		memcpy(rf->link, e->data, e->size);
-		in->size = e->size;
-	} else if (type == S_IFCHR || type == S_IFBLK) {
-		in->rdev = (e->rdev_major << 8) | (e->rdev_minor & 0xff) |
-			   ((e->rdev_minor & ~0xffu) << 12);
-	}
-	return in;
-}
-
-/* Put entry e at path (normalised, not empty). 0 or -errno. */
-static int add_entry(char *path, const struct cpio_entry *e)
-{
-	const char *base;
-	struct inode *dir = parent_dir(path, &base), *in, *old;
+	char *target;
 	int err;
 
-	if (!dir)
-		return -ENOTDIR;
-	old = dir_lookup(dir, base, strlen(base));
-	if (old && S_ISDIR(old->mode) && S_ISDIR(e->mode)) {
-		old->mode = e->mode; /* an implicit parent, now described */
-		old->uid = e->uid;
-		old->gid = e->gid;
+	switch (type) {
+	case S_IFDIR:
+		return dir->ops->mkdir(dir, d, e->mode & 07777);
+	case S_IFLNK:
+		if (e->size >= PATH_MAX)
+			return -ENAMETOOLONG;
+		target = kmalloc(e->size + 1);
+		if (!target)
+			return -ENOMEM;
+		memcpy(target, e->data, e->size);
+		target[e->size] = '\0';
+		err = dir->ops->symlink(dir, d, target);
+		kfree(target);
+		return err;
+	default:
+		return dir->ops->create(
+			dir, d, e->mode,
+			MKDEV(e->rdev_major & 0xfff, e->rdev_minor & 0xff));
+	}
+}
+
+/* An existing name: a directory is described again, else replaced. */
+static int replace_existing(struct inode *dir, struct dentry *d,
+			    const struct cpio_entry *e, bool *done)
+{
+	struct inode *in = d->inode;
+
+	*done = false;
+	if (S_ISDIR(in->mode) && S_ISDIR(e->mode)) {
+		in->mode = e->mode;
+		in->uid = e->uid;
+		in->gid = e->gid;
+		*done = true;
 		return 0;
 	}
-	if (old)
-		return -EEXIST;
-	in = hardlink_of(e);
-	if (in) {
-		in->nlink++;
-		return dir_link(dir, base, strlen(base), in);
+	if (S_ISDIR(in->mode))
+		return dir->ops->rmdir(dir, d);
+	return dir->ops->unlink(dir, d);
+}
+
+static void set_attrs(struct inode *in, const struct cpio_entry *e)
+{
+	in->mode = (in->mode & S_IFMT) | (e->mode & 07777);
+	in->uid = e->uid;
+	in->gid = e->gid;
+	in->mtime.sec = in->atime.sec = in->ctime.sec = (int64_t)e->mtime;
+	in->mtime.nsec = in->atime.nsec = in->ctime.nsec = 0;
+}
+
+/* Put entry e at path (normalised, not "."): 0 or -errno. */
+static int add_entry(struct unpack *u, char *path, const struct cpio_entry *e)
+{
+	struct hardlink *h = hardlink_find(u, e);
+	struct dentry *parent, *d;
+	struct inode *dir;
+	const char *base;
+	bool done = false;
+	int err = parent_of(u, path, &parent, &base);
+
+	if (err)
+		return err;
+	dir = parent->inode;
+	err = vfs_child(parent, base, &d);
+	if (err) {
+		d_put(parent);
+		return err;
 	}
-	in = make_inode(e);
-	if (!in)
-		return -ENOMEM;
-	remember_hardlink(in, e);
-	err = dir_link(dir, base, strlen(base), in);
-	inode_put(in);
+	if (d->inode)
+		err = replace_existing(dir, d, e, &done);
+	if (!err && !done) {
+		if (d->inode) { /* the old name went: a fresh one */
+			d_put(d);
+			err = vfs_child(parent, base, &d);
+		}
+		if (!err && h)
+			err = dir->ops->link(h->d, dir, d);
+		else if (!err)
+			err = make_file(dir, d, e);
+	}
+	if (!err && !done && S_ISREG(e->mode) && e->size)
+		err = write_data(d->inode, e->data, e->size);
+	if (!err && !done) {
+		set_attrs(d->inode, e);
+		if (!h)
+			hardlink_remember(u, e, d);
+	}
+	d_put(d);
+	d_put(parent);
+	return err;
+}
+
+/* The cpio members of buf; 0, or -EINVAL at damage at *bad. */
+static int unpack_cpio(struct unpack *u, const uint8_t *buf, size_t size,
+		       size_t *bad, const char **why)
+{
+	struct cpio_reader r;
+	struct cpio_entry e;
+	int got;
+
+	cpio_reader_init(&r, buf, size);
+	while ((got = cpio_next(&r, &e)) == 1) {
+		int err = cpio_path_normalize(e.name, e.name_len, u->path,
+					      sizeof(u->path));
+
+		if (err > 0 && !strcmp(u->path, "."))
+			continue; /* the root itself */
+		if (err > 0)
+			err = add_entry(u, u->path, &e);
+		if (err)
+			klog(KLOG_WARN, "initramfs: skipped '%.*s' (%d)\n",
+			     (int)MIN(e.name_len, 200), e.name, err);
+		else
+			u->count++;
+	}
+	if (got < 0) {
+		*bad = r.error_off;
+		*why = r.error ? r.error : "error";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A gzip member at in: decompress and unpack it; *used: its length. */
+static int unpack_gzip(struct unpack *u, const uint8_t *in, size_t len,
+		       size_t *used, const char **why)
+{
+	uint32_t hint = 0;
+	uint64_t cap;
+	long n = -ENOSPC;
+	uint8_t *out = NULL;
+	size_t bad;
+
+	if (gzip_isize(in, len, &hint))
+		hint = 0;
+	cap = MAX((uint64_t)hint + 1, (uint64_t)len * 4);
+	while (n == -ENOSPC && cap <= GUNZIP_MAX) {
+		out = vmalloc(cap);
+		if (!out) {
+			*why = "out of memory";
+			return -ENOMEM;
+		}
+		n = gunzip(in, len, out, cap, used, why);
+		if (n == -ENOSPC) {
+			vfree(out);
+			out = NULL;
+			cap *= 2;
+		}
+	}
+	if (n < 0) {
+		vfree(out);
+		if (n == -ENOSPC)
+			*why = "larger than 1 GiB unpacked";
+		return (int)n;
+	}
+	n = unpack_cpio(u, out, (size_t)n, &bad, why);
+	vfree(out);
+	return (int)n;
+}
+
+/*
+ * The module: archives one after the other, each plain or gzip. A plain
+ * one ends where a gzip member starts (the reader stops there with "bad
+ * magic"): Debian's initrds are a plain archive, then a compressed one.
+ */
+static int unpack_all(struct unpack *u, const uint8_t *buf, size_t size)
+{
+	size_t off = 0, bad = 0, used;
+	const char *why = NULL;
+	int err = 0;
+
+	while (!err) {
+		while (off < size && buf[off] == 0)
+			off++;
+		if (off == size)
+			break;
+		if (gzip_is_gzip(buf + off, size - off)) {
+			err = unpack_gzip(u, buf + off, size - off, &used, &why);
+			if (err)
+				bad = off;
+			off += used;
+			continue;
+		}
+		err = unpack_cpio(u, buf + off, size - off, &bad, &why);
+		if (err && gzip_is_gzip(buf + off + bad, size - off - bad)) {
+			off += bad;
+			err = 0;
+			continue;
+		}
+		bad += off;
+		break;
+	}
+	if (err)
+		klog(KLOG_ERR,
+		     "initramfs: malformed archive at offset %zu: %s; what "
+		     "came before it is unpacked\n",
+		     bad, why ? why : "error");
 	return err;
 }
 
@@ -232,54 +348,30 @@ static const struct boot_module *find_module(void)
 	return boot_info->module_count ? &boot_info->modules[0] : NULL;
 }
 
-static int unpack(const void *archive, size_t size, unsigned int *count)
-{
-	static char path[CPIO_PATH_MAX];
-	struct cpio_reader r;
-	struct cpio_entry e;
-	int got;
-
-	cpio_reader_init(&r, archive, size);
-	while ((got = cpio_next(&r, &e)) == 1) {
-		int err = cpio_path_normalize(e.name, e.name_len, path,
-					      sizeof(path));
-
-		if (err > 0 && !strcmp(path, "."))
-			continue; /* the root itself */
-		if (err > 0)
-			err = add_entry(path, &e);
-		if (err)
-			klog(KLOG_WARN, "initramfs: skipped '%.*s' (%d)\n",
-			     (int)MIN(e.name_len, 200), e.name, err);
-		else
-			++*count;
-	}
-	if (got < 0) {
-		klog(KLOG_ERR,
-		     "initramfs: malformed archive at offset %zu: %s; what "
-		     "came before it is unpacked\n",
-		     r.error_off, r.error ? r.error : "error");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 int initramfs_init(void)
 {
 	const struct boot_module *m = find_module();
-	unsigned int count = 0;
+	struct path root;
+	struct unpack *u;
 	int err;
 
-	fs_root = new_inode(S_IFDIR | 0755, NULL, 0);
-	if (!fs_root)
-		return -ENOMEM;
-	fs_root->parent = fs_root;
 	if (!m) {
 		klog(KLOG_INFO, "initramfs: none (no boot module)\n");
 		return -ENOENT;
 	}
-	err = unpack(m->address, m->size, &count);
-	klog(KLOG_INFO, "initramfs: %u entries from %s (%lu bytes)\n", count,
-	     m->path, (unsigned long)m->size);
+	u = kzalloc(sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	fs_root_path(&root);
+	u->root = root.dentry;
+	namespace_lock();
+	err = unpack_all(u, m->address, m->size);
+	namespace_unlock();
+	for (unsigned int i = 0; i < u->nlinks; i++)
+		d_put(u->links[i].d);
+	klog(KLOG_INFO, "initramfs: %u entries from %s (%lu bytes)\n",
+	     u->count, m->path, (unsigned long)m->size);
+	kfree(u);
+	path_put(&root);
 	return err;
 }

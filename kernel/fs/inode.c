@@ -9,6 +9,8 @@
 #include <kernel/fs.h>
 #include <kernel/heap.h>
 #include <kernel/panic.h>
+#include <kernel/string.h>
+#include <kernel/time.h>
 
 #include "fs_priv.h"
 
@@ -20,6 +22,23 @@ struct cached_page {
 
 static struct kmem_cache *inode_cache, *cached_cache;
 static uint64_t next_ino = 1;
+
+static struct page *cache_lookup(struct inode *in, uint64_t index);
+
+static struct timespec_k now(void)
+{
+	int64_t ns = clock_realtime_ns();
+
+	return (struct timespec_k){ns / (int64_t)NSEC_PER_SEC,
+				   ns % (int64_t)NSEC_PER_SEC};
+}
+
+void inode_touch(struct inode *in, bool data)
+{
+	in->ctime = now();
+	if (data)
+		in->mtime = in->ctime;
+}
 
 static int index_key(const void *key, const struct avl_node *n)
 {
@@ -34,7 +53,9 @@ static int index_cmp(const struct avl_node *a, const struct avl_node *b)
 	return index_key(&avl_entry(a, struct cached_page, node)->index, b);
 }
 
-struct inode *inode_alloc(uint32_t mode, const struct inode_ops *ops)
+struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
+			  const struct inode_ops *ops,
+			  const struct file_ops *fops)
 {
 	struct inode *in = kmem_cache_zalloc(inode_cache);
 
@@ -44,9 +65,13 @@ struct inode *inode_alloc(uint32_t mode, const struct inode_ops *ops)
 	in->mode = mode;
 	in->nlink = 1;
 	in->refcount = 1;
+	in->sb = sb;
 	in->ops = ops;
+	in->fops = fops;
+	in->atime = in->mtime = in->ctime = now();
+	mutex_init(&in->lock, "inode");
 	spin_lock_init(&in->cache_lock, "inode cache", LOCK_RANK_INODE);
-	list_init(&in->children);
+	list_init(&in->locks);
 	return in;
 }
 
@@ -55,26 +80,52 @@ void inode_get(struct inode *in)
 	__atomic_add_fetch(&in->refcount, 1, __ATOMIC_RELAXED);
 }
 
-static void drop_cache(struct inode *in)
+void inode_drop_pages(struct inode *in, uint64_t from)
 {
-	struct avl_node *n;
+	for (;;) {
+		unsigned long flags = spin_lock_irqsave(&in->cache_lock);
+		struct avl_node *n = avl_last(&in->cache);
+		struct cached_page *c =
+			n ? avl_entry(n, struct cached_page, node) : NULL;
 
-	while ((n = avl_first(&in->cache))) {
-		struct cached_page *c = avl_entry(n, struct cached_page, node);
-
-		avl_remove(&in->cache, n);
+		if (c && c->index >= from) {
+			avl_remove(&in->cache, n);
+			in->cached_pages--;
+		} else {
+			c = NULL;
+		}
+		spin_unlock_irqrestore(&in->cache_lock, flags);
+		if (!c)
+			return;
 		page_put(c->page);
 		kmem_cache_free(cached_cache, c);
 	}
+}
+
+void inode_zero_page_tail(struct inode *in, uint64_t off)
+{
+	uint64_t index = off / PAGE_SIZE, at = off % PAGE_SIZE;
+	unsigned long flags;
+	struct page *page;
+
+	if (!at)
+		return;
+	flags = spin_lock_irqsave(&in->cache_lock);
+	page = cache_lookup(in, index);
+	spin_unlock_irqrestore(&in->cache_lock, flags);
+	if (!page)
+		return;
+	memset((char *)page_address(page) + at, 0, PAGE_SIZE - at);
+	page_put(page);
 }
 
 void inode_put(struct inode *in)
 {
 	if (!in || __atomic_sub_fetch(&in->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
-	drop_cache(in);
 	if (in->ops && in->ops->release)
-		in->ops->release(in);
+		in->ops->release(in); /* may look at the cache: first */
+	inode_drop_pages(in, 0);
 	kmem_cache_free(inode_cache, in);
 }
 
@@ -112,6 +163,8 @@ static int cache_fill(struct inode *in, uint64_t index, struct page **out)
 	c->page = page;
 	flags = spin_lock_irqsave(&in->cache_lock);
 	old = avl_insert(&in->cache, &c->node, index_cmp);
+	if (!old)
+		in->cached_pages++;
 	if (old) { /* raced: use the one that is there */
 		page_put(page);
 		kmem_cache_free(cached_cache, c);
@@ -121,6 +174,15 @@ static int cache_fill(struct inode *in, uint64_t index, struct page **out)
 	spin_unlock_irqrestore(&in->cache_lock, flags);
 	*out = page;
 	return 0;
+}
+
+struct page *inode_find_page(struct inode *in, uint64_t index)
+{
+	unsigned long flags = spin_lock_irqsave(&in->cache_lock);
+	struct page *page = cache_lookup(in, index);
+
+	spin_unlock_irqrestore(&in->cache_lock, flags);
+	return page;
 }
 
 int inode_get_page(struct inode *in, uint64_t index, struct page **out)
@@ -156,10 +218,12 @@ int inode_add_page(struct inode *in, uint64_t index, struct page *page)
 	c->index = index;
 	c->page = page;
 	flags = spin_lock_irqsave(&in->cache_lock);
-	if (avl_insert(&in->cache, &c->node, index_cmp))
+	if (avl_insert(&in->cache, &c->node, index_cmp)) {
 		err = -EEXIST;
-	else
+	} else {
 		page_get(page);
+		in->cached_pages++;
+	}
 	spin_unlock_irqrestore(&in->cache_lock, flags);
 	if (err)
 		kmem_cache_free(cached_cache, c);

@@ -1,7 +1,12 @@
 /*
- * Opening and closing files, descriptors (dup, fcntl), the working
- * directory, access checks and symlink reading. The tree is read-only
- * for now: creating or writing a file fails with EROFS.
+ * open(2) and its family, close(2), and the descriptor calls dup and
+ * close_range.
+ *
+ * Opening: the path is walked (namei.c), a name created if O_CREAT asks
+ * and it is missing (the parent's write and search permission, the mode
+ * less the umask), the access checked (the inode's permission bits, a
+ * read-only mount, a directory opened for writing), O_TRUNC applied,
+ * then the file made (file.c) and a descriptor installed.
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
@@ -13,23 +18,8 @@
 
 #include "fs_priv.h"
 
-#define F_DUPFD 0
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define F_GETLK 5
-#define F_SETLK 6
-#define F_SETLKW 7
-#define F_DUPFD_CLOEXEC 1030
-#define FD_CLOEXEC 1
 #define CLOSE_RANGE_CLOEXEC (1u << 2)
 #define CLOSE_RANGE_UNSHARE (1u << 1)
-
-#define R_OK 4
-#define W_OK 2
-#define X_OK 1
-
 
 #define OPEN_KNOWN                                                         \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |     \
@@ -37,60 +27,178 @@
 	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | \
 	 O_TMPFILE)
 
-static int open_checks(struct inode *in, int flags)
+bool path_readonly(const struct path *p)
 {
+	return (p->mnt->flags & MS_RDONLY) || (p->dentry->sb->flags & MS_RDONLY);
+}
+
+/* May the current process open what p names with flags? */
+static int open_checks(const struct path *p, int flags)
+{
+	struct inode *in = p->dentry->inode;
 	int acc = flags & O_ACCMODE, mask = 0;
 
 	if ((flags & O_DIRECTORY) && !S_ISDIR(in->mode))
 		return -ENOTDIR;
-	if (S_ISLNK(in->mode))
-		return -ELOOP; /* O_NOFOLLOW on a symlink */
 	if (flags & O_PATH)
 		return 0;
+	if (S_ISLNK(in->mode))
+		return -ELOOP; /* O_NOFOLLOW on a symlink */
 	if (S_ISDIR(in->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		return -EISDIR;
 	if (acc == O_RDONLY || acc == O_RDWR)
 		mask |= 4;
-	if (acc == O_WRONLY || acc == O_RDWR)
+	if (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC))
 		mask |= 2;
 	if (inode_permission(in, mask))
 		return -EACCES;
-	if (S_ISREG(in->mode) && (mask & 2 || (flags & O_TRUNC)))
+	if ((mask & 2) && (S_ISREG(in->mode) || S_ISDIR(in->mode)) &&
+	    path_readonly(p))
 		return -EROFS;
+	if ((S_ISCHR(in->mode) || S_ISBLK(in->mode)) &&
+	    (p->mnt->flags & MS_NODEV))
+		return -EACCES;
 	return 0;
+}
+
+/*
+ * The name last in parent, created as a regular file if missing;
+ * namespace_lock held. 0 with a referenced *out, or -errno.
+ */
+static int create_in(const struct path *parent, const char *last, int flags,
+		     uint32_t mode, struct dentry **out)
+{
+	struct inode *dir = parent->dentry->inode;
+	int err = vfs_child(parent->dentry, last, out);
+
+	if (err)
+		return err;
+	if ((*out)->inode)
+		return (flags & O_EXCL) ? -EEXIST : 0;
+	err = inode_permission(dir, 3);
+	if (!err && path_readonly(parent))
+		err = -EROFS;
+	if (!err && !(dir->ops && dir->ops->create))
+		err = -EPERM;
+	if (!err)
+		err = dir->ops->create(dir, *out,
+				       S_IFREG | (mode & 07777 &
+						  ~current_proc()->fs->umask),
+				       0);
+	return err;
+}
+
+/* O_CREAT: walk to the parent, find or make the name. */
+static int open_create(int dirfd, uintptr_t upath, int flags, uint32_t mode,
+		       struct path *out)
+{
+	struct path parent;
+	struct dentry *d = NULL;
+	bool trailing;
+	char *last;
+	int err = path_walk_parent_locked(dirfd, upath, &parent, &last,
+					  &trailing);
+
+	if (err)
+		return err == -EEXIST ? -EISDIR : err;
+	if (trailing || !strcmp(last, ".") || !strcmp(last, ".."))
+		err = -EISDIR;
+	else
+		err = create_in(&parent, last, flags, mode, &d);
+	if (!err && S_ISLNK(d->inode->mode) && !(flags & O_NOFOLLOW)) {
+		err = 1; /* an existing symlink: walk it as for a plain open */
+	} else if (!err) {
+		out->mnt = parent.mnt;
+		out->dentry = d;
+		path_get(out);
+	}
+	if (d)
+		d_put(d);
+	namespace_unlock();
+	path_put(&parent);
+	kfree(last);
+	return err;
+}
+
+/* O_TMPFILE: an unnamed regular file in the directory p. */
+static int open_tmpfile(const struct path *p, int flags, uint32_t mode,
+			struct path *out)
+{
+	struct inode *dir = p->dentry->inode;
+	struct dentry *d;
+	int err = (flags & O_ACCMODE) == O_RDONLY ? -EINVAL : 0;
+
+	namespace_lock();
+	if (!err && !(dir->ops && dir->ops->create))
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = inode_permission(dir, 3);
+	d = err ? NULL : d_alloc(p->dentry, "#tmpfile", 8);
+	if (!err && !d)
+		err = -ENOMEM;
+	if (!err)
+		err = dir->ops->create(dir, d, S_IFREG | (mode & 07777), 0);
+	if (d) {
+		if (!err)
+			d->inode->nlink = 0;
+		d_delete(d); /* no name: it goes with its last open */
+		if (!err) {
+			out->mnt = p->mnt;
+			out->dentry = d;
+			path_get(out);
+		}
+		d_put(d);
+	}
+	namespace_unlock();
+	return err;
+}
+
+static int open_walk(int dirfd, uintptr_t upath, int flags, uint32_t mode,
+		     struct path *out)
+{
+	unsigned int lf = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	int err;
+
+	if ((flags & O_TMPFILE) == O_TMPFILE) {
+		struct path dir;
+
+		err = path_walk_user(dirfd, upath,
+				     LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
+		if (!err) {
+			err = open_tmpfile(&dir, flags, mode, out);
+			path_put(&dir);
+		}
+		return err;
+	}
+	if (flags & O_CREAT) {
+		err = open_create(dirfd, upath, flags, mode, out);
+		if (err != 1)
+			return err;
+	}
+	return path_walk_user(dirfd, upath, lf, out);
 }
 
 static long do_open(int dirfd, uintptr_t upath, int flags, uint32_t mode)
 {
-	struct inode *in;
+	struct path p;
 	struct file *f;
 	long err;
 
 	if (flags & ~OPEN_KNOWN || (flags & O_ACCMODE) == 3)
 		return -EINVAL;
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return -EROFS;
-	err = path_lookup_user(dirfd, upath, flags & (O_NOFOLLOW | O_PATH),
-			       &in);
-	if (err == -ENOENT && (flags & O_CREAT))
-		return -EROFS; /* the tree is read-only for now */
+	if (flags & O_PATH)
+		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	err = open_walk(dirfd, upath, flags, mode, &p);
 	if (err)
 		return err;
-	if ((flags & O_CREAT) && (flags & O_EXCL))
-		err = -EEXIST;
-	else
-		err = open_checks(in, flags);
-	if (err) {
-		inode_put(in);
+	err = open_checks(&p, flags);
+	if (!err && (flags & O_TRUNC) && S_ISREG(p.dentry->inode->mode))
+		err = vfs_truncate(p.dentry->inode, 0);
+	if (!err)
+		err = file_open_path(&p, (unsigned int)flags, &f);
+	path_put(&p);
+	if (err)
 		return err;
-	}
-	if ((in->mode & S_IFMT) == S_IFCHR && !(flags & O_PATH))
-		f = chardev_open(in->rdev, (unsigned int)flags);
-	else
-		f = file_open_inode(in, (unsigned int)flags);
-	inode_put(in);
-	if (!f)
-		return -ENXIO;
 	err = fd_install(f, 0, flags & O_CLOEXEC);
 	if (err < 0)
 		file_put(f);
@@ -113,27 +221,51 @@ SYSCALL_DEFINE2(creat, uintptr_t, upath, uint32_t, mode)
 	return do_open(AT_FDCWD, upath, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
+struct open_how {
+	uint64_t flags, mode, resolve;
+};
+
+SYSCALL_DEFINE4(openat2, int, dirfd, uintptr_t, upath, uintptr_t, uhow,
+		size_t, size)
+{
+	struct open_how how;
+
+	if (size < sizeof(how))
+		return -EINVAL;
+	if (copy_from_user(&how, uhow, sizeof(how)))
+		return -EFAULT;
+	if (how.flags >> 32 || how.mode & ~07777ULL ||
+	    (how.mode && !(how.flags & (O_CREAT | O_TMPFILE))))
+		return -EINVAL;
+	if (how.resolve) /* RESOLVE_* restrictions are not offered */
+		return -EINVAL;
+	return do_open(dirfd, upath, (int)how.flags, (uint32_t)how.mode);
+}
+
 SYSCALL_DEFINE1(close, int, fd)
 {
 	struct file *f = fd_remove(fd);
 
 	if (!f)
 		return -EBADF;
-	file_put(f);
+	fd_close_file(current_proc()->files, f);
 	return 0;
 }
 
 SYSCALL_DEFINE3(close_range, unsigned int, first, unsigned int, last,
 		unsigned int, flags)
 {
+	struct files *fs = current_proc()->files;
+	struct file *f;
+
 	if (flags & ~(CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE) ||
 	    first > last)
 		return -EINVAL;
-	for (uint64_t fd = first; fd <= last && fd < 1048576; fd++) {
+	for (uint64_t fd = first; fd <= last && fd < fs->size; fd++) {
 		if (flags & CLOSE_RANGE_CLOEXEC)
 			fd_set_cloexec((int)fd, true);
-		else
-			file_put(fd_remove((int)fd));
+		else if ((f = fd_remove((int)fd)))
+			fd_close_file(fs, f);
 	}
 	return 0;
 }
@@ -181,216 +313,4 @@ SYSCALL_DEFINE2(dup2, int, oldfd, int, newfd)
 SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 {
 	return dup_to(oldfd, newfd, flags, false);
-}
-
-static long fcntl_dupfd(struct file *f, long min, bool cloexec)
-{
-	long ret;
-
-	if (min < 0 || (uint64_t)min >= current_proc()->rlim[RLIMIT_NOFILE].cur)
-		return -EINVAL;
-	file_get(f);
-	ret = fd_install(f, (int)min, cloexec);
-	if (ret < 0)
-		file_put(f);
-	return ret;
-}
-
-SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, unsigned long, arg)
-{
-	struct file *f = fd_get(fd);
-	long ret = 0;
-
-	if (!f)
-		return -EBADF;
-	switch (cmd) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		ret = fcntl_dupfd(f, (long)arg, cmd == F_DUPFD_CLOEXEC);
-		break;
-	case F_GETFD:
-		ret = fd_cloexec(fd) ? FD_CLOEXEC : 0;
-		break;
-	case F_SETFD:
-		fd_set_cloexec(fd, arg & FD_CLOEXEC);
-		break;
-	case F_GETFL:
-		ret = f->flags;
-		break;
-	case F_SETFL: /* only these may change */
-		f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK | O_ASYNC |
-					 O_DIRECT | O_NOATIME)) |
-			   (arg & (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT |
-				   O_NOATIME));
-		break;
-	default:
-		ret = -EINVAL;
-	}
-	file_put(f);
-	return ret;
-}
-
-static long set_cwd(struct inode *in)
-{
-	struct fs_context *fs = current_proc()->fs;
-	struct inode *old;
-
-	if (!S_ISDIR(in->mode)) {
-		inode_put(in);
-		return -ENOTDIR;
-	}
-	if (inode_permission(in, 1)) {
-		inode_put(in);
-		return -EACCES;
-	}
-	old = fs->cwd;
-	fs->cwd = in;
-	inode_put(old);
-	return 0;
-}
-
-SYSCALL_DEFINE1(chdir, uintptr_t, upath)
-{
-	struct inode *in;
-	long err = path_lookup_user(AT_FDCWD, upath, false, &in);
-
-	return err ? err : set_cwd(in);
-}
-
-SYSCALL_DEFINE1(fchdir, int, fd)
-{
-	struct file *f = fd_get(fd);
-	struct inode *in;
-
-	if (!f)
-		return -EBADF;
-	in = f->inode;
-	inode_get(in);
-	file_put(f);
-	return set_cwd(in);
-}
-
-/* The name of dir in its parent, or NULL. */
-static const char *name_in_parent(struct inode *dir)
-{
-	struct dentry *d;
-
-	list_for_each_entry(d, &dir->parent->children, link)
-	{
-		if (d->inode == dir)
-			return d->name;
-	}
-	return NULL;
-}
-
-SYSCALL_DEFINE2(getcwd, uintptr_t, ubuf, size_t, size)
-{
-	char *buf = kmalloc(PATH_MAX);
-	size_t pos = PATH_MAX - 1, len;
-	struct inode *in = current_proc()->fs->cwd;
-	long ret;
-
-	if (!buf)
-		return -ENOMEM;
-	buf[pos] = '\0';
-	for (; in != fs_root && in->parent; in = in->parent) {
-		const char *name = name_in_parent(in);
-		size_t n = name ? strlen(name) : 0;
-
-		if (!name || n + 1 > pos) {
-			kfree(buf);
-			return name ? -ENAMETOOLONG : -ENOENT;
-		}
-		pos -= n;
-		memcpy(buf + pos, name, n);
-		buf[--pos] = '/';
-	}
-	if (pos == PATH_MAX - 1)
-		buf[--pos] = '/';
-	len = PATH_MAX - pos; /* with the NUL */
-	if (len > size)
-		ret = -ERANGE;
-	else
-		ret = copy_to_user(ubuf, buf + pos, len) ? -EFAULT : (long)len;
-	kfree(buf);
-	return ret;
-}
-
-SYSCALL_DEFINE1(umask, uint32_t, mask)
-{
-	struct fs_context *fs = current_proc()->fs;
-	uint32_t old = fs->umask;
-
-	fs->umask = mask & 0777;
-	return old;
-}
-
-static long do_access(int dirfd, uintptr_t upath, int mode, int flags)
-{
-	struct inode *in;
-	long err;
-
-	if (mode & ~(R_OK | W_OK | X_OK) ||
-	    flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
-	err = path_lookup_user(dirfd, upath, flags & AT_SYMLINK_NOFOLLOW, &in);
-	if (err)
-		return err;
-	err = mode ? inode_permission(in, mode) : 0;
-	if (!err && (mode & W_OK) && !S_ISDIR(in->mode) &&
-	    (in->mode & S_IFMT) != S_IFCHR)
-		err = -EROFS;
-	inode_put(in);
-	return err;
-}
-
-SYSCALL_DEFINE2(access, uintptr_t, upath, int, mode)
-{
-	return do_access(AT_FDCWD, upath, mode, 0);
-}
-
-SYSCALL_DEFINE3(faccessat, int, dirfd, uintptr_t, upath, int, mode)
-{
-	return do_access(dirfd, upath, mode, 0);
-}
-
-SYSCALL_DEFINE4(faccessat2, int, dirfd, uintptr_t, upath, int, mode, int,
-		flags)
-{
-	return do_access(dirfd, upath, mode, flags);
-}
-
-static long do_readlink(int dirfd, uintptr_t upath, uintptr_t ubuf,
-			int size)
-{
-	struct inode *in;
-	const char *target;
-	size_t len;
-	long err;
-
-	if (size <= 0)
-		return -EINVAL;
-	err = path_lookup_user(dirfd, upath, true, &in);
-	if (err)
-		return err;
-	if (!S_ISLNK(in->mode)) {
-		inode_put(in);
-		return -EINVAL;
-	}
-	target = in->ops->link_target(in);
-	len = MIN(strlen(target), (size_t)size);
-	err = copy_to_user(ubuf, target, len) ? -EFAULT : (long)len;
-	inode_put(in);
-	return err;
-}
-
-SYSCALL_DEFINE3(readlink, uintptr_t, upath, uintptr_t, ubuf, int, size)
-{
-	return do_readlink(AT_FDCWD, upath, ubuf, size);
-}
-
-SYSCALL_DEFINE4(readlinkat, int, dirfd, uintptr_t, upath, uintptr_t, ubuf,
-		int, size)
-{
-	return do_readlink(dirfd, upath, ubuf, size);
 }

@@ -1,8 +1,10 @@
 /*
- * read, write and their vector and positional forms, lseek, ioctl:
- * thin system calls over struct file_ops. The file position is updated
- * under the file's pos_lock, so threads sharing a descriptor do not read
- * the same bytes twice.
+ * read, write and their vector and positional forms, lseek, ioctl,
+ * sendfile and copy_file_range: thin system calls over struct file_ops.
+ * The file position is updated under the file's pos_lock, so threads
+ * sharing a descriptor do not read the same bytes twice. kernel_read and
+ * kernel_write let the kernel itself use a file (sendfile, the
+ * initramfs), its buffer standing in for a user one.
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
@@ -36,9 +38,10 @@ static long do_rw(struct file *f, uintptr_t ubuf, size_t n, bool write,
 	uint64_t pos;
 	long ret;
 
-	if ((f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY) ||
-	    (f->flags & O_PATH))
+	if (write ? !file_writable(f) : !file_readable(f))
 		return -EBADF;
+	if (f->inode && S_ISDIR(f->inode->mode))
+		return -EISDIR;
 	op = write ? f->ops->write : f->ops->read;
 	if (!op)
 		return -EINVAL;
@@ -58,6 +61,30 @@ static long do_rw(struct file *f, uintptr_t ubuf, size_t n, bool write,
 		f->pos = pos + (uint64_t)ret;
 	mutex_unlock(&f->pos_lock);
 	return ret;
+}
+
+/* Run do_rw on a kernel buffer: off < 0 uses the file position. */
+static long kernel_rw(struct file *f, void *buf, size_t n, bool write,
+		      int64_t off)
+{
+	struct task *t = current_task();
+	bool was = t->uaccess_kernel;
+	long ret;
+
+	t->uaccess_kernel = true;
+	ret = do_rw(f, (uintptr_t)buf, n, write, off);
+	t->uaccess_kernel = was;
+	return ret;
+}
+
+long kernel_read(struct file *f, void *buf, size_t n, int64_t off)
+{
+	return kernel_rw(f, buf, n, false, off);
+}
+
+long kernel_write(struct file *f, const void *buf, size_t n, int64_t off)
+{
+	return kernel_rw(f, (void *)buf, n, true, off);
 }
 
 static long rw_fd(int fd, uintptr_t ubuf, size_t n, bool write, int64_t off)
@@ -210,20 +237,83 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, cmd, uintptr_t, arg)
 	return ret;
 }
 
-SYSCALL_DEFINE3(getdents64, int, fd, uintptr_t, ubuf, size_t, n)
-{
-	struct file *f = fd_get(fd);
-	long ret;
+#define COPY_CHUNK 4096
 
-	if (!f)
-		return -EBADF;
-	if (!f->ops || !f->ops->readdir) {
-		file_put(f);
-		return -ENOTDIR;
+/*
+ * Move n bytes from in (at *inpos, or its position) to out (at *outpos,
+ * or its position) through a kernel buffer: bytes moved, or -errno if
+ * none moved. sendfile and copy_file_range.
+ */
+static long splice_files(struct file *in, int64_t *inpos, struct file *out,
+			 int64_t *outpos, size_t n)
+{
+	char *buf = kmalloc(COPY_CHUNK);
+	long done = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while ((size_t)done < n) {
+		long r = kernel_read(in, buf, MIN(COPY_CHUNK, n - done),
+				     inpos ? *inpos : -1), w;
+
+		if (r <= 0) {
+			done = done ? done : r;
+			break;
+		}
+		w = kernel_write(out, buf, (size_t)r, outpos ? *outpos : -1);
+		if (w > 0) {
+			done += w;
+			if (inpos)
+				*inpos += w;
+			if (outpos)
+				*outpos += w;
+		}
+		if (w < r) { /* a short write: the rest stays unread */
+			if (!inpos && w >= 0)
+				in->pos -= (uint64_t)(r - MAX(w, 0));
+			done = done ? done : w;
+			break;
+		}
 	}
-	mutex_lock(&f->pos_lock);
-	ret = f->ops->readdir(f, ubuf, n);
-	mutex_unlock(&f->pos_lock);
-	file_put(f);
+	kfree(buf);
+	return done;
+}
+
+static long copy_between(int infd, uintptr_t uinoff, int outfd,
+			 uintptr_t uoutoff, size_t n)
+{
+	struct file *in = fd_get(infd), *out = fd_get(outfd);
+	int64_t inoff, outoff;
+	long ret = in && out ? 0 : -EBADF;
+
+	if (!ret && uinoff && get_user(inoff, uinoff))
+		ret = -EFAULT;
+	if (!ret && uoutoff && get_user(outoff, uoutoff))
+		ret = -EFAULT;
+	if (!ret && ((uinoff && inoff < 0) || (uoutoff && outoff < 0)))
+		ret = -EINVAL;
+	if (!ret)
+		ret = splice_files(in, uinoff ? &inoff : NULL, out,
+				   uoutoff ? &outoff : NULL, MIN(n, RW_MAX));
+	if (ret >= 0 && uinoff && put_user(inoff, uinoff))
+		ret = -EFAULT;
+	if (ret >= 0 && uoutoff && put_user(outoff, uoutoff))
+		ret = -EFAULT;
+	if (in)
+		file_put(in);
+	if (out)
+		file_put(out);
 	return ret;
+}
+
+SYSCALL_DEFINE4(sendfile, int, outfd, int, infd, uintptr_t, uoff, size_t,
+		n)
+{
+	return copy_between(infd, uoff, outfd, 0, n);
+}
+
+SYSCALL_DEFINE6(copy_file_range, int, infd, uintptr_t, uinoff, int, outfd,
+		uintptr_t, uoutoff, size_t, n, unsigned int, flags)
+{
+	return flags ? -EINVAL : copy_between(infd, uinoff, outfd, uoutoff, n);
 }

@@ -8,11 +8,9 @@
 
 #include "fs_priv.h"
 
-static const struct inode_ops shmem_ops = {0};
-
 struct inode *shmem_create(uint64_t size)
 {
-	struct inode *in = inode_alloc(S_IFREG | 0600, &shmem_ops);
+	struct inode *in = inode_alloc(NULL, S_IFREG | 0600, NULL, NULL);
 
 	if (in)
 		in->size = size;

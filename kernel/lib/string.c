@@ -58,6 +58,13 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+char *strchrnul(const char *s, int c)
+{
+	while (*s && *s != (char)c)
+		s++;
+	return (char *)s;
+}
+
 size_t strlen(const char *s)
 {
 	const char *p = s;

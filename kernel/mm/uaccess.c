@@ -5,6 +5,8 @@
  * fixup listed in the exception table instead of stopping the kernel.
  */
 #include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/uaccess.h>
 #include <kernel/vm.h>
 
@@ -24,8 +26,14 @@ extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 bool access_ok(uintptr_t u, size_t n)
 {
 	uintptr_t end = vm_user_end();
+	struct task *t;
 
-	return u <= end && n <= end - u;
+	if (u <= end && n <= end - u)
+		return true;
+	/* A kernel buffer passed as a user one (kernel_read, fs/): only
+	 * while the task says so, and only the higher half. */
+	t = percpu_ready() ? current_task() : NULL;
+	return t && t->uaccess_kernel && (intptr_t)u < 0 && u + n >= u;
 }
 
 int copy_from_user(void *dst, uintptr_t usrc, size_t n)

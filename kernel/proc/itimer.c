@@ -34,10 +34,6 @@ struct itimerval_k {
 	struct timeval_k interval, value;
 };
 
-struct timespec_k {
-	int64_t sec, nsec;
-};
-
 struct itimerspec_k {
 	struct timespec_k interval, value;
 };

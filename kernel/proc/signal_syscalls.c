@@ -15,10 +15,6 @@
 
 #include "proc_priv.h"
 
-struct timespec_k {
-	int64_t sec, nsec;
-};
-
 /* Sleep until a signal is pending for the current task. */
 static void sleep_until_signal(void)
 {

@@ -37,7 +37,7 @@ void vdso_init(void)
 	struct page *vvar = pmm_alloc_pages(0, PMM_ZERO | PMM_USE(MM_USE_USER));
 
 	vdso_pages = (uint64_t)(__vdso_end - __vdso_start) / PAGE_SIZE;
-	vdso_inode = inode_alloc(S_IFREG | 0555, &vdso_ops);
+	vdso_inode = inode_alloc(NULL, S_IFREG | 0555, &vdso_ops, NULL);
 	if (!vvar || !vdso_inode || inode_add_page(vdso_inode, 0, vvar))
 		panic("vdso: no memory for its pages");
 	vdso_inode->size = (vdso_pages + 1) * PAGE_SIZE;

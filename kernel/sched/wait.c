@@ -44,7 +44,11 @@ void wake_up_all(struct wait_queue *wq)
 	struct waiter *w;
 
 	list_for_each_entry(w, &wq->waiters, link)
+	{
+		if (w->triggered)
+			__atomic_store_n(w->triggered, true, __ATOMIC_RELEASE);
 		wake_up_state(w->task, TASK_WAKE_SLEEPING);
+	}
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -56,8 +60,12 @@ void wake_up_one(struct wait_queue *wq)
 	/* The first one that was actually asleep (others already woke). */
 	list_for_each_entry(w, &wq->waiters, link)
 	{
-		if (wake_up_state(w->task, TASK_WAKE_SLEEPING))
+		if (w->triggered) {
+			__atomic_store_n(w->triggered, true, __ATOMIC_RELEASE);
+			wake_up_state(w->task, TASK_WAKE_SLEEPING);
+		} else if (wake_up_state(w->task, TASK_WAKE_SLEEPING)) {
 			break;
+		}
 	}
 	spin_unlock_irqrestore(&wq->lock, flags);
 }

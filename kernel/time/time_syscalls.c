@@ -29,10 +29,6 @@
 #define TIMER_ABSTIME 1
 #define COARSE_NS 4000000 /* Linux at HZ=250, as Debian builds it */
 
-struct timespec_k {
-	int64_t sec, nsec;
-};
-
 struct timeval_k {
 	int64_t sec, usec;
 };

@@ -1,18 +1,30 @@
 /*
- * Files (kernel/fs/): inodes with a page cache, open files, per-process
- * file descriptor tables, path lookup, and the file system calls.
+ * The virtual file system (kernel/fs/): file systems, the tree of names
+ * they make, open files and descriptor tables, and the file system calls.
  *
- * An inode is a file's identity: type and permissions, size, and for
- * regular files the pages of its data (the page cache: mmap maps these
- * very pages, read() copies from them). A struct file is one open of an
- * inode, with its position and O_ flags, reached through a small table of
- * operations (struct file_ops). Each process has a table of descriptors
- * (struct files) that CLONE_FILES shares, and a struct fs_context (cwd,
- * umask) that CLONE_FS shares.
+ * The objects, as in Linux:
+ *  - struct super_block: one mounted instance of a file system (tmpfs,
+ *    procfs, devpts...), with its root and its operations;
+ *  - struct inode: a file's identity: type and permissions, owner, size,
+ *    times, and for regular files the page cache (the pages of its data:
+ *    read(2) copies from them, mmap maps these very pages);
+ *  - struct dentry: a name in a directory, bound to an inode or negative
+ *    (the name does not exist); dentries form the tree that path walks
+ *    follow, kept in a cache (dcache.c) so that a walk rarely asks the
+ *    file system. tmpfs keeps every dentry it has (the tree is the file
+ *    system); procfs makes them as they are looked up;
+ *  - struct mount: a super_block attached at a dentry of another mount;
+ *    a struct path (mount, dentry) names a place in the whole tree;
+ *  - struct file: one open of an inode, with its position and O_ flags,
+ *    used through its struct file_ops; each process has a table of
+ *    descriptors (struct files, shared with CLONE_FILES) and a struct
+ *    fs_context (root, working directory, umask; shared with CLONE_FS).
  *
- * Filesystems for now: the initramfs, unpacked into a read-only tree of
- * inodes at boot (fs/initramfs.c); shared anonymous memory objects
- * (fs/shmem.c); the console (fs/console.c).
+ * Locking: namespace_lock (a mutex, namei.c) is held across every path
+ * walk and every change to the tree of names or mounts: walks are short
+ * and file systems' lookups may sleep. An inode's lock (a mutex) guards
+ * its data and size (write, truncate); its page cache has a spinlock of
+ * its own. Reference counts are atomic.
  */
 #ifndef KERNEL_FS_H
 #define KERNEL_FS_H
@@ -25,9 +37,11 @@
 #include <kernel/mm.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
+#include <kernel/time.h>
 
 #define LOCK_RANK_INODE 600 /* an inode's page cache (inside mm's) */
 #define LOCK_RANK_FILES 610 /* a descriptor table */
+#define LOCK_RANK_DCACHE 620
 
 #include <kernel/stat_mode.h> /* S_IF*, S_IS* */
 
@@ -62,19 +76,136 @@
 #define AT_EMPTY_PATH 0x1000
 #define AT_EACCESS 0x200
 
+#define FILE_SIZE_MAX ((uint64_t)INT64_MAX)
 #define PATH_MAX 4096
 #define NAME_MAX 255
 #define SYMLOOP_MAX 40
 
+/* getdents64's d_type. */
+#define DT_UNKNOWN 0
+#define DT_FIFO 1
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_BLK 6
+#define DT_REG 8
+#define DT_LNK 10
+#define DT_SOCK 12
+
+/* Mount flags (mount(2)'s MS_*), as kept in a mount and a super_block. */
+#define MS_RDONLY 1
+#define MS_NOSUID 2
+#define MS_NODEV 4
+#define MS_NOEXEC 8
+#define MS_REMOUNT 32
+#define MS_BIND 4096
+#define MS_MOVE 8192
+#define MS_REC 16384
+#define MS_SILENT 32768
+
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+
 struct inode;
+struct dentry;
 struct file;
+struct super_block;
+struct mount;
+struct poll_table;
+struct vma;
+struct statfs_k;
+struct pipe;
+struct unix_sock;
+
+/* A place in the tree: a dentry as seen through a mount. */
+struct path {
+	struct mount *mnt;
+	struct dentry *dentry;
+};
+
+/* ---- file systems and their instances ---------------------------------- */
+
+/* statfs(2)'s struct statfs on x86_64. */
+struct statfs_k {
+	int64_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+#define TMPFS_MAGIC 0x01021994
+#define PROC_SUPER_MAGIC 0x9fa0
+#define DEVPTS_SUPER_MAGIC 0x1cd1
+#define SYSFS_MAGIC 0x62656572
+
+struct super_ops {
+	/* statfs(2)'s figures (the caller fills f_type, f_fsid, f_flags). */
+	int (*statfs)(struct super_block *sb, struct statfs_k *st);
+	/* The last mount of sb went: free what the file system keeps. */
+	void (*put_super)(struct super_block *sb);
+};
+
+struct super_block {
+	const struct super_ops *ops;
+	const struct fs_type *type;
+	struct dentry *root;
+	uint32_t dev;	    /* st_dev: major 0, a minor of its own */
+	uint64_t magic;	    /* statfs's f_type (TMPFS_MAGIC...) */
+	unsigned int flags; /* MS_RDONLY */
+	int mounts;	    /* mounts of it (namespace_lock) */
+	void *priv;	    /* the file system's */
+};
+
+struct fs_type {
+	const char *name; /* as mount(2) names it */
+	bool nodev;	  /* needs no device ("nodev" in /proc/filesystems) */
+	/* A new instance for a mount of source with options: 0 or -errno. */
+	int (*mount)(const struct fs_type *type, const char *source,
+		     unsigned long flags, const char *options,
+		     struct super_block **out);
+	struct fs_type *next;
+};
+
+int fs_register(struct fs_type *type);
+const struct fs_type *fs_find(const char *name);
+/* A super_block with its own device number, to be filled. NULL: -ENOMEM. */
+struct super_block *super_alloc(const struct fs_type *type,
+				const struct super_ops *ops);
+/* The list of /proc/filesystems ("nodev\ttmpfs\n"...) into buf. */
+size_t fs_list(char *buf, size_t size);
+
+/* ---- inodes ------------------------------------------------------------ */
 
 struct inode_ops {
+	/*
+	 * Bind d, a name missing from the dentry cache, to its inode
+	 * (d_instantiate) or leave it negative: 0, or -errno. The dcache
+	 * asks once per name; file systems whose whole tree lives in the
+	 * dcache (tmpfs) have nothing to look up.
+	 */
+	int (*lookup)(struct inode *dir, struct dentry *d);
+	/* A new regular file, device, FIFO or socket named by negative d. */
+	int (*create)(struct inode *dir, struct dentry *d, uint32_t mode,
+		      uint32_t rdev);
+	int (*mkdir)(struct inode *dir, struct dentry *d, uint32_t mode);
+	int (*symlink)(struct inode *dir, struct dentry *d,
+		       const char *target);
+	int (*link)(struct dentry *old, struct inode *dir, struct dentry *d);
+	int (*unlink)(struct inode *dir, struct dentry *d);
+	int (*rmdir)(struct inode *dir, struct dentry *d);
+	/* Move old to new (which may exist; flags: RENAME_*). */
+	int (*rename)(struct inode *old_dir, struct dentry *old,
+		      struct inode *new_dir, struct dentry *new,
+		      unsigned int flags);
+	/* A symlink's target into buf, NUL-terminated: its length or -errno. */
+	long (*readlink)(struct inode *inode, char *buf, size_t size);
+	/* Truncate or extend (zeroes) to size, inode locked: 0 or -errno. */
+	int (*set_size)(struct inode *inode, uint64_t size);
 	/* Fill the page-cache page of index (zeroed already): 0, -EIO. */
 	int (*read_page)(struct inode *inode, uint64_t index, void *page);
-	/* The target of a symlink (NUL-terminated), or NULL. */
-	const char *(*link_target)(struct inode *inode);
-	/* Free what the filesystem keeps for inode (its last reference). */
+	/* Account pages added to (or, negative, gone from) the cache by
+	 * writes: 0, or -ENOSPC to refuse (tmpfs's size limit). */
+	int (*charge)(struct inode *inode, long pages);
+	/* Free what the file system keeps for inode (its last reference). */
 	void (*release)(struct inode *inode);
 };
 
@@ -83,73 +214,230 @@ struct inode {
 	uint32_t mode; /* S_IF* | permissions */
 	uint32_t nlink;
 	uint32_t uid, gid;
+	uint32_t rdev; /* devices: (major << 8) | minor, Linux's old_encode */
 	uint64_t size;
-	int64_t atime, mtime, ctime; /* UNIX seconds */
-	uint32_t rdev;
+	struct timespec_k atime, mtime, ctime;
 	int refcount; /* atomic */
+	struct super_block *sb;
 	const struct inode_ops *ops;
 	const struct file_ops *fops; /* what an open of it gets */
-	void *priv;		     /* the filesystem's */
+	void *priv;		     /* the file system's */
+	struct mutex lock;	     /* data and size; a directory's names */
 
-	/* The page cache: struct cached_page by index. */
+	/* The page cache: struct cached_page by index (cache_lock). */
 	struct spinlock cache_lock;
 	struct avl_tree cache;
+	uint64_t cached_pages;
 
-	/* Directories: struct dentry children (read-only tree for now). */
-	struct list_head children;
-	struct inode *parent;
+	struct pipe *pipe;	   /* a FIFO's, while it is open */
+	struct list_head locks;	   /* record locks and flocks (locks.c) */
+	struct unix_sock *socket;  /* a bound AF_UNIX socket */
 };
 
-/* A name in a directory. */
-struct dentry {
-	struct list_head link; /* in the parent inode's children */
-	struct inode *inode;
-	char name[];
-};
-
-struct inode *inode_alloc(uint32_t mode, const struct inode_ops *ops);
+/* A new inode of sb (ino, times now, nlink 1, one reference). */
+struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
+			  const struct inode_ops *ops,
+			  const struct file_ops *fops);
 void inode_get(struct inode *inode);
 void inode_put(struct inode *inode);
+/* ctime (and mtime if data changed) = now. */
+void inode_touch(struct inode *inode, bool data);
 /*
  * The page of inode's data at index, from the cache or read now, with a
  * reference for the caller (page_put it): 0, -ENOMEM, -EIO.
  */
 int inode_get_page(struct inode *inode, uint64_t index, struct page **out);
+/* The cached page at index, referenced, or NULL (nothing is read). */
+struct page *inode_find_page(struct inode *inode, uint64_t index);
 /* Put page in the cache at index (the cache takes a reference): 0 or -errno. */
 int inode_add_page(struct inode *inode, uint64_t index, struct page *page);
+/* Drop the cached pages from index on (truncate). */
+void inode_drop_pages(struct inode *inode, uint64_t from_index);
+/* Zero [off, end of its page) in the cached page holding off, if cached. */
+void inode_zero_page_tail(struct inode *inode, uint64_t off);
+/* May the current process access inode (mask: 4 r, 2 w, 1 x)? 0, -EACCES. */
+int inode_permission(const struct inode *inode, int mask);
+/* Is the current process the owner (or privileged)? */
+bool inode_owner_or_root(const struct inode *inode);
+
+/* ---- dentries (dcache.c) ----------------------------------------------- */
+
+#define DENTRY_INLINE_NAME 32
+
+struct dentry_ops {
+	/* Is this cached dentry still right (procfs: is the process alive)? */
+	bool (*revalidate)(struct dentry *d);
+};
+
+struct dentry {
+	struct dentry *parent; /* itself at a file system's root */
+	struct inode *inode;   /* NULL: negative */
+	struct super_block *sb;
+	const struct dentry_ops *ops;
+	int refcount;	    /* atomic; the tree's links do not count */
+	unsigned int flags; /* DENTRY_* */
+	uint64_t seq;	    /* creation order in the parent: readdir */
+	uint32_t hash;
+	uint32_t len;
+	const char *name; /* inline_name, or allocated when long */
+	char inline_name[DENTRY_INLINE_NAME];
+	struct list_head hash_link; /* in the hash of (parent, name) */
+	struct list_head children;  /* ordered by seq */
+	struct list_head sibling;   /* in parent->children */
+};
+
+#define DENTRY_MOUNTED 1u /* a mount sits on it */
+#define DENTRY_PINNED 2u  /* the file system keeps it while it exists */
+#define DENTRY_DEAD 4u	  /* unlinked or gone: no longer in the tree */
+
+/* A root dentry for sb bound to inode (which it takes). */
+struct dentry *d_make_root(struct super_block *sb, struct inode *inode);
+/* The child name[0..len) of parent, from the cache, referenced; or NULL. */
+struct dentry *d_lookup(struct dentry *parent, const char *name, size_t len);
+/* A new negative child of parent, referenced, in the cache. NULL: -ENOMEM. */
+struct dentry *d_alloc(struct dentry *parent, const char *name, size_t len);
+/* Bind negative d to inode (whose reference it takes). */
+void d_instantiate(struct dentry *d, struct inode *inode);
+/* d's name is gone (unlink, rmdir): unbind and unhash it. */
+void d_delete(struct dentry *d);
+/* Move d under new_parent as name (rename). */
+int d_move(struct dentry *d, struct dentry *new_parent, const char *name,
+	   size_t len);
+struct dentry *d_get(struct dentry *d);
+void d_put(struct dentry *d);
+/* Pin d for a file system that keeps its tree in the dcache (tmpfs). */
+void d_pin(struct dentry *d);
+void d_unpin(struct dentry *d);
+/* Does dir have a positive child? (rmdir's ENOTEMPTY). */
+bool d_has_children(struct dentry *dir);
+/*
+ * The absolute name of path, as seen from root, into buf (getcwd,
+ * /proc/self/cwd): its length, -ENAMETOOLONG. A path outside root
+ * (chroot) is named from its mount's root.
+ */
+long d_path(const struct path *path, const struct path *root, char *buf,
+	    size_t size);
+
+/*
+ * Directory listing: for each child of f's directory from f->pos on,
+ * emit(ctx, name, len, ino, DT_*); a non-zero return stops there, and
+ * f->pos must then name that child again. The generic one lists the
+ * dcache's children ("." and ".." first), for file systems that keep
+ * their tree there.
+ */
+struct dir_context {
+	int (*emit)(struct dir_context *ctx, const char *name, size_t len,
+		    uint64_t ino, unsigned int type);
+};
+int dcache_readdir(struct file *f, struct dir_context *ctx);
+unsigned int mode_to_dt(uint32_t mode);
+
+/* ---- mounts (mount.c) -------------------------------------------------- */
+
+struct mount {
+	struct super_block *sb;
+	struct dentry *root;	   /* what shows at the mount point */
+	struct mount *parent;	   /* itself for the root mount */
+	struct dentry *mountpoint; /* in parent */
+	unsigned int flags;	   /* MS_RDONLY MS_NOSUID MS_NODEV MS_NOEXEC */
+	char source[64];	   /* for /proc/mounts */
+	int refcount;		   /* atomic: paths holding it */
+	struct list_head link;	   /* in the list of all mounts */
+};
+
+void path_get(const struct path *p);
+void path_put(struct path *p);
+/* The mount on (mnt, dentry), or NULL. namespace_lock held. */
+struct mount *mount_at(const struct mount *mnt, const struct dentry *d);
+/* The root of the whole tree (the initial mount's root). */
+void fs_root_path(struct path *out);
+/* Mount a file system of type at path: 0 or -errno (the kernel's own). */
+int vfs_mount(const char *type, const char *source, const struct path *at,
+	      unsigned long flags, const char *options);
+/* Each mount as /proc/mounts shows it, into buf: bytes written. */
+size_t mounts_list(const struct path *root, char *buf, size_t size);
+
+/* ---- path walk (namei.c) ----------------------------------------------- */
+
+void namespace_lock(void);
+void namespace_unlock(void);
+
+#define LOOKUP_FOLLOW 1u    /* follow a symlink at the end too */
+#define LOOKUP_DIRECTORY 2u /* the end must be a directory */
+#define LOOKUP_EMPTY 4u	    /* "" names dirfd itself (AT_EMPTY_PATH) */
+
+/*
+ * Resolve path from dirfd (AT_FDCWD: the working directory) to a
+ * referenced *out: 0, -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG,
+ * -EACCES, -EBADF...
+ */
+int path_walk(int dirfd, const char *path, unsigned int flags,
+	      struct path *out);
+/* The same for a path in user memory (-EFAULT). */
+int path_walk_user(int dirfd, uintptr_t upath, unsigned int flags,
+		   struct path *out);
+/* The convenience of old: the inode at path (referenced). */
+int path_lookup(int dirfd, const char *path, bool nofollow,
+		struct inode **out);
+int path_lookup_user(int dirfd, uintptr_t upath, bool nofollow,
+		     struct inode **out);
+
+/* ---- open files (file.c) ----------------------------------------------- */
 
 struct file_ops {
-	/* -errno, or the bytes moved; *pos is advanced by the caller. */
+	/* Set up an open (devices, FIFOs): 0 or -errno. */
+	int (*open)(struct inode *inode, struct file *f);
+	/* -errno, or the bytes moved; the caller advances the position. */
 	long (*read)(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos);
 	long (*write)(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos);
 	long (*ioctl)(struct file *f, unsigned int cmd, uintptr_t arg);
-	/* getdents64 into ubuf: bytes written, 0 at the end, -errno. */
-	long (*readdir)(struct file *f, uintptr_t ubuf, size_t n);
+	/* List a directory: see struct dir_context. */
+	int (*readdir)(struct file *f, struct dir_context *ctx);
+	/* POLL* bits ready now; register on pt's wait queues (poll.h). */
+	unsigned int (*poll)(struct file *f, struct poll_table *pt);
+	/* fcntl commands of this kind of file (F_SETPIPE_SZ...). */
+	long (*fcntl)(struct file *f, int cmd, unsigned long arg);
+	/* mmap of a device (else the inode's page cache is mapped). */
+	int (*mmap)(struct file *f, struct vma *v);
 	void (*release)(struct file *f);
 	bool seekable;
 };
 
 struct file {
 	int refcount; /* atomic */
+	struct path path; /* NULL mnt for files with no name (pipes...) */
 	struct inode *inode;
 	const struct file_ops *ops;
 	unsigned int flags; /* O_* given to open, less the creation ones */
 	struct mutex pos_lock;
 	uint64_t pos;
+	uint64_t dir_seq; /* readdir: the next child's seq */
 	void *priv;
 };
 
+/* A file for inode at path (which it references; may be NULL). */
+struct file *file_alloc(const struct path *path, struct inode *inode,
+			unsigned int flags);
+/* Open: checks, file_alloc, ops->open. 0 with *out, or -errno. */
+int file_open_path(const struct path *path, unsigned int flags,
+		   struct file **out);
+/* An open file of inode, without a name (pipes, sockets, the console). */
 struct file *file_open_inode(struct inode *inode, unsigned int flags);
 void file_get(struct file *f);
 void file_put(struct file *f);
+bool file_readable(const struct file *f);
+bool file_writable(const struct file *f);
 
 /* A descriptor table. */
+#define FILES_INLINE 64
 struct files {
 	struct spinlock lock;
 	int refcount;
 	unsigned int size; /* slots in fd */
 	struct file **fd;
 	uint64_t *cloexec; /* bit per slot */
+	struct file *inline_fd[FILES_INLINE];
+	uint64_t inline_cloexec[FILES_INLINE / 64];
 };
 
 struct files *files_alloc(void);
@@ -161,10 +449,13 @@ struct file *fd_get(int fd);
 int fd_install(struct file *f, int min, bool cloexec);
 /* exec: close every descriptor marked close-on-exec. */
 void files_close_on_exec(struct files *files);
+/* Each open descriptor of files: fn(fd, file, arg) under its lock. */
+void files_for_each(struct files *files,
+		    void (*fn)(int fd, struct file *f, void *arg), void *arg);
 
 struct fs_context {
 	int refcount;
-	struct inode *cwd;
+	struct path root, cwd;
 	uint32_t umask;
 };
 
@@ -172,30 +463,29 @@ struct fs_context *fs_context_alloc(void);
 struct fs_context *fs_context_copy(struct fs_context *from);
 void fs_context_put(struct fs_context *fs);
 
-/* The root of the file tree (the initramfs). */
-extern struct inode *fs_root;
+/* ---- file systems and devices ------------------------------------------ */
 
-/*
- * Resolve path (relative to dirfd's directory, AT_FDCWD: the cwd),
- * following symlinks (also the last component unless nofollow):
- * 0 with a referenced *out, or -ENOENT, -ENOTDIR, -ELOOP,
- * -ENAMETOOLONG, -EACCES...
- */
-int path_lookup(int dirfd, const char *path, bool nofollow, struct inode **out);
-/* The same for a path in user memory. */
-int path_lookup_user(int dirfd, uintptr_t upath, bool nofollow,
-		     struct inode **out);
-
-/* May the current process access inode (mask: 4 r, 2 w, 1 x)? */
-int inode_permission(const struct inode *inode, int mask);
-
-/* Unpack the initramfs (the first boot module) into fs_root. */
+/* tmpfs (tmpfs.c); the root of the tree is one, filled from the initramfs. */
+extern struct fs_type tmpfs_type;
+/* Unpack the initramfs (the first boot module, cpio, maybe gzip) into /. */
 int initramfs_init(void);
 
 /* A shared anonymous memory object of size bytes (MAP_SHARED|ANON). */
 struct inode *shmem_create(uint64_t size);
 
-/* The console as a file (fds 0, 1, 2 of init). */
+/*
+ * Character devices (chardev.c): a major (with all its minors, or one
+ * minor) handled by fops, whose open picks the device by inode->rdev.
+ */
+#define MKDEV(major, minor) ((uint32_t)((major) << 8 | (minor)))
+#define MAJOR(dev) ((dev) >> 8 & 0xfff)
+#define MINOR(dev) ((dev) & 0xff)
+int chardev_register(unsigned int major, int minor,
+		     const struct file_ops *fops, const char *name);
+/* Make /dev/name for dev (devtmpfs), mode with S_IFCHR. */
+int devtmpfs_create(const char *name, uint32_t mode, uint32_t dev);
+
+/* The console as a file (fds 0, 1, 2 of init without /dev/console). */
 struct file *console_file_open(void);
 
 void fs_init(void);

@@ -28,6 +28,8 @@ struct list_head {
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_last_entry(head, type, member) \
+	list_entry((head)->prev, type, member)
 #define list_first_entry(head, type, member) \
 	list_entry((head)->next, type, member)
 

@@ -68,6 +68,8 @@ struct task {
 	 */
 	bool need_resched; /* reschedule at the next chance */
 	bool sigpending;
+	/* kernel_read/kernel_write: "user" buffers are kernel memory now. */
+	bool uaccess_kernel;
 	uintptr_t kstack; /* top of its kernel stack */
 	int tid;
 	char comm[TASK_COMM_LEN];
@@ -211,6 +213,9 @@ struct wait_queue {
 struct waiter {
 	struct list_head link;
 	struct task *task;
+	/* poll's: set at a wake-up before the task wakes; such a waiter is
+	 * not exclusive (wake_up_one goes on past it). */
+	bool *triggered;
 };
 
 #define WAIT_QUEUE_INIT(name)                          \
@@ -281,6 +286,11 @@ struct mutex {
 	struct task *owner; /* atomic: NULL when free */
 	struct wait_queue wq;
 };
+
+#define MUTEX_INIT(name, label)                  \
+	{                                        \
+		NULL, WAIT_QUEUE_INIT((name).wq) \
+	}
 
 void mutex_init(struct mutex *m, const char *name);
 void mutex_lock(struct mutex *m);

@@ -17,6 +17,8 @@ int memcmp(const void *a, const void *b, size_t n);
 
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
+/* The first c in s, or its terminating NUL. */
+char *strchrnul(const char *s, int c);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);

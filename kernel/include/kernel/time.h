@@ -24,6 +24,11 @@
 #define NSEC_PER_MSEC 1000000ULL
 #define NSEC_PER_USEC 1000ULL
 
+/* Linux's struct timespec on x86_64 (system call arguments, inodes). */
+struct timespec_k {
+	int64_t sec, nsec;
+};
+
 /*
  * Calibrate, choose the clock source, read the RTC, start this CPU's
  * local APIC timer (which takes the tick over from the PIT). Logs

@@ -1,0 +1,158 @@
+/*
+ * Reading and writing files through the page cache (<kernel/fs.h>): the
+ * file operations of regular files on memory file systems, and the base
+ * of any other. Data moves between user memory and the inode's cached
+ * pages, which are the pages mmap maps: a write is seen by every mapping
+ * at once. Writes hold the inode's lock (size and data change together);
+ * a file system may refuse new pages (tmpfs's size limit: ENOSPC).
+ */
+#include <kernel/errno.h>
+#include <kernel/fs.h>
+#include <kernel/string.h>
+#include <kernel/uaccess.h>
+
+#include "fs_priv.h"
+
+long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
+{
+	struct inode *in = f->inode;
+	size_t done = 0;
+
+	if (pos >= in->size)
+		return 0;
+	n = MIN(n, in->size - pos);
+	while (done < n) {
+		uint64_t off = (pos + done) % PAGE_SIZE;
+		size_t chunk = MIN(n - done, PAGE_SIZE - off);
+		struct page *page;
+		int err = inode_get_page(in, (pos + done) / PAGE_SIZE, &page);
+
+		if (!err) {
+			err = copy_to_user(ubuf + done,
+					   (char *)page_address(page) + off,
+					   chunk);
+			page_put(page);
+		}
+		if (err)
+			return done ? (long)done : err;
+		done += chunk;
+	}
+	return (long)done;
+}
+
+/* The page at index for writing: a new one is charged to the fs first. */
+static int write_page(struct inode *in, uint64_t index, struct page **out)
+{
+	int err;
+
+	*out = inode_find_page(in, index);
+	if (*out)
+		return 0;
+	if (in->ops && in->ops->charge) {
+		err = in->ops->charge(in, 1);
+		if (err)
+			return err;
+	}
+	err = inode_get_page(in, index, out);
+	if (err && in->ops && in->ops->charge)
+		in->ops->charge(in, -1);
+	return err;
+}
+
+/* Write at pos with the inode locked: bytes written, or -errno. */
+static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
+			 uint64_t pos)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		uint64_t off = (pos + done) % PAGE_SIZE;
+		size_t chunk = MIN(n - done, PAGE_SIZE - off);
+		struct page *page;
+		int err = write_page(in, (pos + done) / PAGE_SIZE, &page);
+
+		if (!err) {
+			err = copy_from_user((char *)page_address(page) + off,
+					     ubuf + done, chunk);
+			page_put(page);
+		}
+		if (err)
+			return done ? (long)done : err;
+		done += chunk;
+		if (pos + done > in->size)
+			in->size = pos + done;
+	}
+	return (long)done;
+}
+
+long filemap_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
+{
+	struct inode *in = f->inode;
+	long ret;
+
+	if (pos + n < pos || pos + n > FILE_SIZE_MAX)
+		return -EFBIG;
+	mutex_lock(&in->lock);
+	ret = write_locked(in, ubuf, n, pos);
+	if (ret > 0)
+		inode_touch(in, true);
+	mutex_unlock(&in->lock);
+	return ret;
+}
+
+/* Truncate or extend, inode locked: pages beyond go, the tail zeroed. */
+int filemap_set_size(struct inode *in, uint64_t size)
+{
+	uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t before = in->cached_pages;
+
+	if (size > FILE_SIZE_MAX)
+		return -EFBIG;
+	if (size < in->size) {
+		inode_drop_pages(in, keep);
+		inode_zero_page_tail(in, size);
+		if (in->ops && in->ops->charge)
+			in->ops->charge(in, -(long)(before - in->cached_pages));
+	}
+	in->size = size;
+	inode_touch(in, true);
+	return 0;
+}
+
+int filemap_allocate(struct inode *in, uint64_t off, uint64_t len,
+		     bool extend)
+{
+	uint64_t last = (off + len - 1) / PAGE_SIZE;
+
+	for (uint64_t i = off / PAGE_SIZE; i <= last; i++) {
+		struct page *page;
+		int err = write_page(in, i, &page);
+
+		if (err)
+			return err;
+		page_put(page);
+	}
+	if (extend && off + len > in->size)
+		in->size = off + len;
+	inode_touch(in, extend);
+	return 0;
+}
+
+int filemap_zero_range(struct inode *in, uint64_t off, uint64_t len)
+{
+	uint64_t end = MIN(off + len, in->size);
+
+	while (off < end) {
+		uint64_t at = off % PAGE_SIZE;
+		size_t chunk = MIN(end - off, PAGE_SIZE - at);
+		struct page *page = inode_find_page(in, off / PAGE_SIZE);
+
+		if (page) { /* an uncached page reads as zeroes already */
+			memset((char *)page_address(page) + at, 0, chunk);
+			page_put(page);
+		}
+		off += chunk;
+	}
+	inode_touch(in, true);
+	return 0;
+}

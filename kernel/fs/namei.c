@@ -1,0 +1,407 @@
+/*
+ * The path walk (<kernel/fs.h>): from the process's root for an absolute
+ * path, else from its working directory or a directory descriptor, one
+ * component at a time through the dentry cache, asking the file system
+ * (inode_ops->lookup) for names the cache lacks. "." stays, ".." goes up
+ * (out of a mount at its root; never above the process's root); a mount
+ * on a dentry is crossed into; symlinks are followed, SYMLOOP_MAX of them
+ * in one walk at most (ELOOP beyond), the last one only when asked; a
+ * trailing slash requires a directory; every directory crossed needs
+ * search permission.
+ *
+ * namespace_lock is held for the whole walk, and by every call that
+ * changes names or mounts, so the tree does not move under a walk.
+ */
+#include <kernel/errno.h>
+#include <kernel/fs.h>
+#include <kernel/heap.h>
+#include <kernel/proc.h>
+#include <kernel/string.h>
+#include <kernel/uaccess.h>
+
+#include "fs_priv.h"
+
+static struct mutex ns_lock = MUTEX_INIT(ns_lock, "namespace");
+
+void namespace_lock(void)
+{
+	mutex_lock(&ns_lock);
+}
+
+void namespace_unlock(void)
+{
+	mutex_unlock(&ns_lock);
+}
+
+struct walk {
+	struct path cur;  /* referenced */
+	struct path root; /* the process's root, referenced */
+	char *buf;	  /* PATH_MAX: what is left to walk */
+	unsigned int links, flags;
+};
+
+/* Where a walk starts: dirfd's directory, the cwd or the root. */
+static int walk_start(struct walk *w, int dirfd, bool absolute)
+{
+	struct fs_context *fs = current_proc()->fs;
+	struct file *f;
+
+	w->root = fs->root;
+	path_get(&w->root);
+	if (absolute || dirfd == AT_FDCWD) {
+		w->cur = absolute ? fs->root : fs->cwd;
+		path_get(&w->cur);
+		return 0;
+	}
+	f = fd_get(dirfd);
+	if (!f)
+		return -EBADF;
+	if (!f->path.dentry) {
+		file_put(f);
+		return -ENOTDIR;
+	}
+	w->cur = f->path;
+	path_get(&w->cur);
+	file_put(f);
+	return 0;
+}
+
+static void walk_end(struct walk *w)
+{
+	path_put(&w->cur);
+	path_put(&w->root);
+	kfree(w->buf);
+}
+
+static void step(struct walk *w, struct mount *mnt, struct dentry *d)
+{
+	struct path next = {mnt, d};
+
+	path_get(&next);
+	path_put(&w->cur);
+	w->cur = next;
+}
+
+/* "..": up, out of mounts at their roots, never above the root. */
+static void step_up(struct walk *w)
+{
+	for (;;) {
+		struct mount *m = w->cur.mnt;
+
+		if (w->cur.dentry == w->root.dentry && m == w->root.mnt)
+			return;
+		if (w->cur.dentry != m->root || m->parent == m)
+			break;
+		step(w, m->parent, m->mountpoint);
+	}
+	step(w, w->cur.mnt, w->cur.dentry->parent);
+}
+
+/* Into whatever is mounted on the current dentry, all the way down. */
+static void cross_mounts(struct walk *w)
+{
+	struct mount *m;
+
+	while ((m = mount_at(w->cur.mnt, w->cur.dentry)))
+		step(w, m, m->root);
+}
+
+/*
+ * The child name[0..len) of dir, cached or asked for, referenced; it may
+ * be negative (a name to create). namespace_lock held.
+ */
+static int child_any(struct dentry *dir, const char *name, size_t len,
+		     struct dentry **out)
+{
+	struct inode *in = dir->inode;
+	struct dentry *d = d_lookup(dir, name, len);
+	int err = 0;
+
+	if (d && d->ops && d->ops->revalidate && !d->ops->revalidate(d)) {
+		d_delete(d);
+		d_put(d);
+		d = NULL;
+	}
+	if (!d) {
+		d = d_alloc(dir, name, len);
+		if (!d)
+			return -ENOMEM;
+		if (in->ops && in->ops->lookup)
+			err = in->ops->lookup(in, d);
+		if (err) {
+			d_delete(d);
+			d_put(d);
+			return err;
+		}
+	}
+	*out = d;
+	return 0;
+}
+
+int vfs_child(struct dentry *dir, const char *name, struct dentry **out)
+{
+	size_t len = strlen(name);
+
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	return child_any(dir, name, len, out);
+}
+
+/* The same, positive only (-ENOENT); a negative one is not kept. */
+static int child(struct dentry *dir, const char *name, size_t len,
+		 struct dentry **out)
+{
+	int err = child_any(dir, name, len, out);
+
+	if (!err && !(*out)->inode) {
+		d_delete(*out);
+		d_put(*out);
+		err = -ENOENT;
+	}
+	return err;
+}
+
+/* Replace what is left to walk by target + "/" + rest. */
+static int splice_link(struct walk *w, struct inode *link, const char *rest)
+{
+	char *tmp = kmalloc(PATH_MAX);
+	size_t rl = strlen(rest);
+	long tl = -EINVAL;
+
+	if (!tmp)
+		return -ENOMEM;
+	if (link->ops && link->ops->readlink)
+		tl = link->ops->readlink(link, tmp, PATH_MAX);
+	if (tl >= 0 && (size_t)tl + 1 + rl + 1 > PATH_MAX)
+		tl = -ENAMETOOLONG;
+	if (tl == 0)
+		tl = -ENOENT;
+	if (tl > 0) {
+		tmp[tl] = rl ? '/' : '\0';
+		memcpy(tmp + tl + 1, rest, rl + 1);
+		memcpy(w->buf, tmp, (size_t)tl + 1 + rl + 1);
+		if (tmp[0] == '/')
+			step(w, w->root.mnt, w->root.dentry);
+	}
+	kfree(tmp);
+	return tl < 0 ? (int)tl : 0;
+}
+
+/* One component; rest follows it. 0 done, 1 a symlink spliced, -err. */
+static int walk_one(struct walk *w, const char *name, size_t len,
+		    const char *rest, bool follow)
+{
+	struct inode *dir = w->cur.dentry->inode;
+	struct dentry *d;
+	int err;
+
+	if (!S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	err = inode_permission(dir, 1);
+	if (err)
+		return err;
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (len == 1 && name[0] == '.')
+		return 0;
+	if (len == 2 && name[0] == '.' && name[1] == '.') {
+		step_up(w);
+		return 0;
+	}
+	err = child(w->cur.dentry, name, len, &d);
+	if (err)
+		return err;
+	if (S_ISLNK(d->inode->mode) && follow) {
+		err = ++w->links > SYMLOOP_MAX ? -ELOOP
+					       : splice_link(w, d->inode, rest);
+		d_put(d);
+		return err ? err : 1;
+	}
+	step(w, w->cur.mnt, d);
+	d_put(d);
+	cross_mounts(w);
+	return 0;
+}
+
+/*
+ * Walk w->buf. stop_at_last: leave the last component unwalked in *last
+ * (a pointer into w->buf), for the calls that create or remove it.
+ */
+static int walk(struct walk *w, const char **last)
+{
+	for (;;) {
+		char *p = w->buf, *end, *rest;
+		bool trailing, final;
+		int r;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			return 0;
+		end = strchrnul(p, '/');
+		rest = end;
+		while (*rest == '/')
+			rest++;
+		trailing = *end == '/';
+		final = !*rest;
+		if (final && last) {
+			*end = '\0';
+			*last = p;
+			return trailing ? 2 : 1;
+		}
+		r = walk_one(w, p, (size_t)(end - p), rest,
+			     !final || trailing || (w->flags & LOOKUP_FOLLOW));
+		if (r < 0)
+			return r;
+		if (r == 0) {
+			if (final && trailing &&
+			    !S_ISDIR(w->cur.dentry->inode->mode))
+				return -ENOTDIR;
+			memmove(w->buf, rest, strlen(rest) + 1);
+		}
+	}
+}
+
+static int walk_prepare(struct walk *w, int dirfd, const char *path)
+{
+	size_t len = strnlen(path, PATH_MAX);
+
+	if (len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	if (!len && !(w->flags & LOOKUP_EMPTY))
+		return -ENOENT;
+	w->buf = kmalloc(PATH_MAX);
+	if (!w->buf)
+		return -ENOMEM;
+	memcpy(w->buf, path, len + 1);
+	return walk_start(w, dirfd, path[0] == '/');
+}
+
+int path_walk(int dirfd, const char *path, unsigned int flags,
+	      struct path *out)
+{
+	struct walk w = {.flags = flags};
+	int err;
+
+	namespace_lock();
+	err = walk_prepare(&w, dirfd, path);
+	if (!err)
+		err = walk(&w, NULL);
+	if (!err && (flags & LOOKUP_DIRECTORY) &&
+	    !S_ISDIR(w.cur.dentry->inode->mode))
+		err = -ENOTDIR;
+	if (!err) {
+		*out = w.cur;
+		path_get(out);
+	}
+	walk_end(&w);
+	namespace_unlock();
+	return err;
+}
+
+int copy_path(uintptr_t upath, char **out)
+{
+	char *path = kmalloc(PATH_MAX);
+	long len;
+
+	*out = NULL;
+	if (!path)
+		return -ENOMEM;
+	len = strncpy_from_user(path, upath, PATH_MAX);
+	if (len < 0) {
+		kfree(path);
+		return (int)len;
+	}
+	*out = path;
+	return 0;
+}
+
+int path_walk_user(int dirfd, uintptr_t upath, unsigned int flags,
+		   struct path *out)
+{
+	char *path;
+	int err = copy_path(upath, &path);
+
+	if (err)
+		return err;
+	err = path_walk(dirfd, path, flags, out);
+	kfree(path);
+	return err;
+}
+
+int path_walk_parent_held(int dirfd, const char *path, struct path *parent,
+			  char **last, bool *trailing)
+{
+	struct walk w = {0};
+	const char *name = NULL;
+	int err = walk_prepare(&w, dirfd, path);
+
+	*last = NULL;
+	if (!err)
+		err = walk(&w, &name);
+	if (err == 0) /* no last component: "/" */
+		err = -EEXIST;
+	if (err > 0) {
+		size_t len = strlen(name);
+
+		*trailing = err == 2;
+		*last = kmalloc(len + 1);
+		err = *last ? 0 : -ENOMEM;
+		if (*last)
+			memcpy(*last, name, len + 1);
+	}
+	if (!err && !S_ISDIR(w.cur.dentry->inode->mode))
+		err = -ENOTDIR;
+	if (!err) {
+		*parent = w.cur;
+		path_get(parent);
+	} else {
+		kfree(*last);
+		*last = NULL;
+	}
+	walk_end(&w);
+	return err;
+}
+
+int path_walk_parent_locked(int dirfd, uintptr_t upath, struct path *parent,
+			    char **last, bool *trailing)
+{
+	char *path;
+	int err = copy_path(upath, &path);
+
+	if (err)
+		return err;
+	namespace_lock();
+	err = path_walk_parent_held(dirfd, path, parent, last, trailing);
+	kfree(path);
+	if (err)
+		namespace_unlock();
+	return err;
+}
+
+int path_lookup(int dirfd, const char *path, bool nofollow,
+		struct inode **out)
+{
+	struct path p;
+	int err = path_walk(dirfd, path, nofollow ? 0 : LOOKUP_FOLLOW, &p);
+
+	if (err)
+		return err;
+	*out = p.dentry->inode;
+	inode_get(*out);
+	path_put(&p);
+	return 0;
+}
+
+int path_lookup_user(int dirfd, uintptr_t upath, bool nofollow,
+		     struct inode **out)
+{
+	char *path;
+	int err = copy_path(upath, &path);
+
+	if (err)
+		return err;
+	err = path_lookup(dirfd, path, nofollow, out);
+	kfree(path);
+	return err;
+}

@@ -1,0 +1,24 @@
+/*
+ * Shared by tmpfs.c (the inodes and names) and tmpfs_super.c (instances,
+ * mount options, statfs).
+ */
+#ifndef TMPFS_PRIV_H
+#define TMPFS_PRIV_H
+
+#include <kernel/fs.h>
+
+struct tmpfs_sb {
+	uint64_t max_pages, used_pages;	 /* atomic */
+	uint64_t max_inodes, inodes;	 /* atomic */
+	uint32_t root_mode, root_uid, root_gid;
+};
+
+/* A new inode in dir (NULL: the root) for the current process, within the
+ * instance's limits: NULL with *err (-ENOSPC, -ENOMEM). */
+struct inode *tmpfs_new(struct super_block *sb, struct inode *dir,
+			uint32_t mode, uint32_t rdev, int *err);
+
+/* For an instance that outlives its mounts (devtmpfs): no put_super. */
+extern const struct super_ops tmpfs_kept_super_ops;
+
+#endif
