@@ -171,8 +171,8 @@ SYSCALL_DEFINE3(lchown, uintptr_t, upath, uint32_t, uid, uint32_t, gid)
 	return chown_at(AT_FDCWD, upath, uid, gid, AT_SYMLINK_NOFOLLOW);
 }
 
-SYSCALL_DEFINE5(fchownat, int, dirfd, uintptr_t, upath, uint32_t, uid,
-		uint32_t, gid, int, flags)
+SYSCALL_DEFINE5(fchownat, int, dirfd, uintptr_t, upath, uint32_t, uid, uint32_t,
+		gid, int, flags)
 {
 	return chown_at(dirfd, upath, uid, gid, flags);
 }
@@ -193,10 +193,9 @@ static long set_times(struct target *t, const struct timespec_k *ts)
 {
 	struct inode *in = t->inode;
 	struct timespec_k now_ts;
-	bool only_now = !ts || ((ts[0].nsec == UTIME_NOW ||
-				 ts[0].nsec == UTIME_OMIT) &&
-				(ts[1].nsec == UTIME_NOW ||
-				 ts[1].nsec == UTIME_OMIT));
+	bool only_now =
+		!ts || ((ts[0].nsec == UTIME_NOW || ts[0].nsec == UTIME_OMIT) &&
+			(ts[1].nsec == UTIME_NOW || ts[1].nsec == UTIME_OMIT));
 	int64_t ns = clock_realtime_ns();
 	int err = target_writable_fs(t);
 
@@ -233,8 +232,8 @@ static bool times_valid(const struct timespec_k *ts)
 	return true;
 }
 
-SYSCALL_DEFINE4(utimensat, int, dirfd, uintptr_t, upath, uintptr_t, utimes,
-		int, flags)
+SYSCALL_DEFINE4(utimensat, int, dirfd, uintptr_t, upath, uintptr_t, utimes, int,
+		flags)
 {
 	struct timespec_k ts[2];
 	struct target t;

@@ -28,8 +28,8 @@ struct chardev {
 
 static struct chardev *chardevs;
 
-int chardev_register(unsigned int major, int minor,
-		     const struct file_ops *fops, const char *name)
+int chardev_register(unsigned int major, int minor, const struct file_ops *fops,
+		     const char *name)
 {
 	struct chardev *c = kzalloc(sizeof(*c));
 
@@ -95,8 +95,7 @@ static long zero_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 	return clear_user(ubuf, n) ? -EFAULT : (long)n;
 }
 
-static long random_read(struct file *f, uintptr_t ubuf, size_t n,
-			uint64_t pos)
+static long random_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 {
 	uint8_t buf[64];
 	size_t done = 0;
@@ -128,8 +127,8 @@ static const struct {
 	uint32_t mode;
 	const struct file_ops *fops;
 } mem_devices[] = {
-	{"null", 3, 0666, &null_ops},	  {"zero", 5, 0666, &zero_ops},
-	{"full", 7, 0666, &full_ops},	  {"random", 8, 0666, &random_ops},
+	{"null", 3, 0666, &null_ops},	   {"zero", 5, 0666, &zero_ops},
+	{"full", 7, 0666, &full_ops},	   {"random", 8, 0666, &random_ops},
 	{"urandom", 9, 0666, &random_ops},
 };
 
@@ -140,7 +139,8 @@ void chardev_init_mem(void)
 		const uint32_t dev = MKDEV(1, mem_devices[i].minor);
 
 		if (chardev_register(1, mem_devices[i].minor,
-				     mem_devices[i].fops, mem_devices[i].name) ||
+				     mem_devices[i].fops,
+				     mem_devices[i].name) ||
 		    devtmpfs_create(mem_devices[i].name,
 				    S_IFCHR | mem_devices[i].mode, dev))
 			klog(KLOG_WARN, "chardev: /dev/%s not made\n",

@@ -21,8 +21,8 @@ static int prepend(char *buf, size_t *pos, const char *name, size_t len)
 	return 0;
 }
 
-long d_path_locked(const struct path *path, const struct path *root,
-		   char *buf, size_t size)
+long d_path_locked(const struct path *path, const struct path *root, char *buf,
+		   size_t size)
 {
 	struct mount *mnt = path->mnt;
 	struct dentry *d = path->dentry;

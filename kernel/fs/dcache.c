@@ -215,7 +215,8 @@ void d_put(struct dentry *d)
 		unsigned long flags = spin_lock_irqsave(&dcache_lock);
 		struct dentry *parent;
 
-		int left = __atomic_sub_fetch(&d->refcount, 1, __ATOMIC_ACQ_REL);
+		int left =
+			__atomic_sub_fetch(&d->refcount, 1, __ATOMIC_ACQ_REL);
 
 		if (left > 0) {
 			spin_unlock_irqrestore(&dcache_lock, flags);

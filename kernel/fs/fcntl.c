@@ -132,7 +132,8 @@ static long fcntl_lock(struct file *f, int cmd, uintptr_t uarg)
 	if ((fl.type == F_RDLCK && !file_readable(f)) ||
 	    (fl.type == F_WRLCK && !file_writable(f)))
 		return -EBADF;
-	return locks_set(f->inode, &req, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
+	return locks_set(f->inode, &req,
+			 cmd == F_SETLKW || cmd == F_OFD_SETLKW);
 }
 
 SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, unsigned long, arg)
@@ -193,8 +194,8 @@ SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, unsigned long, arg)
 SYSCALL_DEFINE2(flock, int, fd, unsigned int, op)
 {
 	struct file *f = fd_get(fd);
-	struct file_lock_req req = {.start = 0, .end = UINT64_MAX,
-				    .kind = LOCK_KIND_FLOCK};
+	struct file_lock_req req = {
+		.start = 0, .end = UINT64_MAX, .kind = LOCK_KIND_FLOCK};
 	unsigned int what = op & ~LOCK_NB;
 	long err;
 

@@ -119,8 +119,7 @@ int filemap_set_size(struct inode *in, uint64_t size)
 	return 0;
 }
 
-int filemap_allocate(struct inode *in, uint64_t off, uint64_t len,
-		     bool extend)
+int filemap_allocate(struct inode *in, uint64_t off, uint64_t len, bool extend)
 {
 	uint64_t last = (off + len - 1) / PAGE_SIZE;
 

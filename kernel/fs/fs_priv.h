@@ -42,7 +42,7 @@ int filemap_zero_range(struct inode *inode, uint64_t off, uint64_t len);
 /* permission.c: the file-system identity of the current process. */
 struct cred;
 const struct cred *fs_cred(void);
-bool fs_capable(void);	       /* fsuid 0 */
+bool fs_capable(void);		/* fsuid 0 */
 bool fs_in_group(uint32_t gid); /* fsgid or a supplementary group */
 
 /*
@@ -69,8 +69,8 @@ int path_at(int dirfd, uintptr_t upath, int flags, struct path *out);
 int vfs_truncate(struct inode *inode, uint64_t size);
 
 /* d_path.c: d_path with namespace_lock held. */
-long d_path_locked(const struct path *path, const struct path *root,
-		   char *buf, size_t size);
+long d_path_locked(const struct path *path, const struct path *root, char *buf,
+		   size_t size);
 
 /* mount.c, namespace_lock held: undo a mount (0, -EBUSY); mount what
  * from names at at (bind); move m to at; the mount whose root p is. */

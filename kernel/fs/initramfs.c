@@ -128,8 +128,8 @@ static void hardlink_remember(struct unpack *u, const struct cpio_entry *e,
 {
 	if (e->nlink < 2 || S_ISDIR(e->mode) || u->nlinks == MAX_HARDLINKS)
 		return;
-	u->links[u->nlinks++] = (struct hardlink){
-		e->dev_major, e->dev_minor, e->ino, d_get(d)};
+	u->links[u->nlinks++] =
+		(struct hardlink){e->dev_major, e->dev_minor, e->ino, d_get(d)};
 }
 
 /* Make the file entry e describes as d (negative) in dir. */
@@ -316,7 +316,8 @@ static int unpack_all(struct unpack *u, const uint8_t *buf, size_t size)
 		if (off == size)
 			break;
 		if (gzip_is_gzip(buf + off, size - off)) {
-			err = unpack_gzip(u, buf + off, size - off, &used, &why);
+			err = unpack_gzip(u, buf + off, size - off, &used,
+					  &why);
 			if (err)
 				bad = off;
 			off += used;
@@ -369,8 +370,8 @@ int initramfs_init(void)
 	namespace_unlock();
 	for (unsigned int i = 0; i < u->nlinks; i++)
 		d_put(u->links[i].d);
-	klog(KLOG_INFO, "initramfs: %u entries from %s (%lu bytes)\n",
-	     u->count, m->path, (unsigned long)m->size);
+	klog(KLOG_INFO, "initramfs: %u entries from %s (%lu bytes)\n", u->count,
+	     m->path, (unsigned long)m->size);
 	kfree(u);
 	path_put(&root);
 	return err;

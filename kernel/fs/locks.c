@@ -68,8 +68,8 @@ static bool overlap(const struct file_lock *a, const struct file_lock *b)
 static bool conflicts(const struct file_lock *held,
 		      const struct file_lock *want)
 {
-	return held->owner != want->owner && same_class(held->kind, want->kind) &&
-	       overlap(held, want) &&
+	return held->owner != want->owner &&
+	       same_class(held->kind, want->kind) && overlap(held, want) &&
 	       (held->type == F_WRLCK || want->type == F_WRLCK);
 }
 
@@ -206,7 +206,8 @@ int locks_set(struct inode *in, struct file_lock_req *req, bool wait)
 			err = -EAGAIN;
 			break;
 		}
-		if (want.kind == LOCK_KIND_POSIX && would_deadlock(want.owner, c)) {
+		if (want.kind == LOCK_KIND_POSIX &&
+		    would_deadlock(want.owner, c)) {
 			err = -EDEADLK;
 			break;
 		}

@@ -57,8 +57,8 @@ struct super_block *super_alloc(const struct fs_type *type,
 		return NULL;
 	sb->type = type;
 	sb->ops = ops;
-	sb->dev = MKDEV(0, __atomic_fetch_add(&next_minor, 1,
-					      __ATOMIC_RELAXED) & 0xff);
+	sb->dev = MKDEV(
+		0, __atomic_fetch_add(&next_minor, 1, __ATOMIC_RELAXED) & 0xff);
 	return sb;
 }
 

@@ -121,8 +121,8 @@ static long mount_at_path(struct mount_args *a, const struct path *at,
 	return vfs_mount(a->type, a->source, at, flags, a->data);
 }
 
-SYSCALL_DEFINE5(mount, uintptr_t, usource, uintptr_t, utarget, uintptr_t,
-		utype, unsigned long, flags, uintptr_t, udata)
+SYSCALL_DEFINE5(mount, uintptr_t, usource, uintptr_t, utarget, uintptr_t, utype,
+		unsigned long, flags, uintptr_t, udata)
 {
 	struct mount_args a = {0};
 	struct path at;

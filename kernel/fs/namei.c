@@ -277,8 +277,7 @@ static int walk_prepare(struct walk *w, int dirfd, const char *path)
 	return walk_start(w, dirfd, path[0] == '/');
 }
 
-int path_walk(int dirfd, const char *path, unsigned int flags,
-	      struct path *out)
+int path_walk(int dirfd, const char *path, unsigned int flags, struct path *out)
 {
 	struct walk w = {.flags = flags};
 	int err;
@@ -379,8 +378,7 @@ int path_walk_parent_locked(int dirfd, uintptr_t upath, struct path *parent,
 	return err;
 }
 
-int path_lookup(int dirfd, const char *path, bool nofollow,
-		struct inode **out)
+int path_lookup(int dirfd, const char *path, bool nofollow, struct inode **out)
 {
 	struct path p;
 	int err = path_walk(dirfd, path, nofollow ? 0 : LOOKUP_FOLLOW, &p);

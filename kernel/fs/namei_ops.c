@@ -146,7 +146,8 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, uintptr_t, upath, uint32_t, mode)
 /* A user dev_t (glibc's 64-bit encoding) as the kernel keeps it. */
 static uint32_t dev_from_user(uint64_t dev)
 {
-	uint32_t major = (uint32_t)(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffu));
+	uint32_t major =
+		(uint32_t)(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffu));
 	uint32_t minor = (uint32_t)((dev & 0xff) | ((dev >> 12) & ~0xffu));
 
 	return MKDEV(major & 0xfff, minor & 0xff);
@@ -199,8 +200,8 @@ SYSCALL_DEFINE3(mknod, uintptr_t, upath, uint32_t, mode, uint64_t, dev)
 	return do_mknod(AT_FDCWD, upath, mode, dev);
 }
 
-SYSCALL_DEFINE4(mknodat, int, dirfd, uintptr_t, upath, uint32_t, mode,
-		uint64_t, dev)
+SYSCALL_DEFINE4(mknodat, int, dirfd, uintptr_t, upath, uint32_t, mode, uint64_t,
+		dev)
 {
 	return do_mknod(dirfd, upath, mode, dev);
 }
@@ -263,8 +264,8 @@ static int may_link_to(struct inode *in)
 	return 0;
 }
 
-static long do_link(int olddirfd, uintptr_t uold, int newdirfd,
-		    uintptr_t unew, int flags)
+static long do_link(int olddirfd, uintptr_t uold, int newdirfd, uintptr_t unew,
+		    int flags)
 {
 	struct path old;
 	struct named n;
@@ -273,11 +274,11 @@ static long do_link(int olddirfd, uintptr_t uold, int newdirfd,
 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	err = path_at(olddirfd, uold,
-		      (flags & AT_EMPTY_PATH) |
-			      (flags & AT_SYMLINK_FOLLOW ? 0
-							 : AT_SYMLINK_NOFOLLOW),
-		      &old);
+	err = path_at(
+		olddirfd, uold,
+		(flags & AT_EMPTY_PATH) |
+			(flags & AT_SYMLINK_FOLLOW ? 0 : AT_SYMLINK_NOFOLLOW),
+		&old);
 	if (err)
 		return err;
 	err = named_get(newdirfd, unew, &n, &dots);
@@ -332,7 +333,7 @@ static long do_unlink(int dirfd, uintptr_t upath)
 	else if (path_readonly(&n.parent))
 		err = -EROFS;
 	else if (n.trailing)
-		err = !n.d->inode		   ? -ENOENT
+		err = !n.d->inode		  ? -ENOENT
 		      : S_ISDIR(n.d->inode->mode) ? -EISDIR
 						  : -ENOTDIR;
 	else
@@ -423,8 +424,7 @@ static int rename_checks(struct rename_ends *r, unsigned int flags)
 	if ((flags & RENAME_NOREPLACE) && nin)
 		return -EEXIST;
 	isdir = S_ISDIR(oin->mode);
-	if (!(flags & RENAME_EXCHANGE) && !isdir &&
-	    (r->otrail || r->ntrail))
+	if (!(flags & RENAME_EXCHANGE) && !isdir && (r->otrail || r->ntrail))
 		return -ENOTDIR;
 	if ((flags & RENAME_EXCHANGE) && r->ntrail && !S_ISDIR(nin->mode))
 		return -ENOTDIR;
@@ -466,12 +466,10 @@ static long rename_locked(int odfd, const char *opath, int ndfd,
 	struct inode *odir;
 	int err;
 
-	err = path_walk_parent_held(odfd, opath, &r->op, &r->olast,
-				    &r->otrail);
+	err = path_walk_parent_held(odfd, opath, &r->op, &r->olast, &r->otrail);
 	if (err)
 		return err == -EEXIST ? -EBUSY : err;
-	err = path_walk_parent_held(ndfd, npath, &r->np, &r->nlast,
-				    &r->ntrail);
+	err = path_walk_parent_held(ndfd, npath, &r->np, &r->nlast, &r->ntrail);
 	if (err)
 		return err == -EEXIST ? -EBUSY : err;
 	if (r->op.mnt != r->np.mnt)

@@ -21,15 +21,16 @@
 #define CLOSE_RANGE_CLOEXEC (1u << 2)
 #define CLOSE_RANGE_UNSHARE (1u << 1)
 
-#define OPEN_KNOWN                                                         \
-	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |     \
-	 O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE |          \
+#define OPEN_KNOWN                                                            \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |       \
+	 O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE |            \
 	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | \
 	 O_TMPFILE)
 
 bool path_readonly(const struct path *p)
 {
-	return (p->mnt->flags & MS_RDONLY) || (p->dentry->sb->flags & MS_RDONLY);
+	return (p->mnt->flags & MS_RDONLY) ||
+	       (p->dentry->sb->flags & MS_RDONLY);
 }
 
 /* May the current process open what p names with flags? */
@@ -81,10 +82,10 @@ static int create_in(const struct path *parent, const char *last, int flags,
 	if (!err && !(dir->ops && dir->ops->create))
 		err = -EPERM;
 	if (!err)
-		err = dir->ops->create(dir, *out,
-				       S_IFREG | (mode & 07777 &
-						  ~current_proc()->fs->umask),
-				       0);
+		err = dir->ops->create(
+			dir, *out,
+			S_IFREG | (mode & 07777 & ~current_proc()->fs->umask),
+			0);
 	return err;
 }
 
@@ -225,8 +226,8 @@ struct open_how {
 	uint64_t flags, mode, resolve;
 };
 
-SYSCALL_DEFINE4(openat2, int, dirfd, uintptr_t, upath, uintptr_t, uhow,
-		size_t, size)
+SYSCALL_DEFINE4(openat2, int, dirfd, uintptr_t, upath, uintptr_t, uhow, size_t,
+		size)
 {
 	struct open_how how;
 

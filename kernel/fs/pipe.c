@@ -161,9 +161,9 @@ static int wait_room(struct file *f, struct pipe *p, uint64_t want)
 			mutex_lock(&p->lock);
 			return -EAGAIN;
 		}
-		if (wait_event_interruptible(p->wr_wq,
-					     !p->readers ||
-						     capacity(p) - used(p) >= want)) {
+		if (wait_event_interruptible(
+			    p->wr_wq,
+			    !p->readers || capacity(p) - used(p) >= want)) {
 			mutex_lock(&p->lock);
 			return -ERESTARTSYS;
 		}
@@ -263,8 +263,8 @@ static long set_size(struct pipe *p, unsigned long want)
 	if (!slots)
 		return -ENOMEM;
 	mutex_lock(&p->lock);
-	uint64_t first = p->tail / PAGE_SIZE, end = (p->head + PAGE_SIZE - 1) /
-						      PAGE_SIZE;
+	uint64_t first = p->tail / PAGE_SIZE,
+		 end = (p->head + PAGE_SIZE - 1) / PAGE_SIZE;
 	if (used(p) && end - first > pages) {
 		ret = -EBUSY;
 		kfree(slots);
@@ -425,12 +425,10 @@ SYSCALL_DEFINE2(pipe2, uintptr_t, ufds, int, flags)
 static struct mutex fifo_lock = MUTEX_INIT(fifo_lock, "fifo");
 
 /* Wait for an open of the other end (its count of opens to move). */
-static int wait_partner(struct pipe *p, unsigned int *opens,
-			unsigned int seen)
+static int wait_partner(struct pipe *p, unsigned int *opens, unsigned int seen)
 {
-	if (wait_event_interruptible(p->rd_wq,
-				     __atomic_load_n(opens, __ATOMIC_ACQUIRE) !=
-					     seen))
+	if (wait_event_interruptible(
+		    p->rd_wq, __atomic_load_n(opens, __ATOMIC_ACQUIRE) != seen))
 		return -ERESTARTSYS;
 	return 0;
 }

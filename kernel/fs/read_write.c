@@ -25,7 +25,6 @@
 #define FIOCLEX 0x5451
 #define FIONCLEX 0x5450
 
-
 struct iovec_k {
 	uintptr_t base;
 	uint64_t len;
@@ -114,8 +113,7 @@ SYSCALL_DEFINE4(pread64, int, fd, uintptr_t, ubuf, size_t, n, int64_t, off)
 	return off < 0 ? -EINVAL : rw_fd(fd, ubuf, n, false, off);
 }
 
-SYSCALL_DEFINE4(pwrite64, int, fd, uintptr_t, ubuf, size_t, n, int64_t,
-		off)
+SYSCALL_DEFINE4(pwrite64, int, fd, uintptr_t, ubuf, size_t, n, int64_t, off)
 {
 	return off < 0 ? -EINVAL : rw_fd(fd, ubuf, n, true, off);
 }
@@ -254,7 +252,8 @@ static long splice_files(struct file *in, int64_t *inpos, struct file *out,
 		return -ENOMEM;
 	while ((size_t)done < n) {
 		long r = kernel_read(in, buf, MIN(COPY_CHUNK, n - done),
-				     inpos ? *inpos : -1), w;
+				     inpos ? *inpos : -1),
+		     w;
 
 		if (r <= 0) {
 			done = done ? done : r;
@@ -306,8 +305,7 @@ static long copy_between(int infd, uintptr_t uinoff, int outfd,
 	return ret;
 }
 
-SYSCALL_DEFINE4(sendfile, int, outfd, int, infd, uintptr_t, uoff, size_t,
-		n)
+SYSCALL_DEFINE4(sendfile, int, outfd, int, infd, uintptr_t, uoff, size_t, n)
 {
 	return copy_between(infd, uoff, outfd, 0, n);
 }

@@ -139,8 +139,8 @@ SYSCALL_DEFINE2(fstat, int, fd, uintptr_t, ust)
 	return copy_to_user(ust, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-SYSCALL_DEFINE4(newfstatat, int, dirfd, uintptr_t, upath, uintptr_t, ust,
-		int, flags)
+SYSCALL_DEFINE4(newfstatat, int, dirfd, uintptr_t, upath, uintptr_t, ust, int,
+		flags)
 {
 	if ((flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD) {
 		char c;
@@ -177,8 +177,8 @@ static void fill_statx(const struct stat_k *st, struct statx_k *sx)
 	sx->dev_minor = MINOR(st->dev);
 }
 
-SYSCALL_DEFINE5(statx, int, dirfd, uintptr_t, upath, int, flags,
-		unsigned int, mask, uintptr_t, ubuf)
+SYSCALL_DEFINE5(statx, int, dirfd, uintptr_t, upath, int, flags, unsigned int,
+		mask, uintptr_t, ubuf)
 {
 	struct statx_k sx;
 	struct stat_k st;
@@ -293,14 +293,12 @@ SYSCALL_DEFINE3(faccessat, int, dirfd, uintptr_t, upath, int, mode)
 	return do_access(dirfd, upath, mode, 0);
 }
 
-SYSCALL_DEFINE4(faccessat2, int, dirfd, uintptr_t, upath, int, mode, int,
-		flags)
+SYSCALL_DEFINE4(faccessat2, int, dirfd, uintptr_t, upath, int, mode, int, flags)
 {
 	return do_access(dirfd, upath, mode, flags);
 }
 
-static long do_readlink(int dirfd, uintptr_t upath, uintptr_t ubuf,
-			int size)
+static long do_readlink(int dirfd, uintptr_t upath, uintptr_t ubuf, int size)
 {
 	struct path p;
 	char *buf;
@@ -335,8 +333,8 @@ SYSCALL_DEFINE3(readlink, uintptr_t, upath, uintptr_t, ubuf, int, size)
 	return do_readlink(AT_FDCWD, upath, ubuf, size);
 }
 
-SYSCALL_DEFINE4(readlinkat, int, dirfd, uintptr_t, upath, uintptr_t, ubuf,
-		int, size)
+SYSCALL_DEFINE4(readlinkat, int, dirfd, uintptr_t, upath, uintptr_t, ubuf, int,
+		size)
 {
 	return do_readlink(dirfd, upath, ubuf, size);
 }

@@ -16,8 +16,8 @@
 #include "fs_priv.h"
 #include "tmpfs_priv.h"
 
-static const struct inode_ops tmpfs_dir_iops, tmpfs_file_iops,
-	tmpfs_link_iops, tmpfs_special_iops;
+static const struct inode_ops tmpfs_dir_iops, tmpfs_file_iops, tmpfs_link_iops,
+	tmpfs_special_iops;
 static const struct file_ops tmpfs_file_ops, tmpfs_dir_ops;
 
 static struct tmpfs_sb *info(const struct inode *in)
@@ -186,8 +186,8 @@ static int tmpfs_rmdir(struct inode *dir, struct dentry *d)
 }
 
 /* Move names for RENAME_EXCHANGE: both exist and swap places. */
-static int exchange(struct inode *odir, struct dentry *old,
-		    struct inode *ndir, struct dentry *new)
+static int exchange(struct inode *odir, struct dentry *old, struct inode *ndir,
+		    struct dentry *new)
 {
 	struct dentry *op = old->parent, *np = new->parent;
 	char *oname = kmalloc(old->len + 1);
@@ -201,8 +201,8 @@ static int exchange(struct inode *odir, struct dentry *old,
 	if (!err)
 		err = d_move(new, op, oname, olen);
 	kfree(oname);
-	if (!err && odir != ndir && S_ISDIR(old->inode->mode) !=
-					    S_ISDIR(new->inode->mode)) {
+	if (!err && odir != ndir &&
+	    S_ISDIR(old->inode->mode) != S_ISDIR(new->inode->mode)) {
 		int d = S_ISDIR(old->inode->mode) ? 1 : -1;
 
 		ndir->nlink += d;
@@ -228,8 +228,8 @@ static int tmpfs_rename(struct inode *odir, struct dentry *old,
 		if (target && S_ISDIR(target->mode) && d_has_children(new))
 			return -ENOTEMPTY;
 		if (target) {
-			target->nlink = S_ISDIR(target->mode) ? 0
-							      : target->nlink - 1;
+			target->nlink =
+				S_ISDIR(target->mode) ? 0 : target->nlink - 1;
 			if (S_ISDIR(target->mode))
 				ndir->nlink--;
 			inode_touch(target, false);

@@ -8,8 +8,8 @@
 #include <kernel/fs.h>
 
 struct tmpfs_sb {
-	uint64_t max_pages, used_pages;	 /* atomic */
-	uint64_t max_inodes, inodes;	 /* atomic */
+	uint64_t max_pages, used_pages; /* atomic */
+	uint64_t max_inodes, inodes;	/* atomic */
 	uint32_t root_mode, root_uid, root_gid;
 };
 

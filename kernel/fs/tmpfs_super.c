@@ -33,10 +33,25 @@ static int parse_size(const char *s, uint64_t *out)
 	if (end == s)
 		return -EINVAL;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	case '%': v = memory_pages() * PAGE_SIZE / 100 * v; end++; break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
+	case '%':
+		v = memory_pages() * PAGE_SIZE / 100 * v;
+		end++;
+		break;
 	}
 	if (*end)
 		return -EINVAL;
@@ -137,13 +152,14 @@ static int tmpfs_mount(const struct fs_type *type, const char *source,
 	if (!err) {
 		t->max_pages = memory_pages() / 2;
 		t->max_inodes = memory_pages() / 2;
-		t->root_mode = source && !strcmp(source, "rootfs") ? 0755
-								   : 01777;
+		t->root_mode =
+			source && !strcmp(source, "rootfs") ? 0755 : 01777;
 		sb->priv = t;
 		sb->magic = TMPFS_MAGIC;
 		err = parse_options(t, options);
 	}
-	root = err ? NULL : tmpfs_new(sb, NULL, S_IFDIR | t->root_mode, 0, &err);
+	root = err ? NULL
+		   : tmpfs_new(sb, NULL, S_IFDIR | t->root_mode, 0, &err);
 	if (root) {
 		root->uid = t->root_uid;
 		root->gid = t->root_gid;

@@ -187,8 +187,7 @@ struct inode_ops {
 	int (*create)(struct inode *dir, struct dentry *d, uint32_t mode,
 		      uint32_t rdev);
 	int (*mkdir)(struct inode *dir, struct dentry *d, uint32_t mode);
-	int (*symlink)(struct inode *dir, struct dentry *d,
-		       const char *target);
+	int (*symlink)(struct inode *dir, struct dentry *d, const char *target);
 	int (*link)(struct dentry *old, struct inode *dir, struct dentry *d);
 	int (*unlink)(struct inode *dir, struct dentry *d);
 	int (*rmdir)(struct inode *dir, struct dentry *d);
@@ -229,9 +228,9 @@ struct inode {
 	struct avl_tree cache;
 	uint64_t cached_pages;
 
-	struct pipe *pipe;	   /* a FIFO's, while it is open */
-	struct list_head locks;	   /* record locks and flocks (locks.c) */
-	struct unix_sock *socket;  /* a bound AF_UNIX socket */
+	struct pipe *pipe;	  /* a FIFO's, while it is open */
+	struct list_head locks;	  /* record locks and flocks (locks.c) */
+	struct unix_sock *socket; /* a bound AF_UNIX socket */
 };
 
 /* A new inode of sb (ino, times now, nlink 1, one reference). */
@@ -377,8 +376,7 @@ int path_walk(int dirfd, const char *path, unsigned int flags,
 int path_walk_user(int dirfd, uintptr_t upath, unsigned int flags,
 		   struct path *out);
 /* The convenience of old: the inode at path (referenced). */
-int path_lookup(int dirfd, const char *path, bool nofollow,
-		struct inode **out);
+int path_lookup(int dirfd, const char *path, bool nofollow, struct inode **out);
 int path_lookup_user(int dirfd, uintptr_t upath, bool nofollow,
 		     struct inode **out);
 
@@ -404,7 +402,7 @@ struct file_ops {
 };
 
 struct file {
-	int refcount; /* atomic */
+	int refcount;	  /* atomic */
 	struct path path; /* NULL mnt for files with no name (pipes...) */
 	struct inode *inode;
 	const struct file_ops *ops;
@@ -479,9 +477,9 @@ struct inode *shmem_create(uint64_t size);
  */
 #define MKDEV(major, minor) ((uint32_t)((major) << 8 | (minor)))
 #define MAJOR(dev) ((dev) >> 8 & 0xfff)
-#define MINOR(dev) ((dev) & 0xff)
-int chardev_register(unsigned int major, int minor,
-		     const struct file_ops *fops, const char *name);
+#define MINOR(dev) ((dev)&0xff)
+int chardev_register(unsigned int major, int minor, const struct file_ops *fops,
+		     const char *name);
 /* Make /dev/name for dev (devtmpfs), mode with S_IFCHR. */
 int devtmpfs_create(const char *name, uint32_t mode, uint32_t dev);
 
