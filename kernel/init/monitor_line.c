@@ -6,8 +6,9 @@
  * always at the end of the line; there is no mid-line editing.
  *
  * Input comes from a terminal or the keyboard decoder, both of which send
- * cursor keys as escape sequences (ESC [ A, ESC O P, ESC [ 3 ~ ...); those
- * are parsed only far enough to find their end, and to act on Up.
+ * cursor keys as escape sequences (ESC [ A, ESC O P, ESC [ 3 ~, ESC [ [ A
+ * ...); those are parsed only far enough to find their end, and to act on
+ * Up.
  */
 #include <kernel/monitor.h>
 #include <kernel/string.h>
@@ -21,7 +22,7 @@ enum {
 	ESC_START,     /* ESC seen */
 	ESC_CSI,       /* ESC [ seen, nothing after yet */
 	ESC_CSI_PARAM, /* ESC [ and parameter bytes seen */
-	ESC_SS3,       /* ESC O seen: one final byte follows */
+	ESC_SS3,       /* ESC O or ESC [ [ seen: one final byte follows */
 };
 
 void monitor_line_init(struct monitor_line *ed, monitor_echo_fn echo)
@@ -76,6 +77,10 @@ static void escape_byte(struct monitor_line *ed, uint8_t c)
 		break;
 	case ESC_CSI:
 	case ESC_CSI_PARAM:
+		if (c == '[' && ed->esc == ESC_CSI) {
+			ed->esc = ESC_SS3; /* the Linux console's F1-F5 */
+			break;
+		}
 		if (final && c == 'A' && ed->esc == ESC_CSI)
 			recall_history(ed);
 		if (final || c < 0x20 || c > 0x3f)

@@ -89,9 +89,11 @@ KTEST(keyboard, escape_sequences)
 	     0x4b);
 	KT_ASSERT_STREQ(out, "\x1b[A\x1b[B\x1b[C\x1b[D");
 	FEED(&d, out, 0xe0, 0x47, 0xe0, 0x4f, 0xe0, 0x52, 0xe0, 0x53);
-	KT_ASSERT_STREQ(out, "\x1b[H\x1b[F\x1b[2~\x1b[3~");
-	FEED(&d, out, 0xe0, 0x49, 0xe0, 0x51, 0x3b, 0x58);
-	KT_ASSERT_STREQ(out, "\x1b[5~\x1b[6~\x1bOP\x1b[24~");
+	KT_ASSERT_STREQ(out, "\x1b[1~\x1b[4~\x1b[2~\x1b[3~");
+	FEED(&d, out, 0xe0, 0x49, 0xe0, 0x51, 0x3b, 0x40, 0x58);
+	KT_ASSERT_STREQ(out, "\x1b[5~\x1b[6~\x1b[[A\x1b[17~\x1b[24~");
+	FEED(&d, out, 0x2a, 0x3b, 0x43, 0xaa); /* shift+F1 is F13; F21: none */
+	KT_ASSERT_STREQ(out, "\x1b[25~");
 	/* Arrows wrapped in fake shifts: the shifts must not stick. */
 	FEED(&d, out, 0xe0, 0x2a, 0xe0, 0x48, 0xe0, 0xc8, 0xe0, 0xaa, 0x1e);
 	KT_ASSERT_STREQ(out, "\x1b[Aa");
@@ -105,11 +107,13 @@ KTEST(keyboard, keypad)
 	keyboard_decoder_init(&d);
 	FEED(&d, out, 0x48, 0x4e, 0xe0, 0x1c, 0xe0, 0x35); /* num lock off */
 	KT_ASSERT_STREQ(out, "\x1b[A+\r/");
+	FEED(&d, out, 0x47, 0x4c, 0x4f, 0x53);
+	KT_ASSERT_STREQ(out, "\x1b[1~\x1b[G\x1b[4~\x1b[3~");
 	FEED(&d, out, 0x45, 0xc5, 0x48, 0x53, 0x52); /* num lock on */
 	KT_ASSERT_STREQ(out, "8.0");
 }
 
-KTEST(keyboard, releases_pause_and_unknown_ignored)
+KTEST(keyboard, releases_and_unknown_ignored_pause_typed)
 {
 	struct keyboard_decoder d;
 	struct keyboard_event ev;
@@ -119,7 +123,7 @@ KTEST(keyboard, releases_pause_and_unknown_ignored)
 	FEED(&d, out, 0x9e, 0xb0, 0xe0, 0xc8); /* releases alone */
 	KT_ASSERT_STREQ(out, "");
 	FEED(&d, out, 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5, 0x1e);
-	KT_ASSERT_STREQ(out, "a"); /* Pause typed nothing, ate its bytes */
+	KT_ASSERT_STREQ(out, "\x1b[Pa"); /* Pause, as the Linux console */
 	FEED(&d, out, 0x00, 0xff, 0x59, 0x60, 0xe0, 0x7e, 0xe0, 0x5b, 0x30);
 	KT_ASSERT_STREQ(out, "b");
 	KT_ASSERT(!keyboard_scan(&d, 0xe1, &ev));
@@ -127,6 +131,27 @@ KTEST(keyboard, releases_pause_and_unknown_ignored)
 	KT_ASSERT(keyboard_scan(&d, 0x45, &ev));
 	KT_ASSERT_EQ(ev.key, KEYBOARD_KEY_PAUSE);
 	KT_ASSERT(ev.pressed);
+}
+
+/* Alt+Fn asks for console n and types nothing; Alt+Left/Right step. */
+KTEST(keyboard, console_keys)
+{
+	struct keyboard_decoder d;
+	struct keyboard_event ev;
+	char out[32];
+
+	keyboard_decoder_init(&d);
+	FEED(&d, out, 0x38); /* alt down */
+	KT_ASSERT(keyboard_scan(&d, 0x3c, &ev));
+	KT_ASSERT_EQ(keyboard_console_key(&d, &ev), 2);
+	KT_ASSERT_EQ(keyboard_translate(&d, &ev, out), 0);
+	KT_ASSERT(!keyboard_scan(&d, 0xe0, &ev));
+	KT_ASSERT(keyboard_scan(&d, 0x4b, &ev));
+	KT_ASSERT_EQ(keyboard_console_key(&d, &ev), KEYBOARD_CONSOLE_PREV);
+	FEED(&d, out, 0xb8, 0x3c); /* alt up: F2 types again */
+	KT_ASSERT_STREQ(out, "\x1b[[B");
+	KT_ASSERT(keyboard_scan(&d, 0x3c, &ev));
+	KT_ASSERT_EQ(keyboard_console_key(&d, &ev), 0);
 }
 
 KTEST(keyboard, i8042_present)

@@ -69,6 +69,8 @@ KTEST(monitor, escapes_and_history)
 	reset(&ed);
 	KT_ASSERT_STREQ(type(&ed, "a\x1b[3~b\x1bOPc\x1b[1;5Cd\r"), "abcd");
 	KT_ASSERT_STREQ(type(&ed, "x\x1b[A\r"), "abcd"); /* Up recalls */
+	/* The Linux console's F1 and F6: no A or 7 typed. */
+	KT_ASSERT_STREQ(type(&ed, "\x1b[[Aab\x1b[17~\x1b[[E\r"), "ab");
 	reset(&ed);
 	KT_ASSERT_STREQ(type(&ed, "echo 1\r\r"), ""); /* blank: not kept */
 	KT_ASSERT_STREQ(type(&ed, "\x1b[A\r"), "echo 1");

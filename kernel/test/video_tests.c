@@ -239,11 +239,12 @@ KTEST(video, surface_rejects)
 
 /* A console on the off-screen buffer, and what its pixels must show. */
 static struct fbcon off_con;
+static struct term off_term;
 static struct term_cell off_cells[8 * 4], off_alt[8 * 4], off_shown[8 * 4];
 
 static unsigned int screen_errors(struct fbcon *c)
 {
-	struct term *t = &c->term;
+	struct term *t = c->term;
 	unsigned int errors = 0;
 
 	for (unsigned int y = 0; y < t->rows; y++) {
@@ -260,8 +261,8 @@ static unsigned int screen_errors(struct fbcon *c)
 
 static bool row_is(struct fbcon *c, unsigned int y, const char *text)
 {
-	for (unsigned int x = 0; x < c->term.cols; x++) {
-		if (term_cell_at(&c->term, x, y)->ch != (uint8_t)text[x])
+	for (unsigned int x = 0; x < c->cols; x++) {
+		if (term_cell_at(c->term, x, y)->ch != (uint8_t)text[x])
 			return false;
 	}
 	return true;
@@ -277,9 +278,12 @@ static struct fbcon *off_console(bool by_move)
 {
 	struct boot_framebuffer d = off_desc(32, 0);
 
-	if (fbcon_setup(&off_con, &d, font_builtin(), off_cells, off_alt,
-			off_shown, 8, 4))
+	if (fbcon_setup(&off_con, &d, font_builtin(), off_shown, 8, 4) ||
+	    term_init(&off_term, off_cells, off_alt, off_con.cols, off_con.rows,
+		      &fbcon_term_ops, &off_con))
 		return NULL;
+	off_term.newline_mode = true;
+	fbcon_show(&off_con, &off_term);
 	off_con.scroll_by_move = by_move;
 	return &off_con;
 }
@@ -336,7 +340,7 @@ static int alt_screen_case(bool by_move)
 		return -3;
 	con_puts(c, "\033[r\033[4;1H\n\n\033[?1049l");
 	if (!row_is(c, 0, "main    ") || !row_is(c, 1, "red     ") ||
-	    !row_is(c, 2, "bold    ") || c->term.x != 4 || c->term.y != 2)
+	    !row_is(c, 2, "bold    ") || c->term->x != 4 || c->term->y != 2)
 		return -4;
 	return (int)screen_errors(c);
 }

@@ -19,6 +19,7 @@ static struct term_cell alt_cells[TERM_MAX_COLS * TERM_MAX_ROWS];
 static struct term term;
 static char scroll_log[256]; /* "top,bottom,n;" per callback */
 static int bells;
+static char answers[256]; /* what the terminal answered, in order */
 
 static void on_scroll(void *ctx, unsigned int top, unsigned int bottom, int n)
 {
@@ -33,7 +34,18 @@ static void on_bell(void *ctx)
 	bells++;
 }
 
-static const struct term_ops ops = {.scroll = on_scroll, .bell = on_bell};
+static void on_answer(void *ctx, const char *buf, size_t len)
+{
+	size_t have = strlen(answers);
+
+	if (have + len < sizeof(answers)) { /* the fuzz answers a lot */
+		memcpy(answers + have, buf, len);
+		answers[have + len] = 0;
+	}
+}
+
+static const struct term_ops ops = {
+	.scroll = on_scroll, .bell = on_bell, .answer = on_answer};
 
 /* A fresh COLS x ROWS terminal with LF as a line end, like the console. */
 static struct term *setup(void)
@@ -42,6 +54,7 @@ static struct term *setup(void)
 	term.newline_mode = true;
 	scroll_log[0] = 0;
 	bells = 0;
+	answers[0] = 0;
 	return &term;
 }
 
@@ -387,6 +400,42 @@ static void malformed(void)
 	}
 }
 
+/* put s into t; what t answered must be want. */
+static void check_answer(struct term *t, const char *s, const char *want)
+{
+	answers[0] = 0;
+	put(t, s);
+	CHECK_STR(answers, want);
+}
+
+/* The Linux console's answers (console_codes(4)), 1-based positions. */
+static void queries(void)
+{
+	struct term *t = setup();
+
+	check_answer(t, "\033[6n", "\033[1;1R");
+	check_answer(t, "ab\033[3;7H\033[6n", "\033[3;7R");
+	check_answer(t, "\033[99;99H\033[6n", "\033[4;10R");
+	/* At the last column with a wrap pending, the cursor is still there. */
+	check_answer(t, "\033[H0123456789\033[6n", "\033[1;10R");
+	check_answer(t, "\033[5n", "\033[0n");
+	check_answer(t, "\033[c\033[0c\033Z", "\033[?6c\033[?6c\033[?6c");
+	/* Split across writes, the query is still one. */
+	answers[0] = 0;
+	put(t, "\033[2;2H\033[");
+	put(t, "6");
+	check_answer(t, "n", "\033[2;2R");
+	/* Not queries the console answers: private, other numbers, junk. */
+	check_answer(t, "\033[>c\033[?6n\033[1c\033[7n\033[6$n\033[=c", "");
+	CHECK_ROW(t, 0, "0123456789"); /* and the grid is untouched */
+	CHECK_EQ(term_init(&term, cells, alt_cells, 200, 120, &ops, NULL), 0);
+	check_answer(t, "\033[999;999H\033[6n", "\033[120;200R");
+	/* Without an answer op, a query is only swallowed. */
+	CHECK_EQ(term_init(&term, cells, alt_cells, COLS, ROWS, NULL, NULL), 0);
+	check_answer(t, "\033[6n\033[cOK", "");
+	CHECK_ROW(t, 0, "OK        ");
+}
+
 static void dirty_rows(void)
 {
 	struct term *t = setup();
@@ -591,6 +640,7 @@ int main(void)
 	RUN(save_restore_and_modes(), "ansi: save/restore, modes, reset");
 	RUN(utf8_and_charsets(), "ansi: UTF-8 decoding and DEC graphics");
 	RUN(malformed(), "ansi: unknown and malformed sequences swallowed");
+	RUN(queries(), "ansi: CSI 6n, 5n, c and ESC Z answered as Linux does");
 	RUN(dirty_rows(), "ansi: dirty row tracking");
 	RUN(alt_screen_1049(), "ansi: 1049 restores the main screen exactly");
 	RUN(alt_screen_47_1047(), "ansi: 47 and 1047 alternate screens");

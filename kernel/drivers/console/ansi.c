@@ -120,6 +120,10 @@ static void escape(struct term *t, unsigned char c)
 	case 'c':
 		term_reset(t);
 		break;
+	case 'Z': /* DECID: the old way to ask what the terminal is */
+		term_answer(t, TERM_DEVICE_ATTRIBUTES,
+			    sizeof(TERM_DEVICE_ATTRIBUTES) - 1);
+		break;
 	}
 }
 

@@ -2,7 +2,9 @@
  * The CSI sequences of the terminal emulator (<kernel/term.h>): once
  * ansi.c has collected "ESC [ params final", this file acts on it —
  * cursor motion, erasing, scrolling, insert/delete, modes and SGR
- * colours. Unknown finals and modes are ignored.
+ * colours, and the queries the Linux console answers (device status,
+ * cursor position, device attributes). Unknown finals and modes are
+ * ignored.
  *
  * Counts follow the VT100: a missing or zero parameter means 1, positions
  * are 1-based on the wire and clamped to the screen (term.c).
@@ -179,6 +181,43 @@ static void set_modes(struct term *t, bool set)
 	}
 }
 
+/* Append the decimal digits of v to buf at *n (at most 10 of them). */
+static void put_decimal(char *buf, size_t *n, unsigned int v)
+{
+	char digits[10];
+	size_t k = 0;
+
+	do {
+		digits[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k)
+		buf[(*n)++] = digits[--k];
+}
+
+/*
+ * DSR: CSI 5 n asks whether the terminal is well (ESC [ 0 n: it is), CSI
+ * 6 n where the cursor is (ESC [ row ; col R, 1-based). Line editors and
+ * vi size the screen with the latter, after moving the cursor far away.
+ */
+static void status_report(struct term *t)
+{
+	char buf[32];
+	size_t n = 0;
+
+	if (raw_param(t, 0) == 5) {
+		term_answer(t, "\033[0n", 4);
+	} else if (raw_param(t, 0) == 6) {
+		buf[n++] = '\033';
+		buf[n++] = '[';
+		put_decimal(buf, &n, t->y + 1);
+		buf[n++] = ';';
+		put_decimal(buf, &n, t->x + 1);
+		buf[n++] = 'R';
+		term_answer(t, buf, n);
+	}
+}
+
 static bool cursor_csi(struct term *t, unsigned char final)
 {
 	unsigned int n = param(t, 0, 1);
@@ -282,6 +321,14 @@ void ansi_csi_dispatch(struct term *t, unsigned char final)
 	case 'u':
 		if (t->nparams == 0)
 			term_restore_cursor(t);
+		break;
+	case 'n':
+		status_report(t);
+		break;
+	case 'c': /* DA: only CSI c and CSI 0 c ask */
+		if (raw_param(t, 0) == 0)
+			term_answer(t, TERM_DEVICE_ATTRIBUTES,
+				    sizeof(TERM_DEVICE_ATTRIBUTES) - 1);
 		break;
 	default:
 		edit_csi(t, final);

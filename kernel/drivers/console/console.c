@@ -101,6 +101,11 @@ void console_panic(void)
 	__atomic_store_n(&panicking, true, __ATOMIC_SEQ_CST);
 }
 
+bool console_in_panic(void)
+{
+	return __atomic_load_n(&panicking, __ATOMIC_ACQUIRE);
+}
+
 static bool console_lock_take(void)
 {
 	int me = percpu_ready() ? (int)cpu_id() : 0;

@@ -1,6 +1,9 @@
 /*
  * The framebuffer console (see <kernel/video.h>): a terminal
  * (<kernel/term.h>) whose cells are drawn with the built-in PSF2 font.
+ * The live console on the boot framebuffer is the VTs' screen
+ * (<kernel/vt.h>): it draws whichever VT is shown, and a switch redraws
+ * every cell (fbcon_show).
  *
  * Every write ends in a flush that brings the pixels up to date. The flush
  * compares each dirty row of the terminal with `shown`, a copy of what the
@@ -15,10 +18,10 @@
  * cell STALE so the next flush redraws it plain before drawing it anew.
  */
 #include <kernel/arch.h>
-#include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/video.h>
+#include <kernel/vt.h>
 
 #define STALE 0xffffffffu /* shown[].ch: the pixels must be redrawn */
 #define LIVE_COLS 240	  /* 1920 pixels of an 8-pixel font */
@@ -32,20 +35,21 @@ static bool cell_eq(const struct term_cell *a, const struct term_cell *b)
 
 static struct term_cell *shown_row(struct fbcon *c, unsigned int y)
 {
-	return &c->shown[(size_t)y * c->term.cols];
+	return &c->shown[(size_t)y * c->cols];
 }
 
 static void mark_stale(struct fbcon *c, unsigned int first, unsigned int end)
 {
 	for (unsigned int y = first; y < end; y++)
-		for (unsigned int x = 0; x < c->term.cols; x++)
+		for (unsigned int x = 0; x < c->cols; x++)
 			shown_row(c, y)[x].ch = STALE;
 }
 
 void fbcon_invalidate(struct fbcon *c)
 {
-	mark_stale(c, 0, c->term.rows);
-	term_mark_all_dirty(&c->term);
+	mark_stale(c, 0, c->rows);
+	if (c->term)
+		term_mark_all_dirty(c->term);
 	c->cursor_drawn = false;
 	c->pending.n = 0;
 }
@@ -68,26 +72,24 @@ static void apply_pending(struct fbcon *c)
 	keep = bottom - top - k;
 	if (n > 0) {
 		fb_move_lines(&c->fb, top * h, (top + k) * h, keep * h, 0,
-			      c->term.cols * c->font->width);
+			      c->cols * c->font->width);
 		for (unsigned int y = top; y < top + keep; y++)
-			for (unsigned int x = 0; x < c->term.cols; x++)
+			for (unsigned int x = 0; x < c->cols; x++)
 				shown_row(c, y)[x] = shown_row(c, y + k)[x];
 		mark_stale(c, top + keep, bottom);
 	} else {
 		fb_move_lines(&c->fb, (top + k) * h, top * h, keep * h, 0,
-			      c->term.cols * c->font->width);
+			      c->cols * c->font->width);
 		for (unsigned int y = bottom; y-- > top + k;)
-			for (unsigned int x = 0; x < c->term.cols; x++)
+			for (unsigned int x = 0; x < c->cols; x++)
 				shown_row(c, y)[x] = shown_row(c, y - k)[x];
 		mark_stale(c, top, top + k);
 	}
 }
 
 /* term.c's scroll report: add it up while it continues the same scroll. */
-static void scroll_hint(void *ctx, unsigned int top, unsigned int bottom, int n)
+void fbcon_scroll(struct fbcon *c, unsigned int top, unsigned int bottom, int n)
 {
-	struct fbcon *c = ctx;
-
 	if (!c->scroll_by_move)
 		return; /* the diff redraws whatever moved */
 	if (c->pending.n &&
@@ -101,14 +103,19 @@ static void scroll_hint(void *ctx, unsigned int top, unsigned int bottom, int n)
 		c->pending.n += n;
 }
 
-static const struct term_ops fbcon_term_ops = {.scroll = scroll_hint};
+static void scroll_hint(void *ctx, unsigned int top, unsigned int bottom, int n)
+{
+	fbcon_scroll(ctx, top, bottom, n);
+}
+
+const struct term_ops fbcon_term_ops = {.scroll = scroll_hint};
 
 /* Draw the runs of cells of row y that differ from what is shown. */
 static void draw_row_diff(struct fbcon *c, unsigned int y)
 {
-	const struct term_cell *want = term_cell_at(&c->term, 0, y);
+	const struct term_cell *want = term_cell_at(c->term, 0, y);
 	struct term_cell *have = shown_row(c, y);
-	unsigned int x = 0, cols = c->term.cols;
+	unsigned int x = 0, cols = c->cols;
 
 	while (x < cols) {
 		unsigned int start;
@@ -127,7 +134,7 @@ static void draw_row_diff(struct fbcon *c, unsigned int y)
 
 static void draw_cursor(struct fbcon *c)
 {
-	struct term *t = &c->term;
+	struct term *t = c->term;
 
 	c->cursor_drawn = false;
 	if (!t->cursor_visible)
@@ -143,11 +150,13 @@ static void draw_cursor(struct fbcon *c)
 
 void fbcon_flush(struct fbcon *c)
 {
+	if (!c->term)
+		return;
 	apply_pending(c);
 	if (c->cursor_drawn) /* its cell is STALE: the diff redraws it */
-		term_mark_dirty(&c->term, c->cursor_y);
-	for (unsigned int y = 0; y < c->term.rows; y++) {
-		if (term_take_dirty(&c->term, y))
+		term_mark_dirty(c->term, c->cursor_y);
+	for (unsigned int y = 0; y < c->rows; y++) {
+		if (term_take_dirty(c->term, y))
 			draw_row_diff(c, y);
 	}
 	draw_cursor(c);
@@ -155,16 +164,22 @@ void fbcon_flush(struct fbcon *c)
 
 void fbcon_write(struct fbcon *c, const char *buf, size_t len)
 {
-	term_write(&c->term, buf, len);
+	if (!c->term)
+		return;
+	term_write(c->term, buf, len);
 	fbcon_flush(c);
 }
 
+void fbcon_show(struct fbcon *c, struct term *t)
+{
+	c->term = t;
+	fbcon_invalidate(c);
+}
+
 int fbcon_setup(struct fbcon *c, const struct boot_framebuffer *desc,
-		const struct font *font, struct term_cell *cells,
-		struct term_cell *alt_cells, struct term_cell *shown,
+		const struct font *font, struct term_cell *shown,
 		unsigned int max_cols, unsigned int max_rows)
 {
-	unsigned int cols, rows;
 	int err;
 
 	*c = (struct fbcon){
@@ -172,15 +187,12 @@ int fbcon_setup(struct fbcon *c, const struct boot_framebuffer *desc,
 	err = fb_surface_init(&c->fb, desc);
 	if (err)
 		return err;
-	cols = c->fb.width / font->width;
-	rows = c->fb.height / font->height;
-	cols = cols < max_cols ? cols : max_cols;
-	rows = rows < max_rows ? rows : max_rows;
-	err = term_init(&c->term, cells, alt_cells, cols, rows, &fbcon_term_ops,
-			c);
-	if (err)
-		return err;
-	c->term.newline_mode = true; /* the console's "\n" is a line end */
+	c->cols = c->fb.width / font->width;
+	c->rows = c->fb.height / font->height;
+	c->cols = c->cols < max_cols ? c->cols : max_cols;
+	c->rows = c->rows < max_rows ? c->rows : max_rows;
+	if (c->cols == 0 || c->rows == 0)
+		return -EINVAL;
 	fb_fill(&c->fb, 0, 0, c->fb.width, c->fb.height,
 		c->fb.palette[TERM_DEFAULT_BG]);
 	fbcon_invalidate(c);
@@ -191,18 +203,24 @@ int fbcon_setup(struct fbcon *c, const struct boot_framebuffer *desc,
 
 static struct fbcon live;
 static bool live_ready;
-static struct term_cell live_cells[LIVE_COLS * LIVE_ROWS];
-static struct term_cell live_alt_cells[LIVE_COLS * LIVE_ROWS];
 static struct term_cell live_shown[LIVE_COLS * LIVE_ROWS];
 
-static void live_write(const char *buf, size_t len)
+/* The VTs' screen operations (ctx: &live). */
+static void live_show(void *ctx, struct term *t)
 {
-	fbcon_write(&live, buf, len);
+	fbcon_show(ctx, t);
+	fbcon_flush(ctx);
 }
 
-static const struct console_sink fbcon_sink = {
-	.name = "fbcon",
-	.write = live_write,
+static void live_flush(void *ctx)
+{
+	fbcon_flush(ctx);
+}
+
+static const struct vt_screen_ops live_ops = {
+	.show = live_show,
+	.flush = live_flush,
+	.scroll = scroll_hint,
 };
 
 /*
@@ -233,13 +251,11 @@ int fbcon_init(const struct boot_framebuffer *desc)
 
 	if (!font)
 		return -EINVAL;
-	err = fbcon_setup(&live, desc, font, live_cells, live_alt_cells,
-			  live_shown, LIVE_COLS, LIVE_ROWS);
+	err = fbcon_setup(&live, desc, font, live_shown, LIVE_COLS, LIVE_ROWS);
 	if (err)
 		return err;
 	live.scroll_by_move = moving_pays(&live);
-	console_replay(&fbcon_sink);
-	err = console_register(&fbcon_sink);
+	err = vt_init(&live_ops, &live, live.cols, live.rows);
 	if (err)
 		return err;
 	live_ready = true;
@@ -247,7 +263,7 @@ int fbcon_init(const struct boot_framebuffer *desc)
 	     "console: framebuffer %ux%ux%u pitch %u, font %ux%u, %ux%u cells, "
 	     "scrolling by %s\n",
 	     live.fb.width, live.fb.height, live.fb.bytes_pp * 8, live.fb.pitch,
-	     font->width, font->height, live.term.cols, live.term.rows,
+	     font->width, font->height, live.cols, live.rows,
 	     live.scroll_by_move ? "moving" : "redrawing");
 	return 0;
 }
@@ -255,13 +271,4 @@ int fbcon_init(const struct boot_framebuffer *desc)
 struct fbcon *fbcon_live(void)
 {
 	return live_ready ? &live : NULL;
-}
-
-void fbcon_live_restart(void)
-{
-	if (!live_ready)
-		return;
-	term_reset(&live.term);
-	fbcon_invalidate(&live);
-	console_replay(&fbcon_sink);
 }

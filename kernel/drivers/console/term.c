@@ -37,6 +37,12 @@ bool term_take_dirty(struct term *t, unsigned int row)
 	return was;
 }
 
+void term_answer(struct term *t, const char *buf, size_t len)
+{
+	if (t->ops && t->ops->answer)
+		t->ops->answer(t->ctx, buf, len);
+}
+
 void term_set_region(struct term *t, unsigned int top, unsigned int bottom)
 {
 	if (bottom > t->rows)

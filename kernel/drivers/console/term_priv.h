@@ -52,6 +52,11 @@ void term_erase_chars(struct term *t, unsigned int n);
 void term_insert_chars(struct term *t, unsigned int n);
 void term_delete_chars(struct term *t, unsigned int n);
 
+/* Reply to a query through t's answer op, if it has one. */
+void term_answer(struct term *t, const char *buf, size_t len);
+/* What the Linux console says it is (CSI c, ESC Z): a VT102. */
+#define TERM_DEVICE_ATTRIBUTES "\033[?6c"
+
 /* The parser's state back to ground (ansi.c). */
 void term_parser_reset(struct term *t);
 

@@ -1,10 +1,11 @@
 /*
  * The VGA text console (see <kernel/video.h>), used when the loader leaves
- * the display in text mode: a terminal (<kernel/term.h>) whose cells are
- * copied, row by dirty row, into the text buffer at physical 0xb8000 (two
- * bytes a cell: a code page 437 character and a colour attribute),
- * mapped with vm_ioremap (or found in the loader's HHDM). The cursor is
- * the hardware one, moved through the CRT controller's registers.
+ * the display in text mode: the VTs' screen (<kernel/vt.h>). The cells of
+ * the terminal shown (<kernel/term.h>) are copied, row by dirty row, into
+ * the text buffer at physical 0xb8000 (two bytes a cell: a code page 437
+ * character and a colour attribute), mapped with vm_ioremap (or found in
+ * the loader's HHDM); a switch copies every row. The cursor is the
+ * hardware one, moved through the CRT controller's registers.
  *
  * The mode is whatever the BIOS set (80x25 normally); its size is read
  * from the BIOS data area and sanity-checked.
@@ -12,11 +13,11 @@
 #include <kernel/arch.h>
 #include <kernel/arch/x86_64/io.h>
 #include <kernel/boot.h>
-#include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/video.h>
 #include <kernel/vm.h>
+#include <kernel/vt.h>
 
 #define VGA_TEXT_PHYS 0xb8000
 #define VGA_TEXT_BYTES 0x8000
@@ -38,9 +39,7 @@
 #define ATTR_MODE_CONTROL 0x30 /* index 0x10, with the palette enabled */
 #define ATTR_MODE_BLINK 0x08
 
-static struct term term;
-static struct term_cell cells[MAX_COLS * MAX_ROWS];
-static struct term_cell alt_cells[MAX_COLS * MAX_ROWS];
+static struct term *shown; /* the VT drawn; NULL before vt_init */
 static volatile uint16_t *text;
 
 /* ANSI colour order to the VGA's (blue and red swap places). */
@@ -98,12 +97,12 @@ static uint8_t crtc_read(uint8_t reg)
 	return inb(CRTC_DATA);
 }
 
-static void update_cursor(void)
+static void update_cursor(const struct term *t)
 {
-	uint16_t pos = (uint16_t)(term.y * term.cols + term.x);
+	uint16_t pos = (uint16_t)(t->y * t->cols + t->x);
 	uint8_t start = crtc_read(CRTC_CURSOR_START);
 
-	if (!term.cursor_visible) {
+	if (!t->cursor_visible) {
 		crtc_write(CRTC_CURSOR_START, start | CURSOR_DISABLE);
 		return;
 	}
@@ -112,28 +111,32 @@ static void update_cursor(void)
 	crtc_write(CRTC_CURSOR_START, start & ~CURSOR_DISABLE);
 }
 
-static void flush(void)
+/* The VTs' screen operations. */
+static void vga_flush(void *ctx)
 {
-	for (unsigned int y = 0; y < term.rows; y++) {
-		volatile uint16_t *row = text + (size_t)y * term.cols;
+	if (!shown)
+		return;
+	for (unsigned int y = 0; y < shown->rows; y++) {
+		volatile uint16_t *row = text + (size_t)y * shown->cols;
 
-		if (!term_take_dirty(&term, y))
+		if (!term_take_dirty(shown, y))
 			continue;
-		for (unsigned int x = 0; x < term.cols; x++)
-			row[x] = vga_entry(term_cell_at(&term, x, y));
+		for (unsigned int x = 0; x < shown->cols; x++)
+			row[x] = vga_entry(term_cell_at(shown, x, y));
 	}
-	update_cursor();
+	update_cursor(shown);
 }
 
-static void vgacon_write(const char *buf, size_t len)
+static void vga_show(void *ctx, struct term *t)
 {
-	term_write(&term, buf, len);
-	flush();
+	shown = t;
+	term_mark_all_dirty(t);
+	vga_flush(ctx);
 }
 
-static const struct console_sink vga_sink = {
-	.name = "vga",
-	.write = vgacon_write,
+static const struct vt_screen_ops vga_ops = {
+	.show = vga_show,
+	.flush = vga_flush,
 };
 
 /* Attribute bit 7 means blink by default; make it a bright background. */
@@ -199,14 +202,8 @@ int vgacon_init(void)
 	}
 	if (hhdm_mapped(BDA_COLUMNS) && hhdm_mapped(BDA_LAST_ROW))
 		text_size(&cols, &rows);
-	err = term_init(&term, cells, alt_cells, cols, rows, NULL, NULL);
-	if (err)
-		return err;
-	term.newline_mode = true; /* the console's "\n" is a line end */
 	disable_blink();
-	console_replay(&vga_sink);
-	flush();
-	err = console_register(&vga_sink);
+	err = vt_init(&vga_ops, NULL, cols, rows);
 	if (err)
 		return err;
 	klog(KLOG_INFO, "console: VGA text %ux%u\n", cols, rows);

@@ -1,8 +1,9 @@
 /*
  * The PS/2 keyboard driver (see <kernel/keyboard.h>): bytes from the i8042
- * go through the decoder (keyboard_decode.c) into a ring of typed bytes
- * that keyboard_getc empties, and Caps/Num/Scroll Lock changes go back to
- * the keyboard's LEDs.
+ * go through the decoder (keyboard_decode.c) to the input handler of the
+ * VT shown (<kernel/vt.h>), or, while none is set, into a ring of typed
+ * bytes that keyboard_getc empties; Alt+Fn switches VTs; Caps/Num/Scroll
+ * Lock changes go back to the keyboard's LEDs.
  *
  * Who runs what. The producer side (keyboard_poll: the decoder, the LED
  * exchange, the ring's head) runs in the IRQ 1 handler, with interrupts
@@ -20,6 +21,7 @@
 #include <kernel/keyboard.h>
 #include <kernel/ring.h>
 #include <kernel/printk.h>
+#include <kernel/vt.h>
 
 #define KEYBOARD_IRQ 1
 
@@ -106,16 +108,41 @@ static bool led_reply(uint8_t byte)
 	return true; /* an ACK we did not ask for is dropped too */
 }
 
-static void keyboard_byte(uint8_t byte)
+/* Alt+Fn and Alt+Left/Right: show another VT (the keymap's Console_n). */
+static void switch_console(int request)
+{
+	int count = vt_count(), n = vt_active();
+
+	if (count == 0)
+		return;
+	if (request == KEYBOARD_CONSOLE_PREV)
+		n = (n + count - 1) % count;
+	else if (request == KEYBOARD_CONSOLE_NEXT)
+		n = (n + 1) % count;
+	else
+		n = request - 1;
+	(void)vt_switch(n); /* Alt+F7..F12: no such VT, nothing happens */
+}
+
+/* A complete key event: typed bytes to the VT shown, or a switch. */
+static void keyboard_event(const struct keyboard_event *ev)
 {
 	char out[KEYBOARD_SEQ_MAX];
-	size_t n;
+	int console = keyboard_console_key(&decoder, ev);
+	size_t n = keyboard_translate(&decoder, ev, out);
 
-	if (!led_reply(byte)) {
-		n = keyboard_decode(&decoder, byte, out);
-		if (n)
-			ring_push(out, n);
-	}
+	if (console)
+		switch_console(console);
+	else if (n && !vt_keyboard_input(out, n))
+		ring_push(out, n);
+}
+
+static void keyboard_byte(uint8_t byte)
+{
+	struct keyboard_event ev;
+
+	if (!led_reply(byte) && keyboard_scan(&decoder, byte, &ev))
+		keyboard_event(&ev);
 	led_update();
 }
 

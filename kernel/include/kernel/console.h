@@ -1,15 +1,16 @@
 /*
  * The console layer: a short list of output sinks (the serial port first,
- * then the screen: the framebuffer or VGA text console) that kprintf
- * writes to, each getting every byte. Drivers register their sink from
- * their own *_init.
+ * then the screen: the foreground virtual terminal, <kernel/vt.h>, drawn
+ * by the framebuffer or VGA text console) that kprintf writes to, each
+ * getting every byte. Drivers register their sink from their own *_init.
  *
- * console_write runs with interrupts off, which is all the locking one CPU
- * needs; a spinlock goes there with SMP.
+ * console_write runs with interrupts off under one spinlock (the
+ * innermost but the VTs'), so a sink is never entered twice at once.
  */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct console_sink {
@@ -38,6 +39,8 @@ int console_wait_input(void);
 void console_input_wakeup(void);
 /* From now on write without the lock: panic, with the other CPUs stopped. */
 void console_panic(void);
+/* Has console_panic been called? (Sinks with locks of their own ask.) */
+bool console_in_panic(void);
 
 /*
  * Everything console_write was given is also kept, its last
@@ -50,8 +53,9 @@ void console_replay(const struct console_sink *sink);
 
 /*
  * Start the screen console: the framebuffer console if the loader set up
- * a framebuffer, else the VGA text console (kernel/drivers/console/video.c). It
- * shows the log so far. 0 or -errno (the kernel carries on without it).
+ * a framebuffer, else the VGA text console (kernel/drivers/console/video.c),
+ * with the virtual terminals on it (<kernel/vt.h>). It shows the log so
+ * far. 0 or -errno (the kernel carries on without it).
  */
 int console_video_init(void);
 

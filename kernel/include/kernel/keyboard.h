@@ -4,16 +4,21 @@
  * Two layers. The decoder is pure: a state machine fed the scancode bytes
  * the controller delivers (set 1, as the controller translates the
  * keyboard's set 2) that turns them into key events and then, through a
- * US layout and the modifier and lock state, into the bytes a terminal
- * would send: characters, Ctrl+letter control codes, and VT100/xterm
- * escape sequences for the cursor, editing and function keys. It touches
- * no hardware, so the tests feed it byte sequences (kernel/test/
- * keyboard_tests.c, tests/host/test_keyboard.c).
+ * US layout and the modifier and lock state, into the bytes a program
+ * reads from a Linux virtual console: characters, Ctrl and Alt (ESC
+ * prefix) combinations, and the Linux console's escape sequences for the
+ * cursor, editing and function keys (its default keymap, as distributions
+ * load it: kbd's US map). Alt+F1..F12 and Alt+Left/Right switch consoles
+ * instead of typing (keyboard_console_key). It touches no hardware, so
+ * the tests feed it byte sequences (kernel/test/keyboard_tests.c,
+ * tests/host/test_keyboard.c).
  *
  * The driver (kernel/drivers/input/keyboard.c) feeds it from IRQ 1, or by
- * polling while there is no interrupt path, and queues the resulting bytes
- * in a ring that keyboard_getc empties. It also registers itself as an
- * input of the console layer, so console_getc reads serial and keyboard.
+ * polling while there is no interrupt path. It hands the resulting bytes
+ * to the shown virtual console's input handler (<kernel/vt.h>), or, while
+ * there is none, queues them in a ring that keyboard_getc empties: the
+ * keyboard is an input of the console layer, so console_getc reads serial
+ * and keyboard.
  */
 #ifndef KERNEL_KEYBOARD_H
 #define KERNEL_KEYBOARD_H
@@ -63,6 +68,12 @@ struct keyboard_decoder {
 	uint8_t locks;	    /* KEYBOARD_LOCK_* in force */
 	uint8_t locks_held; /* lock keys held down: typematic repeats of a
 			     * lock key must not toggle it again */
+	/*
+	 * Alt+keypad digits type the character of that decimal number when
+	 * Alt is let go (Linux's Ascii_0..9), as UTF-8.
+	 */
+	bool alt_typing;   /* a keypad digit came while Alt was down */
+	uint32_t alt_code; /* the number so far; past U+10FFFF: nothing */
 };
 
 void keyboard_decoder_init(struct keyboard_decoder *d);
@@ -78,11 +89,22 @@ bool keyboard_scan(struct keyboard_decoder *d, uint8_t byte,
 /*
  * Apply a key event to the modifier and lock state and write the bytes the
  * key types into out: their number, 0 for releases, modifiers and keys
- * that type nothing.
+ * that type nothing. (Letting Alt go types, after Alt+keypad digits.)
  */
 size_t keyboard_translate(struct keyboard_decoder *d,
 			  const struct keyboard_event *ev,
 			  char out[KEYBOARD_SEQ_MAX]);
+
+/*
+ * The console a key press asks to show instead of typing: 1..12 for
+ * Alt+F1..F12 (with or without Ctrl, either Alt), KEYBOARD_CONSOLE_PREV
+ * and KEYBOARD_CONSOLE_NEXT for Alt+Left and Alt+Right; 0 for every other
+ * event. keyboard_translate types nothing for these keys.
+ */
+#define KEYBOARD_CONSOLE_PREV (-1)
+#define KEYBOARD_CONSOLE_NEXT (-2)
+int keyboard_console_key(const struct keyboard_decoder *d,
+			 const struct keyboard_event *ev);
 
 /* keyboard_scan, then keyboard_translate if that completed an event. */
 size_t keyboard_decode(struct keyboard_decoder *d, uint8_t byte,

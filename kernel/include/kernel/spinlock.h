@@ -46,7 +46,8 @@ enum lock_rank {
 	LOCK_RANK_IOAPIC = 120,	  /* IOAPIC index/data registers */
 	LOCK_RANK_CMOS = 130,	  /* CMOS index/data ports (RTC) */
 	LOCK_RANK_SMP_CALL = 200, /* each CPU's call queue (smp_call.c) */
-	LOCK_RANK_CONSOLE = 900,  /* innermost: printing works everywhere */
+	LOCK_RANK_CONSOLE = 900,  /* printing works everywhere, but ... */
+	LOCK_RANK_VT = 910,	  /* ... under the VTs' lock, its innermost */
 };
 
 /* A zeroed struct spinlock is a valid, free, unnamed, unranked lock. */

@@ -5,7 +5,8 @@
  * draws nothing itself: a renderer (the framebuffer console, the VGA text
  * console) reads the cells of the rows marked dirty and draws them, and is
  * told through term_ops when a region scrolls, so that it can move pixels
- * instead of redrawing them.
+ * instead of redrawing them. Queries (cursor position, device status and
+ * attributes) are answered through term_ops too.
  *
  * Pure code (kernel/drivers/console/term.c, ansi.c): no kernel dependencies, so the
  * host test tests/host/test_ansi.c compiles the same files.
@@ -58,6 +59,13 @@ struct term_ops {
 	 */
 	void (*scroll)(void *ctx, unsigned int top, unsigned int bottom, int n);
 	void (*bell)(void *ctx); /* BEL; may be NULL */
+	/*
+	 * The terminal's reply to a query, as the Linux console gives it:
+	 * bytes for the input of whoever reads this terminal (CSI 6 n, the
+	 * cursor position ESC [ row ; col R; CSI 5 n, ESC [ 0 n; CSI c and
+	 * ESC Z, ESC [ ? 6 c). Called from within term_write; may be NULL.
+	 */
+	void (*answer)(void *ctx, const char *buf, size_t len);
 };
 
 enum term_state {

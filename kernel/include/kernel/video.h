@@ -1,14 +1,15 @@
 /*
  * The video consoles behind console_video_init (<kernel/console.h>): the
  * framebuffer console (fbcon: a terminal, <kernel/term.h>, drawn with a
- * PSF2 font, <kernel/font.h>) and the VGA text console (vgacon). Each
- * registers a console sink; this header is for them and their tests.
+ * PSF2 font, <kernel/font.h>) and the VGA text console (vgacon). Each is
+ * the screen of the virtual terminals (<kernel/vt.h>), showing one of
+ * them at a time; this header is for them and their tests.
  *
  * Drawing goes through struct fb_surface, which describes any linear
  * framebuffer of 16, 24 or 32 bits per pixel by its channel masks, and may
  * as well be an off-screen buffer (the tests draw into one).
  *
- * No locking: the console layer serialises writes (see console.h).
+ * No locking: the VT layer serialises drawing (see vt.h).
  */
 #ifndef KERNEL_VIDEO_H
 #define KERNEL_VIDEO_H
@@ -63,7 +64,8 @@ void fb_move_lines(const struct fb_surface *fb, uint32_t dst, uint32_t src,
 struct fbcon {
 	struct fb_surface fb;
 	const struct font *font;
-	struct term term;
+	unsigned int cols, rows; /* the grid that fits (at most the max) */
+	struct term *term;	 /* the terminal shown, cols x rows; or NULL */
 	struct term_cell *shown; /* what the pixels show, cell by cell */
 	unsigned int cursor_x, cursor_y;
 	bool cursor_drawn;
@@ -75,16 +77,28 @@ struct fbcon {
 };
 
 /*
- * Set up c on desc's framebuffer with font, using cells, alt_cells (the
- * alternate screen's) and shown (each max_cols * max_rows) for the largest
- * grid that fits; clears the screen. 0 or -EINVAL.
+ * Set up c on desc's framebuffer with font, using shown (max_cols *
+ * max_rows cells) for the largest grid that fits; clears the screen. It
+ * shows no terminal until fbcon_show. 0 or -EINVAL.
  */
 int fbcon_setup(struct fbcon *c, const struct boot_framebuffer *desc,
-		const struct font *font, struct term_cell *cells,
-		struct term_cell *alt_cells, struct term_cell *shown,
+		const struct font *font, struct term_cell *shown,
 		unsigned int max_cols, unsigned int max_rows);
 
-/* Interpret buf, then bring the pixels up to date. */
+/* Show t (c->cols x c->rows) from now on: the next flush draws all of it. */
+void fbcon_show(struct fbcon *c, struct term *t);
+
+/*
+ * The shown terminal scrolled (what term_ops.scroll reports): the pixels
+ * move at the next flush, if c scrolls by moving them.
+ */
+void fbcon_scroll(struct fbcon *c, unsigned int top, unsigned int bottom,
+		  int n);
+
+/* term_ops (ctx: the struct fbcon) for a terminal only c shows. */
+extern const struct term_ops fbcon_term_ops;
+
+/* Interpret buf on the terminal shown, then bring the pixels up to date. */
 void fbcon_write(struct fbcon *c, const char *buf, size_t len);
 
 /* Bring the pixels up to date with the terminal. */
@@ -93,16 +107,13 @@ void fbcon_flush(struct fbcon *c);
 /* Forget what the pixels show, so the next flush redraws every cell. */
 void fbcon_invalidate(struct fbcon *c);
 
-/* The console on the boot framebuffer: set up, log replayed, registered. */
+/* The console on the boot framebuffer, with the VTs on it (<kernel/vt.h>). */
 int fbcon_init(const struct boot_framebuffer *desc);
 
 /* That console, or NULL if there is none (for the benchmark). */
 struct fbcon *fbcon_live(void);
 
-/* Reset the live console and replay the log into it (after a benchmark). */
-void fbcon_live_restart(void);
-
-/* The VGA text console (80x25 at 0xb8000): set up, replayed, registered. */
+/* The VGA text console (80x25 at 0xb8000), with the VTs on it. */
 int vgacon_init(void);
 
 #endif
