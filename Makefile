@@ -352,6 +352,20 @@ $(BUILD)/tests/host/test_keyboard: tests/host/test_keyboard.c \
 	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< \
 		kernel/drivers/input/keyboard_decode.c
 
+# ---------------------------------------------------------------- terminals
+# The line discipline (kernel/drivers/tty/ldisc*.c: input processing, line
+# editing, echo, output processing) is pure code: its host test compiles
+# the same files.
+LDISC_PURE := kernel/drivers/tty/ldisc.c kernel/drivers/tty/ldisc_input.c \
+	kernel/drivers/tty/ldisc_erase.c kernel/drivers/tty/ldisc_output.c
+LDISC_DEPS := $(LDISC_PURE) kernel/drivers/tty/ldisc_priv.h \
+	kernel/include/kernel/ldisc.h
+
+$(BUILD)/tests/host/test_ldisc: tests/host/test_ldisc.c tests/host/testlib.h \
+		$(LDISC_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< $(LDISC_PURE)
+
 # ---------------------------------------------------------------- ACPI
 # The ACPI table parsers and the \_S5 scan (kernel/acpi/rsdp.c, tables.c,
 # madt.c, fadt.c, aml_s5.c) are pure code, built for the host as well:
