@@ -41,6 +41,7 @@ struct file *file_alloc(const struct path *path, struct inode *inode,
 	}
 	f->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 	mutex_init(&f->pos_lock, "file pos");
+	list_init(&f->ep_links);
 	return f;
 }
 
@@ -80,6 +81,7 @@ void file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	eventpoll_release(f);
 	locks_release_file(f);
 	if (!(f->flags & O_PATH) && f->ops && f->ops->release)
 		f->ops->release(f);

@@ -12,6 +12,7 @@ void fs_init(void)
 	inode_init();
 	dcache_init();
 	file_cache_init();
+	anon_init();
 	if (tmpfs_mount_root())
 		panic("fs: no root file system");
 	devtmpfs_init();

@@ -86,6 +86,13 @@ struct mount *mount_of_root(const struct path *p);
  */
 const struct file_ops *special_fops(uint32_t mode, uint32_t rdev);
 
+/* poll.c: f's ready events (a file without poll is always ready). */
+unsigned int file_poll(struct file *f, struct poll_table *pt);
+/* eventpoll.c: f's last close: the epoll items watching it go. */
+void eventpoll_release(struct file *f);
+/* anon.c */
+void anon_init(void);
+
 /* pipe.c: what an open of a FIFO gets. */
 extern const struct file_ops fifo_fops;
 void fifo_release(struct file *f);

@@ -144,10 +144,11 @@ static void wake_for(struct proc *p, struct task *target, int sig)
 	if (target) {
 		signal_recalc(target);
 		if (target->sigpending)
-			wake_up_state(target, sig == SIGKILL
-						      ? TASK_WAKE_SLEEPING |
-							   (1u << TASK_STOPPED)
-						      : TASK_WAKE_INTERRUPTIBLE);
+			wake_up_state(target,
+				      sig == SIGKILL
+					      ? TASK_WAKE_SLEEPING |
+							(1u << TASK_STOPPED)
+					      : TASK_WAKE_INTERRUPTIBLE);
 		return;
 	}
 	list_for_each_entry(t, &p->threads, proc_link)
@@ -195,6 +196,18 @@ static bool init_protected(struct proc *p, struct task *target, int sig)
 }
 
 /*
+ * A blocked signal is never discarded as ignored: the action may change
+ * before it is unblocked, and sigwait or signalfd may take it. For the
+ * process, the main thread's mask decides (Linux: the thread kill found).
+ */
+static bool blocked_by(struct proc *p, struct task *target, int sig)
+{
+	struct task *t = target ? target : p->main_thread;
+
+	return t && t->sig && (t->sig->blocked & sig_bit(sig));
+}
+
+/*
  * Send sig to p (target NULL) or to thread target of p, with the tree
  * lock and p's sighand lock held.
  */
@@ -219,8 +232,10 @@ int signal_send_locked(struct proc *p, struct task *target, int sig,
 		pending_flush_all(p, sig_bit(SIGCONT));
 	if (sig == SIGCONT)
 		pending_flush_all(p, sig_bit(SIGSTOP) | sig_bit(SIGTSTP) |
-					     sig_bit(SIGTTIN) | sig_bit(SIGTTOU));
-	if (signal_ignored(p, sig) && sig != SIGKILL)
+					     sig_bit(SIGTTIN) |
+					     sig_bit(SIGTTOU));
+	if (signal_ignored(p, sig) && sig != SIGKILL &&
+	    !blocked_by(p, target, sig))
 		return 0; /* discarded when sent, as Linux does */
 	if (init_protected(p, target, sig))
 		return 0;
@@ -228,11 +243,12 @@ int signal_send_locked(struct proc *p, struct task *target, int sig,
 		signal_group_kill_locked(p, SIGKILL);
 		return 0;
 	}
-	err = pending_add(sh, pend, sig, info,
-			  p->rlim[RLIMIT_SIGPENDING].cur);
+	err = pending_add(sh, pend, sig, info, p->rlim[RLIMIT_SIGPENDING].cur);
 	if (err)
 		return err;
 	wake_for(p, target, sig);
+	if (!list_empty(&sh->signalfd_wq.waiters))
+		wake_up_all(&sh->signalfd_wq);
 	return 0;
 }
 
@@ -250,7 +266,6 @@ void pending_flush_all(struct proc *p, sigset_t which)
 	list_for_each_entry(t, &p->threads, proc_link)
 		pending_flush(p->sighand, &t->sig->pending, which);
 }
-
 
 static int send(struct proc *p, struct task *target, int sig,
 		const struct siginfo *info)

@@ -37,6 +37,7 @@ static struct sighand *sighand_new(void)
 	spin_lock_init(&sh->lock, "sighand", LOCK_RANK_SIGNAL);
 	sh->refcount = 1;
 	sh->queued = 0;
+	wait_queue_init(&sh->signalfd_wq, "signalfd");
 	return sh;
 }
 

@@ -134,6 +134,35 @@ SYSCALL_DEFINE2(rt_sigsuspend, uintptr_t, uset, size_t, setsize)
 	return -ERESTARTNOHAND;
 }
 
+int signal_wait_mask_set(uintptr_t uset, size_t setsize)
+{
+	struct task *t = current_task();
+	sigset_t set;
+
+	if (!uset)
+		return 0;
+	if (setsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	t->sig->saved_mask = t->sig->blocked;
+	t->sig->restore_saved = true;
+	signal_set_blocked(t, set);
+	return 0;
+}
+
+void signal_wait_mask_done(long ret)
+{
+	struct task *t = current_task();
+
+	/* Interrupted: the handler's frame saves the old mask instead. */
+	if (!t->sig->restore_saved ||
+	    (ret == -ERESTARTNOHAND && sched_signal_pending()))
+		return;
+	t->sig->restore_saved = false;
+	signal_set_blocked(t, t->sig->saved_mask);
+}
+
 SYSCALL_DEFINE0(pause)
 {
 	sleep_until_signal();

@@ -18,6 +18,45 @@ void wait_queue_init(struct wait_queue *wq, const char *name)
 	list_init(&wq->waiters);
 }
 
+void wait_queue_init_rank(struct wait_queue *wq, const char *name,
+			  unsigned int rank)
+{
+	spin_lock_init(&wq->lock, name, rank);
+	list_init(&wq->waiters);
+}
+
+void wait_queue_add(struct wait_queue *wq, struct waiter *w)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+
+	list_add_tail(&w->link, &wq->waiters);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void wait_queue_remove(struct wait_queue *wq, struct waiter *w)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+
+	list_del(&w->link);
+	list_init(&w->link);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+/* Wake one waiter: its function, or its task. False if it slept not. */
+static bool wake_waiter(struct waiter *w)
+{
+	if (w->func) {
+		w->func(w);
+		return false;
+	}
+	if (w->triggered) {
+		__atomic_store_n(w->triggered, true, __ATOMIC_RELEASE);
+		wake_up_state(w->task, TASK_WAKE_SLEEPING);
+		return false;
+	}
+	return wake_up_state(w->task, TASK_WAKE_SLEEPING);
+}
+
 void prepare_to_wait(struct wait_queue *wq, struct waiter *w, int state)
 {
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
@@ -41,14 +80,10 @@ void finish_wait(struct wait_queue *wq, struct waiter *w)
 void wake_up_all(struct wait_queue *wq)
 {
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
-	struct waiter *w;
+	struct waiter *w, *n;
 
-	list_for_each_entry(w, &wq->waiters, link)
-	{
-		if (w->triggered)
-			__atomic_store_n(w->triggered, true, __ATOMIC_RELEASE);
-		wake_up_state(w->task, TASK_WAKE_SLEEPING);
-	}
+	list_for_each_entry_safe(w, n, &wq->waiters, link)
+		wake_waiter(w);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -60,12 +95,8 @@ void wake_up_one(struct wait_queue *wq)
 	/* The first one that was actually asleep (others already woke). */
 	list_for_each_entry(w, &wq->waiters, link)
 	{
-		if (w->triggered) {
-			__atomic_store_n(w->triggered, true, __ATOMIC_RELEASE);
-			wake_up_state(w->task, TASK_WAKE_SLEEPING);
-		} else if (wake_up_state(w->task, TASK_WAKE_SLEEPING)) {
-			break;
-		}
+		if (wake_waiter(w))
+			break; /* the one exclusive sleeper woken */
 	}
 	spin_unlock_irqrestore(&wq->lock, flags);
 }

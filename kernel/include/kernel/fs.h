@@ -411,6 +411,8 @@ struct file {
 	uint64_t pos;
 	uint64_t dir_seq; /* readdir: the next child's seq */
 	void *priv;
+	const char *anon_name;	  /* "[eventfd]"...: an anonymous file's */
+	struct list_head ep_links; /* epoll items watching it (eventpoll.c) */
 };
 
 /* A file for inode at path (which it references; may be NULL). */
@@ -421,6 +423,12 @@ int file_open_path(const struct path *path, unsigned int flags,
 		   struct file **out);
 /* An open file of inode, without a name (pipes, sockets, the console). */
 struct file *file_open_inode(struct inode *inode, unsigned int flags);
+/*
+ * A file with no inode of its own (eventfd, epoll, signalfd, timerfd):
+ * Linux's anonymous inode, named "anon_inode:NAME" in /proc.
+ */
+struct file *anon_file_open(const char *name, const struct file_ops *fops,
+			    void *priv, unsigned int flags);
 void file_get(struct file *f);
 void file_put(struct file *f);
 bool file_readable(const struct file *f);

@@ -216,6 +216,10 @@ struct waiter {
 	/* poll's: set at a wake-up before the task wakes; such a waiter is
 	 * not exclusive (wake_up_one goes on past it). */
 	bool *triggered;
+	/* epoll's: called instead of waking task, with the queue's lock
+	 * held (it must take only locks ranked above that one); not
+	 * exclusive either. */
+	void (*func)(struct waiter *w);
 };
 
 #define WAIT_QUEUE_INIT(name)                          \
@@ -225,6 +229,12 @@ struct waiter {
 	}
 
 void wait_queue_init(struct wait_queue *wq, const char *name);
+/* A queue whose lock has its own rank (woken under other queue locks). */
+void wait_queue_init_rank(struct wait_queue *wq, const char *name,
+			  unsigned int rank);
+/* Queue or dequeue w without sleeping (poll and epoll's registrations). */
+void wait_queue_add(struct wait_queue *wq, struct waiter *w);
+void wait_queue_remove(struct wait_queue *wq, struct waiter *w);
 
 /*
  * Queue w (for the current task) on wq, unless it is there already, and

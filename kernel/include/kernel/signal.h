@@ -168,6 +168,7 @@ struct sighand {
 	int refcount;
 	struct k_sigaction action[NSIG];
 	unsigned int queued; /* sigqueue entries of the processes using it */
+	struct wait_queue signalfd_wq; /* signalfd readers and pollers */
 };
 
 /* Per thread (struct task's sig points here; proc/signal.c owns it). */
@@ -186,6 +187,14 @@ struct task_signal {
 	int restart_clock;
 	uintptr_t restart_urem;
 };
+
+/*
+ * ppoll, pselect6, epoll_pwait: block the set at uset (NULL: keep the
+ * mask) for the wait, then put the old mask back unless the call was
+ * interrupted (ret -ERESTARTNOHAND), when the handler's frame does.
+ */
+int signal_wait_mask_set(uintptr_t uset, size_t setsize);
+void signal_wait_mask_done(long ret);
 
 /* Sending. info may be NULL (SI_KERNEL is made up). 0 or -errno. */
 int signal_send_proc(struct proc *p, int sig, const struct siginfo *info);
