@@ -11,7 +11,8 @@
  * A malformed archive is not fatal: what was unpacked before the damage
  * stays, the rest is skipped, and one line says where and why. A member
  * whose name has a ".." component is refused (path traversal); absolute
- * names become relative; missing parent directories are made.
+ * names become relative; missing parent directories are made. Linux's
+ * built-in entries (/dev, /dev/console, /root) come first.
  */
 #include <kernel/boot.h>
 #include <kernel/cpio.h>
@@ -340,6 +341,40 @@ static int unpack_all(struct unpack *u, const uint8_t *buf, size_t size)
 	return err;
 }
 
+/*
+ * What Linux's built-in initramfs (usr/default_cpio_list) holds, unpacked
+ * before the boot loader's archive on Linux too: /dev with the console's
+ * node, and /root. Programs expect them (opening /dev/console, mounting
+ * devtmpfs on /dev); the archive may replace or add to them.
+ */
+static int unpack_defaults(struct unpack *u)
+{
+	static const struct {
+		const char *path;
+		uint32_t mode, rdev_major, rdev_minor;
+	} entries[] = {
+		{"dev", S_IFDIR | 0755, 0, 0},
+		{"dev/console", S_IFCHR | 0600, 5, 1},
+		{"root", S_IFDIR | 0700, 0, 0},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++) {
+		struct cpio_entry e = {
+			.mode = entries[i].mode,
+			.nlink = S_ISDIR(entries[i].mode) ? 2 : 1,
+			.rdev_major = entries[i].rdev_major,
+			.rdev_minor = entries[i].rdev_minor,
+		};
+		int err;
+
+		strlcpy(u->path, entries[i].path, sizeof(u->path));
+		err = add_entry(u, u->path, &e);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static const struct boot_module *find_module(void)
 {
 	for (size_t i = 0; i < boot_info->module_count; i++) {
@@ -353,25 +388,27 @@ int initramfs_init(void)
 {
 	const struct boot_module *m = find_module();
 	struct path root;
-	struct unpack *u;
+	struct unpack *u = kzalloc(sizeof(*u));
 	int err;
 
-	if (!m) {
-		klog(KLOG_INFO, "initramfs: none (no boot module)\n");
-		return -ENOENT;
-	}
-	u = kzalloc(sizeof(*u));
 	if (!u)
 		return -ENOMEM;
 	fs_root_path(&root);
 	u->root = root.dentry;
 	namespace_lock();
-	err = unpack_all(u, m->address, m->size);
+	err = unpack_defaults(u);
+	if (err)
+		klog(KLOG_ERR, "initramfs: no /dev/console or /root (%d)\n",
+		     err);
+	err = m ? unpack_all(u, m->address, m->size) : -ENOENT;
 	namespace_unlock();
 	for (unsigned int i = 0; i < u->nlinks; i++)
 		d_put(u->links[i].d);
-	klog(KLOG_INFO, "initramfs: %u entries from %s (%lu bytes)\n", u->count,
-	     m->path, (unsigned long)m->size);
+	if (m)
+		klog(KLOG_INFO, "initramfs: %u entries from %s (%lu bytes)\n",
+		     u->count, m->path, (unsigned long)m->size);
+	else
+		klog(KLOG_INFO, "initramfs: none (no boot module)\n");
 	kfree(u);
 	path_put(&root);
 	return err;
