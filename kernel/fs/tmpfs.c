@@ -16,6 +16,13 @@
 #include "fs_priv.h"
 #include "tmpfs_priv.h"
 
+/*
+ * A directory's size is 20 bytes (Linux's BOGO_DIRENT_SIZE) for each of
+ * its names, "." and ".." included, as Linux's tmpfs counts: ls -l, stat
+ * and tar show it. It changes with the names, under the same lock.
+ */
+#define BOGO_DIRENT_SIZE 20
+
 static const struct inode_ops tmpfs_dir_iops, tmpfs_file_iops, tmpfs_link_iops,
 	tmpfs_special_iops;
 static const struct file_ops tmpfs_file_ops, tmpfs_dir_ops;
@@ -87,6 +94,8 @@ struct inode *tmpfs_new(struct super_block *sb, struct inode *dir,
 	in->uid = c->fsuid;
 	in->gid = c->fsgid;
 	in->rdev = rdev;
+	if (S_ISDIR(mode))
+		in->size = 2 * BOGO_DIRENT_SIZE;
 	if (dir && (dir->mode & S_ISGID)) { /* BSD group semantics */
 		in->gid = dir->gid;
 		if (S_ISDIR(mode))
@@ -101,6 +110,7 @@ static void tmpfs_bind(struct inode *dir, struct dentry *d, struct inode *in)
 {
 	d_instantiate(d, in);
 	d_pin(d);
+	dir->size += BOGO_DIRENT_SIZE;
 	inode_touch(dir, true);
 }
 
@@ -169,6 +179,7 @@ static int tmpfs_unlink(struct inode *dir, struct dentry *d)
 
 	in->nlink--;
 	inode_touch(in, false);
+	dir->size -= BOGO_DIRENT_SIZE;
 	inode_touch(dir, true);
 	d_delete(d);
 	return 0;
@@ -180,6 +191,7 @@ static int tmpfs_rmdir(struct inode *dir, struct dentry *d)
 		return -ENOTEMPTY;
 	d->inode->nlink = 0;
 	dir->nlink--;
+	dir->size -= BOGO_DIRENT_SIZE;
 	inode_touch(dir, true);
 	d_delete(d);
 	return 0;
@@ -232,6 +244,7 @@ static int tmpfs_rename(struct inode *odir, struct dentry *old,
 				S_ISDIR(target->mode) ? 0 : target->nlink - 1;
 			if (S_ISDIR(target->mode))
 				ndir->nlink--;
+			ndir->size -= BOGO_DIRENT_SIZE;
 			inode_touch(target, false);
 			d_delete(new);
 		}
@@ -239,6 +252,10 @@ static int tmpfs_rename(struct inode *odir, struct dentry *old,
 		if (!err && S_ISDIR(in->mode) && odir != ndir) {
 			odir->nlink--;
 			ndir->nlink++;
+		}
+		if (!err) {
+			odir->size -= BOGO_DIRENT_SIZE;
+			ndir->size += BOGO_DIRENT_SIZE;
 		}
 	}
 	inode_touch(odir, true);
