@@ -231,6 +231,19 @@ SYSCALL_DEFINE2(getgroups, int, size, uintptr_t, ulist)
 	return c->ngroups;
 }
 
+/* Ascending, as Linux keeps them (groups_sort): getgroups shows that. */
+static void sort_groups(gid_t *g, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		gid_t v = g[i];
+		unsigned int j = i;
+
+		for (; j > 0 && g[j - 1] > v; j--)
+			g[j] = g[j - 1];
+		g[j] = v;
+	}
+}
+
 SYSCALL_DEFINE2(setgroups, int, size, uintptr_t, ulist)
 {
 	struct cred *c = cred();
@@ -244,6 +257,7 @@ SYSCALL_DEFINE2(setgroups, int, size, uintptr_t, ulist)
 		return -ENOMEM; /* more than rastOS keeps */
 	if (copy_from_user(groups, ulist, (size_t)size * sizeof(gid_t)))
 		return -EFAULT;
+	sort_groups(groups, (unsigned int)size);
 	for (int i = 0; i < size; i++)
 		c->groups[i] = groups[i];
 	c->ngroups = (unsigned int)size;
