@@ -258,6 +258,8 @@ static void commit(struct exec_ctx *c)
 		p->cred.euid = c->file->uid;
 	if (c->file->mode & S_ISGID)
 		p->cred.egid = c->file->gid;
+	if (c->file->mode & (S_ISUID | S_ISGID))
+		t->personality &= ~PER_CLEAR_ON_SETID; /* as Linux's per_clear */
 	p->cred.suid = p->cred.fsuid = p->cred.euid;
 	p->cred.sgid = p->cred.fsgid = p->cred.egid;
 	strlcpy(t->comm, base ? base + 1 : c->path, sizeof(t->comm));

@@ -151,6 +151,7 @@ static struct task *new_task(const struct clone_args_k *a)
 	t->nice = me->nice;
 	t->weight = me->weight;
 	t->cpus_allowed = me->cpus_allowed;
+	t->personality = me->personality;
 	if (a->flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = a->child_tid;
 	return t;

@@ -60,9 +60,24 @@ SYSCALL_DEFINE1(uname, uintptr_t, ubuf)
 	strlcpy(u.nodename, hostname, UTS_LEN);
 	strlcpy(u.release, "6.1.0-rastos", UTS_LEN);
 	strlcpy(u.version, RASTOS_NAME " " RASTOS_VERSION, UTS_LEN);
-	strlcpy(u.machine, "x86_64", UTS_LEN);
+	strlcpy(u.machine,
+		(current_task()->personality & PER_MASK) == PER_LINUX32
+			? "i686" /* what Linux's override_architecture says */
+			: "x86_64",
+		UTS_LEN);
 	strlcpy(u.domainname, domainname, UTS_LEN);
 	return copy_to_user(ubuf, &u, sizeof(u)) ? -EFAULT : 0;
+}
+
+/* Any value goes, as on Linux; 0xffffffff only asks. The old value. */
+SYSCALL_DEFINE1(personality, unsigned int, persona)
+{
+	struct task *t = current_task();
+	unsigned int old = t->personality;
+
+	if (persona != 0xffffffffu)
+		t->personality = persona;
+	return old;
 }
 
 static long set_name(char *dst, uintptr_t uname, int len)

@@ -196,6 +196,17 @@ bool proc_may_signal(const struct proc *p, int sig);
 /* Is the caller privileged (effective UID 0)? */
 bool proc_capable(void);
 
+/*
+ * personality(2)'s value: the execution domain in the low byte
+ * (PER_LINUX, PER_LINUX32: uname then says i686), flags above it. The
+ * flags are kept and inherited but change nothing else yet; a set-user
+ * or set-group-ID exec drops those Linux drops (PER_CLEAR_ON_SETID).
+ */
+#define PER_MASK 0xff
+#define PER_LINUX32 0x0008
+/* READ_IMPLIES_EXEC, ADDR_COMPAT_LAYOUT, MMAP_PAGE_ZERO, ADDR_NO_RANDOMIZE */
+#define PER_CLEAR_ON_SETID 0x00740000u
+
 /* fork/vfork/clone: the new thread's TID, or a -errno. */
 struct clone_args_k {
 	uint64_t flags;

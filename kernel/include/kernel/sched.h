@@ -102,6 +102,7 @@ struct task {
 	uintptr_t clear_child_tid;  /* set_tid_address: 0 and wake at exit */
 	uintptr_t robust_list;	    /* set_robust_list (head, kept) */
 	uint64_t robust_len;
+	unsigned int personality; /* personality(2): PER_LINUX32, flags */
 };
 
 /* The task running on this CPU. */
