@@ -152,6 +152,7 @@ static struct task *new_task(const struct clone_args_k *a)
 	t->weight = me->weight;
 	t->cpus_allowed = me->cpus_allowed;
 	t->personality = me->personality;
+	t->ioprio = me->ioprio;
 	if (a->flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = a->child_tid;
 	return t;

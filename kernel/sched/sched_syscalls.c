@@ -1,7 +1,7 @@
 /*
  * The scheduler's system calls: sched_yield, nice values through
- * setpriority/getpriority, CPU affinity, getcpu, and the policy queries
- * (every task is SCHED_OTHER).
+ * setpriority/getpriority, CPU affinity, getcpu, the policy queries
+ * (every task is SCHED_OTHER), and I/O priorities.
  */
 #include <kernel/errno.h>
 #include <kernel/proc.h>
@@ -107,6 +107,136 @@ SYSCALL_DEFINE2(getpriority, int, which, int, who)
 static struct task *sched_target(pid_t pid)
 {
 	return pid ? proc_find_task(pid) : current_task();
+}
+
+/*
+ * I/O priorities (ioprio_set/ioprio_get): kept per task and inherited,
+ * for what reads them back; there is no I/O scheduler to use them yet.
+ * A value is class << 13 | data: none (data 0), real-time (root only)
+ * and best-effort with a level 0-7, idle. who: a task, a process group,
+ * a user, 0 meaning the caller's.
+ */
+#define IOPRIO_CLASS_SHIFT 13
+#define IOPRIO_CLASS(v) (((v) >> IOPRIO_CLASS_SHIFT) & 7)
+#define IOPRIO_DATA(v) ((v) & ((1 << IOPRIO_CLASS_SHIFT) - 1))
+#define IOPRIO_CLASS_NONE 0
+#define IOPRIO_CLASS_RT 1
+#define IOPRIO_CLASS_BE 2
+#define IOPRIO_CLASS_IDLE 3
+#define IOPRIO_NR_LEVELS 8
+#define IOPRIO_BE_NORM 4
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_WHO_PGRP 2
+#define IOPRIO_WHO_USER 3
+
+static long ioprio_check(int ioprio)
+{
+	int data = IOPRIO_DATA(ioprio);
+
+	switch (IOPRIO_CLASS(ioprio)) {
+	case IOPRIO_CLASS_RT:
+		if (!proc_capable())
+			return -EPERM;
+		return data >= IOPRIO_NR_LEVELS ? -EINVAL : 0;
+	case IOPRIO_CLASS_BE:
+		return data >= IOPRIO_NR_LEVELS ? -EINVAL : 0;
+	case IOPRIO_CLASS_IDLE:
+		return 0;
+	case IOPRIO_CLASS_NONE:
+		return data ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Linux's set_task_ioprio: the owner (real or effective UID) or root. */
+static long ioprio_set_task(struct task *t, int ioprio)
+{
+	const struct cred *me = &current_proc()->cred;
+	uint32_t uid = t->proc ? t->proc->cred.uid : 0;
+
+	if (uid != me->euid && uid != me->uid && !proc_capable())
+		return -EPERM;
+	t->ioprio = (uint16_t)ioprio;
+	return 0;
+}
+
+/* Of two tasks' values, the higher priority (none counts as BE 4). */
+static int ioprio_best(int a, int b)
+{
+	int norm = IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT | IOPRIO_BE_NORM;
+
+	if (IOPRIO_CLASS(a) == IOPRIO_CLASS_NONE)
+		a = norm;
+	if (IOPRIO_CLASS(b) == IOPRIO_CLASS_NONE)
+		b = norm;
+	return MIN(a, b);
+}
+
+SYSCALL_DEFINE3(ioprio_set, int, which, int, who, int, ioprio)
+{
+	struct task *t;
+	struct proc *p;
+	unsigned long flags;
+	long err = ioprio_check(ioprio);
+
+	if (err)
+		return err;
+	if (which < IOPRIO_WHO_PROCESS || which > IOPRIO_WHO_USER)
+		return -EINVAL;
+	err = -ESRCH;
+	flags = spin_lock_irqsave(&proc_tree_lock);
+	if (which == IOPRIO_WHO_PROCESS) {
+		t = sched_target(who);
+		if (t)
+			err = ioprio_set_task(t, ioprio);
+		goto out;
+	}
+	list_for_each_entry(p, &proc_all, all_link)
+	{
+		list_for_each_entry(t, &p->threads, proc_link)
+		{
+			if (!prio_match(t, which - 1, who))
+				continue;
+			err = ioprio_set_task(t, ioprio);
+			if (err) /* Linux stops at the first refusal */
+				goto out;
+		}
+	}
+out:
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return err;
+}
+
+SYSCALL_DEFINE2(ioprio_get, int, which, int, who)
+{
+	struct task *t;
+	struct proc *p;
+	unsigned long flags;
+	long ret = -ESRCH;
+
+	if (which < IOPRIO_WHO_PROCESS || which > IOPRIO_WHO_USER)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&proc_tree_lock);
+	if (which == IOPRIO_WHO_PROCESS) {
+		t = sched_target(who);
+		if (t)
+			ret = t->ioprio;
+		goto out;
+	}
+	list_for_each_entry(p, &proc_all, all_link)
+	{
+		list_for_each_entry(t, &p->threads, proc_link)
+		{
+			if (prio_match(t, which - 1, who))
+				ret = ret == -ESRCH ? t->ioprio
+						    : ioprio_best((int)ret,
+								  t->ioprio);
+		}
+	}
+out:
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return ret;
 }
 
 SYSCALL_DEFINE3(sched_setaffinity, pid_t, pid, size_t, len, uintptr_t, umask)

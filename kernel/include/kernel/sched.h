@@ -103,6 +103,7 @@ struct task {
 	uintptr_t robust_list;	    /* set_robust_list (head, kept) */
 	uint64_t robust_len;
 	unsigned int personality; /* personality(2): PER_LINUX32, flags */
+	uint16_t ioprio;	  /* ioprio_set(2): class << 13 | level */
 };
 
 /* The task running on this CPU. */
