@@ -2,8 +2,9 @@
  * User and group IDs: real, effective, saved and filesystem IDs and the
  * supplementary groups, with Linux's rules for who may change what. An
  * effective UID of 0 stands for the capabilities (CAP_SETUID,
- * CAP_SETGID) that rastOS does not model separately. Credentials belong
- * to the process (C libraries make setuid apply to every thread).
+ * CAP_SETGID) that rastOS does not model separately; capget derives the
+ * capability sets from the IDs. Credentials belong to the process (C
+ * libraries make setuid apply to every thread).
  */
 #include <kernel/errno.h>
 #include <kernel/proc.h>
@@ -262,4 +263,109 @@ SYSCALL_DEFINE2(setgroups, int, size, uintptr_t, ulist)
 		c->groups[i] = groups[i];
 	c->ngroups = (unsigned int)size;
 	return 0;
+}
+
+/*
+ * Capabilities, as far as rastOS has them: derived from the user IDs as
+ * Linux's rules for a root process without file capabilities make them
+ * (all of them permitted while any of the real, effective or saved UIDs
+ * is 0, effective while the effective UID is), none inheritable, none
+ * ambient, the bounding set full. capget reports that; capset and
+ * dropping from the bounding set are not there yet.
+ */
+#define CAP_LAST_CAP 40 /* CAP_CHECKPOINT_RESTORE, Linux 6.1's last */
+#define CAP_V1 0x19980330u
+#define CAP_V2 0x20071026u
+#define CAP_V3 0x20080522u
+#define PR_CAPBSET_READ 23
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_IS_SET 1
+#define PR_CAP_AMBIENT_RAISE 2
+#define PR_CAP_AMBIENT_LOWER 3
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+
+struct cap_header_k {
+	uint32_t version;
+	int32_t pid;
+};
+
+struct cap_data_k {
+	uint32_t effective, permitted, inheritable;
+};
+
+/* The header's version: 0 and how many cap_data_k it means, or -EINVAL
+ * after writing the version rastOS prefers into it, as Linux does. */
+static long cap_version(uintptr_t uhdr, unsigned int *count)
+{
+	uint32_t version;
+
+	if (get_user(version, uhdr))
+		return -EFAULT;
+	if (version == CAP_V1) {
+		*count = 1;
+		return 0;
+	}
+	if (version == CAP_V2 || version == CAP_V3) {
+		*count = 2;
+		return 0;
+	}
+	version = CAP_V3;
+	return put_user(version, uhdr) ? -EFAULT : -EINVAL;
+}
+
+static void cap_fill(const struct cred *c, struct cap_data_k d[2])
+{
+	uint64_t all = (1ull << (CAP_LAST_CAP + 1)) - 1;
+	uint64_t pp = (!c->uid || !c->euid || !c->suid) ? all : 0;
+	uint64_t pe = !c->euid ? all : 0;
+
+	for (int i = 0; i < 2; i++)
+		d[i] = (struct cap_data_k){(uint32_t)(pe >> (32 * i)),
+					   (uint32_t)(pp >> (32 * i)), 0};
+}
+
+SYSCALL_DEFINE2(capget, uintptr_t, uhdr, uintptr_t, udata)
+{
+	struct cap_data_k d[2];
+	struct task *t;
+	unsigned long flags;
+	unsigned int count;
+	int32_t pid;
+	long err = cap_version(uhdr, &count);
+
+	if (!udata || err) /* no data: a query of the version */
+		return !udata && err == -EINVAL ? 0 : err;
+	if (get_user(pid, uhdr + offsetof(struct cap_header_k, pid)))
+		return -EFAULT;
+	if (pid < 0)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&proc_tree_lock);
+	t = pid ? proc_find_task(pid) : current_task();
+	if (t && t->proc)
+		cap_fill(&t->proc->cred, d);
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (!t || !t->proc)
+		return -ESRCH;
+	return copy_to_user(udata, d, count * sizeof(d[0])) ? -EFAULT : 0;
+}
+
+/* prctl's capability options: PR_CAPBSET_READ, PR_CAP_AMBIENT. */
+long cred_cap_prctl(int option, unsigned long a2, unsigned long a3,
+		    unsigned long a4, unsigned long a5)
+{
+	if (option == PR_CAPBSET_READ)
+		return a2 <= CAP_LAST_CAP ? 1 : -EINVAL;
+	if (a2 == PR_CAP_AMBIENT_CLEAR_ALL)
+		return a3 || a4 || a5 ? -EINVAL : 0;
+	if (a3 > CAP_LAST_CAP || a4 || a5)
+		return -EINVAL;
+	switch (a2) {
+	case PR_CAP_AMBIENT_IS_SET:
+	case PR_CAP_AMBIENT_LOWER:
+		return 0;
+	case PR_CAP_AMBIENT_RAISE: /* needs it inheritable: none is */
+		return -EPERM;
+	default:
+		return -EINVAL;
+	}
 }

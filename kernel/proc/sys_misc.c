@@ -29,8 +29,10 @@
 #define PR_SET_DUMPABLE 4
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+#define PR_CAPBSET_READ 23
 #define PR_SET_NO_NEW_PRIVS 38
 #define PR_GET_NO_NEW_PRIVS 39
+#define PR_CAP_AMBIENT 47
 
 #define REBOOT_MAGIC1 0xfee1dead
 #define REBOOT_MAGIC2 672274793
@@ -187,6 +189,9 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, a2, unsigned long, a3,
 		return a2 == 1 && !a3 && !a4 && !a5 ? 0 : -EINVAL;
 	case PR_GET_NO_NEW_PRIVS:
 		return 0;
+	case PR_CAPBSET_READ:
+	case PR_CAP_AMBIENT:
+		return cred_cap_prctl(option, a2, a3, a4, a5);
 	default:
 		return -EINVAL;
 	}

@@ -195,6 +195,9 @@ bool proc_may_signal(const struct proc *p, int sig);
 
 /* Is the caller privileged (effective UID 0)? */
 bool proc_capable(void);
+/* prctl's capability options (PR_CAPBSET_READ, PR_CAP_AMBIENT). */
+long cred_cap_prctl(int option, unsigned long a2, unsigned long a3,
+		    unsigned long a4, unsigned long a5);
 
 /*
  * personality(2)'s value: the execution domain in the low byte
