@@ -194,6 +194,15 @@ static void place_brk(struct mm *mm, uintptr_t end)
 	mm->brk_start = mm->brk = brk;
 }
 
+/* The file's set-user and set-group-ID bits, ignored under no_new_privs
+ * as on Linux. */
+static uint32_t setid_bits(const struct exec_ctx *c)
+{
+	if (current_task()->no_new_privs)
+		return 0;
+	return c->file->mode & (S_ISUID | S_ISGID);
+}
+
 /* The new address space, complete; nothing of the old one changes. */
 static int build_mm(struct exec_ctx *c)
 {
@@ -225,8 +234,8 @@ static int build_mm(struct exec_ctx *c)
 		info.interp_base = c->interp_base;
 		info.uid = cr->uid;
 		info.gid = cr->gid;
-		info.euid = c->file->mode & S_ISUID ? c->file->uid : cr->euid;
-		info.egid = c->file->mode & S_ISGID ? c->file->gid : cr->egid;
+		info.euid = setid_bits(c) & S_ISUID ? c->file->uid : cr->euid;
+		info.egid = setid_bits(c) & S_ISGID ? c->file->gid : cr->egid;
 		info.secure = info.euid != cr->uid || info.egid != cr->gid;
 		info.vdso_base = vdso_map(c->mm);
 		err = exec_setup_stack(c->mm, &c->args, &info, &c->sp);
@@ -254,11 +263,11 @@ static void commit(struct exec_ctx *c)
 	proc_vfork_release(p);
 	signal_exec_reset(p);
 	files_close_on_exec(p->files);
-	if (c->file->mode & S_ISUID)
+	if (setid_bits(c) & S_ISUID)
 		p->cred.euid = c->file->uid;
-	if (c->file->mode & S_ISGID)
+	if (setid_bits(c) & S_ISGID)
 		p->cred.egid = c->file->gid;
-	if (c->file->mode & (S_ISUID | S_ISGID))
+	if (setid_bits(c))
 		t->personality &= ~PER_CLEAR_ON_SETID; /* as Linux's per_clear */
 	p->cred.suid = p->cred.fsuid = p->cred.euid;
 	p->cred.sgid = p->cred.fsgid = p->cred.egid;

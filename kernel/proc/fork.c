@@ -153,6 +153,7 @@ static struct task *new_task(const struct clone_args_k *a)
 	t->cpus_allowed = me->cpus_allowed;
 	t->personality = me->personality;
 	t->ioprio = me->ioprio;
+	t->no_new_privs = me->no_new_privs;
 	if (a->flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = a->child_tid;
 	return t;

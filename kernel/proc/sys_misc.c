@@ -185,10 +185,13 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, a2, unsigned long, a3,
 		return 1;
 	case PR_SET_DUMPABLE:
 		return a2 > 1 ? -EINVAL : 0;
-	case PR_SET_NO_NEW_PRIVS:
-		return a2 == 1 && !a3 && !a4 && !a5 ? 0 : -EINVAL;
-	case PR_GET_NO_NEW_PRIVS:
+	case PR_SET_NO_NEW_PRIVS: /* for good: exec then ignores set-ID bits */
+		if (a2 != 1 || a3 || a4 || a5)
+			return -EINVAL;
+		t->no_new_privs = true;
 		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		return a2 || a3 || a4 || a5 ? -EINVAL : t->no_new_privs;
 	case PR_CAPBSET_READ:
 	case PR_CAP_AMBIENT:
 		return cred_cap_prctl(option, a2, a3, a4, a5);

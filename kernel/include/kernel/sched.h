@@ -104,6 +104,7 @@ struct task {
 	uint64_t robust_len;
 	unsigned int personality; /* personality(2): PER_LINUX32, flags */
 	uint16_t ioprio;	  /* ioprio_set(2): class << 13 | level */
+	bool no_new_privs;	  /* PR_SET_NO_NEW_PRIVS: kept for good */
 };
 
 /* The task running on this CPU. */
