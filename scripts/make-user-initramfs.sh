@@ -13,7 +13,8 @@
 # --busybox: busybox sh as PID 1:
 #   /init            user/busybox/init (#!/bin/busybox sh)
 #   /bin/busybox     Debian's busybox-static
-#   /data/script.sh  user/busybox/script.sh
+#   /data/...        user/busybox/*.sh (script.sh, the suite's area
+#                    scripts and lib.sh), user/busybox/in/ as /data/in/
 # --bench: the user-space benchmarks (make bench, scripts/bench.sh):
 #   /init            build/user/bench/bench_probes (user/bench/probes.c)
 #   /bin/bench_true  build/user/bench/bench_true, what the exec probe runs
@@ -87,7 +88,13 @@ patch_byte() {
 if [ "$layout" = busybox ]; then
 	put "$ROOT/user/busybox/init" init 755
 	put "$BUSYBOX" bin/busybox 755
-	put "$ROOT/user/busybox/script.sh" data/script.sh 644
+	for f in "$ROOT"/user/busybox/*.sh; do
+		put "$f" "data/$(basename "$f")" 644
+	done
+	mkdir -p "$dir/data/in"
+	for f in "$ROOT"/user/busybox/in/*; do
+		put "$f" "data/in/$(basename "$f")" 644
+	done
 elif [ "$layout" = bench ]; then
 	put "$BUILD/user/bench/bench_probes" init 755
 	put "$BUILD/user/bench/bench_true" bin/bench_true 755
