@@ -188,8 +188,8 @@ e_pgroups() {
 		/bin/sleep 5 & b=$!
 		sleep 0.5 # till both have run exec, which drops the handler
 		kill -USR1 0
-		wait $a; echo "first child: $?"
-		wait $b; echo "second child: $?"
+		wait $a 2>/dev/null; echo "first child: $?"
+		wait $b 2>/dev/null; echo "second child: $?"
 	'
 	echo "-- a process group by its negative ID"
 	setsid sh -c '
@@ -197,7 +197,7 @@ e_pgroups() {
 		/bin/sleep 5 & c=$!
 		sleep 0.5
 		kill -TERM -$$ && echo "sent to -\$\$"
-		wait $c; echo "child: $?"
+		wait $c 2>/dev/null; echo "child: $?"
 	'
 	echo "-- SIGCHLD"
 	sh -c 'trap "echo got CHLD" CHLD; sh -c "exit 0"; echo after'

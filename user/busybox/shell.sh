@@ -195,12 +195,12 @@ s_jobs() {
 	sh -c 'sleep 10' &
 	p=$!
 	kill $p
-	wait $p
+	wait $p 2>/dev/null # no "Terminated": shown only if reaped right here
 	echo "killed with TERM: $?"
 	sleep 10 &
 	p=$!
 	kill -KILL $p
-	wait $p
+	wait $p 2>/dev/null
 	echo "killed with KILL: $?"
 	echo "-- several at once, in order of completion"
 	for t in 7 1 4; do (sleep 0.$t && echo "job $t done") & done
