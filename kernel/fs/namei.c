@@ -249,7 +249,10 @@ static int walk(struct walk *w, const char **last)
 			*last = p;
 			return trailing ? 2 : 1;
 		}
-		r = walk_one(w, p, (size_t)(end - p), rest,
+		/* A symlink's target keeps a trailing slash ("link/"): it
+		 * must then be a directory too, as on Linux. */
+		r = walk_one(w, p, (size_t)(end - p),
+			     final && trailing ? end : rest,
 			     !final || trailing || (w->flags & LOOKUP_FOLLOW));
 		if (r < 0)
 			return r;
