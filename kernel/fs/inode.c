@@ -40,6 +40,31 @@ void inode_touch(struct inode *in, bool data)
 		in->mtime = in->ctime;
 }
 
+static bool time_before(struct timespec_k a, struct timespec_k b)
+{
+	return a.sec < b.sec || (a.sec == b.sec && a.nsec < b.nsec);
+}
+
+/*
+ * f's data (or a directory's names) was read: its access time, by Linux's
+ * default rule (relatime), which spares most reads a write: only when
+ * the old atime is not after the mtime or the ctime, or a day old. Never
+ * for O_NOATIME opens, files without a path, or read-only mounts.
+ */
+void file_accessed(struct file *f)
+{
+	struct inode *in = f->inode;
+	struct timespec_k t;
+
+	if ((f->flags & O_NOATIME) || !f->path.mnt || path_readonly(&f->path))
+		return;
+	t = now();
+	if (!time_before(in->mtime, in->atime) ||
+	    !time_before(in->ctime, in->atime) ||
+	    t.sec - in->atime.sec >= 24 * 60 * 60)
+		in->atime = t;
+}
+
 static int index_key(const void *key, const struct avl_node *n)
 {
 	uint64_t a = *(const uint64_t *)key;

@@ -76,6 +76,7 @@ static long do_getdents(int fd, uintptr_t ubuf, size_t n, bool old)
 	mutex_lock(&f->pos_lock);
 	ret = f->ops->readdir(f, &g.ctx);
 	mutex_unlock(&f->pos_lock);
+	file_accessed(f);
 	file_put(f);
 	if (ret < 0)
 		return ret;

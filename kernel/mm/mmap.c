@@ -101,6 +101,7 @@ static long mapping_inode(unsigned long flags, unsigned long prot, int fd,
 	}
 	*out = f->inode;
 	inode_get(*out);
+	file_accessed(f); /* mapping counts as reading, as on Linux */
 	file_put(f);
 	return 0;
 }

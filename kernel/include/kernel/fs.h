@@ -241,6 +241,8 @@ void inode_get(struct inode *inode);
 void inode_put(struct inode *inode);
 /* ctime (and mtime if data changed) = now. */
 void inode_touch(struct inode *inode, bool data);
+/* A read of f: its atime, as Linux's relatime updates it. */
+void file_accessed(struct file *f);
 /*
  * The page of inode's data at index, from the cache or read now, with a
  * reference for the caller (page_put it): 0, -ENOMEM, -EIO.
