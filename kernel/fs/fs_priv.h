@@ -46,6 +46,16 @@ bool fs_capable(void);		/* fsuid 0 */
 bool fs_in_group(uint32_t gid); /* fsgid or a supplementary group */
 
 /*
+ * A directory removed (rmdir, or renamed over) while something still
+ * holds it, a cwd or an open descriptor: Linux's IS_DEADDIR. It lists
+ * nothing and takes no new names (ENOENT).
+ */
+static inline bool dir_dead(const struct inode *in)
+{
+	return S_ISDIR(in->mode) && in->nlink == 0;
+}
+
+/*
  * namei.c: the child name of dir (namespace_lock held), referenced,
  * positive or negative (a name to create); -ENAMETOOLONG, -ENOMEM.
  */

@@ -117,6 +117,9 @@ static int child_any(struct dentry *dir, const char *name, size_t len,
 	struct dentry *d = d_lookup(dir, name, len);
 	int err = 0;
 
+	if (!d && dir_dead(in))
+		return -ENOENT;
+
 	if (d && d->ops && d->ops->revalidate && !d->ops->revalidate(d)) {
 		d_delete(d);
 		d_put(d);

@@ -74,9 +74,13 @@ static long do_getdents(int fd, uintptr_t ubuf, size_t n, bool old)
 		return ret;
 	}
 	mutex_lock(&f->pos_lock);
-	ret = f->ops->readdir(f, &g.ctx);
+	if (dir_dead(f->inode)) {
+		ret = -ENOENT; /* as Linux's iterate_dir */
+	} else {
+		ret = f->ops->readdir(f, &g.ctx);
+		file_accessed(f);
+	}
 	mutex_unlock(&f->pos_lock);
-	file_accessed(f);
 	file_put(f);
 	if (ret < 0)
 		return ret;
