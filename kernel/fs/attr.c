@@ -335,8 +335,13 @@ SYSCALL_DEFINE2(truncate, uintptr_t, upath, int64_t, len)
 		err = -EACCES;
 	else
 		err = target_writable_fs(&t);
-	if (!err)
+	if (!err && S_ISREG(t.inode->mode))
+		err = inode_get_write_access(t.inode); /* ETXTBSY if it runs */
+	if (!err) {
 		err = vfs_truncate(t.inode, (uint64_t)len);
+		if (S_ISREG(t.inode->mode))
+			inode_put_write_access(t.inode);
+	}
 	target_put(&t);
 	return err;
 }

@@ -59,9 +59,13 @@ int file_open_path(const struct path *path, unsigned int flags,
 
 	if (!f)
 		return -ENOMEM;
-	if (!(flags & O_PATH) && f->ops && f->ops->open)
+	if (file_writable(f) && S_ISREG(in->mode)) {
+		err = inode_get_write_access(in); /* ETXTBSY if it runs */
+		f->write_access = !err;
+	}
+	if (!err && !(flags & O_PATH) && f->ops && f->ops->open)
 		err = f->ops->open(in, f);
-	if (!(flags & O_PATH) && !f->ops)
+	if (!err && !(flags & O_PATH) && !f->ops)
 		err = -ENXIO; /* a device nothing drives */
 	if (err) {
 		f->ops = NULL; /* no release for what did not open */
@@ -85,6 +89,8 @@ void file_put(struct file *f)
 	locks_release_file(f);
 	if (!(f->flags & O_PATH) && f->ops && f->ops->release)
 		f->ops->release(f);
+	if (f->write_access)
+		inode_put_write_access(f->inode);
 	inode_put(f->inode);
 	path_put(&f->path);
 	kmem_cache_free(file_cache, f);

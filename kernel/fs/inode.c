@@ -65,6 +65,41 @@ void file_accessed(struct file *f)
 		in->atime = t;
 }
 
+/* Move writecount by step (+1 a writer, -1 a runner) unless the other
+ * side holds it. */
+static int writecount_step(struct inode *in, int step)
+{
+	int v = __atomic_load_n(&in->writecount, __ATOMIC_RELAXED);
+
+	do {
+		if ((step > 0 && v < 0) || (step < 0 && v > 0))
+			return -ETXTBSY;
+	} while (!__atomic_compare_exchange_n(&in->writecount, &v, v + step,
+					      false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	return 0;
+}
+
+int inode_get_write_access(struct inode *in)
+{
+	return writecount_step(in, 1);
+}
+
+void inode_put_write_access(struct inode *in)
+{
+	__atomic_sub_fetch(&in->writecount, 1, __ATOMIC_ACQ_REL);
+}
+
+int inode_deny_write_access(struct inode *in)
+{
+	return writecount_step(in, -1);
+}
+
+void inode_allow_write_access(struct inode *in)
+{
+	__atomic_add_fetch(&in->writecount, 1, __ATOMIC_ACQ_REL);
+}
+
 static int index_key(const void *key, const struct avl_node *n)
 {
 	uint64_t a = *(const uint64_t *)key;

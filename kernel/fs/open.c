@@ -193,13 +193,24 @@ static long do_open(int dirfd, uintptr_t upath, int flags, uint32_t mode)
 	if (err)
 		return err;
 	err = open_checks(&p, flags);
-	if (!err && (flags & O_TRUNC) && S_ISREG(p.dentry->inode->mode))
-		err = vfs_truncate(p.dentry->inode, 0);
 	if (!err)
 		err = file_open_path(&p, (unsigned int)flags, &f);
 	path_put(&p);
 	if (err)
 		return err;
+	if ((flags & O_TRUNC) && S_ISREG(f->inode->mode)) {
+		/* after the open, as Linux: a running program is ETXTBSY,
+		 * not emptied */
+		err = inode_get_write_access(f->inode);
+		if (!err) {
+			err = vfs_truncate(f->inode, 0);
+			inode_put_write_access(f->inode);
+		}
+		if (err) {
+			file_put(f);
+			return err;
+		}
+	}
 	err = fd_install(f, 0, flags & O_CLOEXEC);
 	if (err < 0)
 		file_put(f);

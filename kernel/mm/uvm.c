@@ -288,7 +288,20 @@ void mm_put(struct mm *mm)
 		vma_free(v);
 	}
 	vm_space_destroy(mm->space);
+	if (mm->exe) {
+		inode_allow_write_access(mm->exe);
+		inode_put(mm->exe);
+	}
 	kmem_cache_free(mm_cache, mm);
+}
+
+void mm_set_exe(struct mm *mm, struct inode *in)
+{
+	inode_get(in);
+	if (inode_deny_write_access(in))
+		panic("mm: %p is open for writing after exec denied it",
+		      (void *)in);
+	mm->exe = in;
 }
 
 void uvm_activate(struct mm *mm)

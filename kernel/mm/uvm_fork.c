@@ -112,6 +112,8 @@ struct mm *mm_fork(struct mm *mm)
 	child->end_code = mm->end_code;
 	child->start_data = mm->start_data;
 	child->end_data = mm->end_data;
+	if (mm->exe)
+		mm_set_exe(child, mm->exe);
 	mutex_unlock(&mm->lock);
 	if (err) {
 		mm_put(child);

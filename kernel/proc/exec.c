@@ -49,6 +49,8 @@ static int open_exec(int dirfd, const char *path, int flags,
 		err = -EACCES;
 	else
 		err = inode_permission(in, 1);
+	if (!err)
+		err = inode_deny_write_access(in); /* open for writing: ETXTBSY */
 	if (err) {
 		inode_put(in);
 		return err;
@@ -141,8 +143,22 @@ static int open_first(struct exec_ctx *c, int dirfd, int flags)
 		inode_put(in);
 		return -EACCES;
 	}
+	if (inode_deny_write_access(in)) {
+		inode_put(in);
+		return -ETXTBSY;
+	}
 	c->file = in;
 	return 0;
+}
+
+/* Done with the file resolve() opened (kept from writers till now). */
+static void put_file(struct exec_ctx *c)
+{
+	if (c->file) {
+		inode_allow_write_access(c->file);
+		inode_put(c->file);
+		c->file = NULL;
+	}
 }
 
 /* Follow #! lines to the program that really runs (ctx->file). */
@@ -163,8 +179,7 @@ static int resolve(struct exec_ctx *c, int dirfd, int flags)
 			return -ELOOP;
 		err = exec_args_script(&c->args, interp, arg[0] ? arg : NULL,
 				       c->path);
-		inode_put(c->file);
-		c->file = NULL;
+		put_file(c);
 		if (err)
 			return err;
 		strlcpy(c->path, interp, sizeof(c->path));
@@ -257,6 +272,7 @@ static void commit(struct exec_ctx *c)
 	c->mm->end_code = c->prog.end_code;
 	c->mm->start_data = c->prog.start_data;
 	c->mm->end_data = c->prog.end_data;
+	mm_set_exe(c->mm, c->file);
 	p->mm = c->mm;
 	uvm_activate(c->mm);
 	mm_put(old);
@@ -313,8 +329,7 @@ static long do_execve(int dirfd, uintptr_t upath, uintptr_t uargv,
 		commit(c);
 	else if (c->mm)
 		mm_put(c->mm);
-	if (c->file)
-		inode_put(c->file);
+	put_file(c);
 	if (c->fd_file)
 		inode_put(c->fd_file);
 	exec_args_free(&c->args);
@@ -361,8 +376,7 @@ int proc_exec_kernel(const char *path, const char *const argv[],
 		commit(c);
 	else if (c->mm)
 		mm_put(c->mm);
-	if (c->file)
-		inode_put(c->file);
+	put_file(c);
 	exec_args_free(&c->args);
 	kfree(c);
 	return err;

@@ -222,6 +222,9 @@ struct inode {
 	const struct file_ops *fops; /* what an open of it gets */
 	void *priv;		     /* the file system's */
 	struct mutex lock;	     /* data and size; a directory's names */
+	/* atomic: > 0 opens for writing, < 0 programs running it (exec):
+	 * each side makes the other ETXTBSY, as on Linux. */
+	int writecount;
 
 	/* The page cache: struct cached_page by index (cache_lock). */
 	struct spinlock cache_lock;
@@ -243,6 +246,15 @@ void inode_put(struct inode *inode);
 void inode_touch(struct inode *inode, bool data);
 /* A read of f: its atime, as Linux's relatime updates it. */
 void file_accessed(struct file *f);
+/*
+ * Writers and runners of a regular file (Linux's get/put_write_access,
+ * deny/allow_write_access): taking one side fails with -ETXTBSY while
+ * the other is held.
+ */
+int inode_get_write_access(struct inode *inode);
+void inode_put_write_access(struct inode *inode);
+int inode_deny_write_access(struct inode *inode);
+void inode_allow_write_access(struct inode *inode);
 /*
  * The page of inode's data at index, from the cache or read now, with a
  * reference for the caller (page_put it): 0, -ENOMEM, -EIO.
@@ -412,6 +424,7 @@ struct file {
 	struct mutex pos_lock;
 	uint64_t pos;
 	uint64_t dir_seq; /* readdir: the next child's seq */
+	bool write_access; /* holds one of the inode's writecount */
 	void *priv;
 	const char *anon_name;	  /* "[eventfd]"...: an anonymous file's */
 	struct list_head ep_links; /* epoll items watching it (eventpoll.c) */

@@ -95,6 +95,7 @@ struct mm {
 	uint64_t rss_pages;   /* present */
 	uintptr_t arg_start, arg_end, env_start, env_end; /* /proc */
 	uintptr_t start_code, end_code, start_data, end_data;
+	struct inode *exe; /* the program: referenced, not writable */
 };
 
 /* A new, empty address space (its kernel half shared): NULL if no memory. */
@@ -104,6 +105,9 @@ void mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
 /* fork: a copy of mm, private pages shared copy-on-write. */
 struct mm *mm_fork(struct mm *mm);
+/* exec: mm runs in, which no one may open for writing while mm lives
+ * (the caller holds such a denial already, so this cannot fail). */
+void mm_set_exe(struct mm *mm, struct inode *in);
 
 /*
  * Map a region at [addr, addr + len) of mm (mm->lock held): flags
