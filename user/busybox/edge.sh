@@ -1,8 +1,10 @@
 # The busybox suite, edges: the kernel's limits and corner cases as the
 # applets meet them: exec of odd files, argument and environment sizes,
 # long names and deep paths, many and large files, renames that must
-# fail, set-group-ID directories, nanosecond times, process groups and
-# signals to them, and setting the clock.
+# fail, set-group-ID directories, times, process groups and signals to
+# them, paths with trailing slashes and across file systems, a small
+# tmpfs mounted (limits, busy, read-only: nothing is read from /proc),
+# processes in parallel, and setting the clock (last).
 . /data/lib.sh
 
 e_exec() {
@@ -205,7 +207,8 @@ e_pgroups() {
 	mkfifo ff
 	sh -c '
 		trap "echo USR1 during the open" USR1
-		(sleep 1; kill -USR1 $$; echo data >ff) &
+		# the writer comes a second after the signal, never with it
+		(sleep 1; kill -USR1 $$; sleep 1; echo data >ff) &
 		read x <ff
 		echo "read: $? [$x]"
 		exec 3<>ff # a reader for the writer, if the open was not redone
@@ -229,10 +232,172 @@ e_clock() {
 	echo "as a user: $?"
 }
 
+e_paths() {
+	mkdir dir
+	touch file
+	ln -s dir ldir
+	ln -s file lfile
+	echo "-- trailing slashes"
+	ls -d dir/ ldir/
+	cat file/
+	echo "status $?"
+	touch file/
+	echo "status $?"
+	mkdir newdir/ && ls -d newdir
+	rmdir ldir/
+	echo "status $?"
+	rm ldir/
+	echo "status $?"
+	mv newdir/ moved && ls -d moved
+	ls lfile/
+	echo "status $?"
+	echo "-- directories where files go"
+	cat dir
+	echo "status $?"
+	echo x >dir
+	echo "status $?"
+	exec 3<file
+	echo x >&3
+	echo "write to a read-only descriptor: $?"
+	exec 3<&-
+	echo "-- long symlink targets"
+	t4095=$(head -c 4095 /dev/zero | tr '\0' t)
+	ln -s "$t4095" long && readlink long | wc -c
+	ln -s "${t4095}x" toolong
+	echo "status $?"
+	echo "-- across file systems (/dev is another)"
+	echo moving >m
+	mv m /dev/bbmoved && cat /dev/bbmoved && [ ! -e m ] && echo "moved by copying"
+	mv /dev/bbmoved . && cat bbmoved
+	ln bbmoved /dev/bblink
+	echo "status $?"
+	ln -s /tmp/w/bbmoved /dev/bbsym && cat /dev/bbsym && rm /dev/bbsym
+	mkdir -p tree/sub && echo in >tree/sub/f
+	mv tree /dev/bbtree && cat /dev/bbtree/sub/f && mv /dev/bbtree . && find tree | sort
+	echo "-- hard links seen by tools"
+	echo same >h1
+	ln h1 h2
+	touch -d '2020-01-01 00:00:00' h1
+	find . -samefile h1 | sort
+	du -s h1 h2 | awk '{ print $2 }'
+	tar -cf h.tar h1 h2 && tar -tvf h.tar
+	mkdir x && tar -xf h.tar -C x && stat -c '%n %h' x/h1 x/h2
+	printf 'h1\nh2\n' | cpio -o -H newc --quiet --ignore-devno --renumber-inodes >h.cpio 2>/dev/null
+	mkdir y && (cd y && cpio -i --quiet <../h.cpio 2>/dev/null) && stat -c '%n %h %s' y/h1 y/h2
+}
+
+e_tmpfs() {
+	mkdir m
+	mount -t tmpfs -o size=64k,nr_inodes=8 small m && echo "mounted"
+	stat -f -c '%T %S %b %f' m
+	stat -c '%a %h' m
+	dd if=/dev/zero of=m/big bs=4096 count=32 status=none
+	echo "past the size: $?"
+	stat -c '%s' m/big
+	rm m/big
+	for i in 1 2 3 4 5 6 7 8; do touch m/f$i || break; done
+	ls m | wc -l
+	rm m/f*
+	echo "-- busy"
+	cd m && umount /tmp/w/m
+	echo "umount with a cwd inside: $?"
+	cd /tmp/w
+	touch m/x
+	umount m && echo "unmounted"
+	[ -e m/x ] || echo "its files are gone"
+	umount m
+	echo "status $?"
+	mount -t nosuchfs none m
+	echo "status $?"
+	mkdir ro
+	mount -t tmpfs -o ro none ro && echo "mounted read-only"
+	touch ro/x
+	echo "status $?"
+	umount ro
+	echo "-- a bind mount"
+	mkdir src dst
+	echo bound >src/f
+	mount --bind src dst && cat dst/f && umount dst && ls dst | wc -l
+}
+
+e_parallel() {
+	seq 1 24 | xargs -P 4 -n 1 sh -c 'echo $(($0 * $0))' | sort -n | md5sum
+	seq 1 8 | xargs -P 8 -I{} sh -c 'sleep 0.1; echo job {}' | sort
+	echo "-- orphans are reaped by init"
+	sh -c '(sleep 0.2; echo "orphan done") & echo "parent exits"'
+	sleep 0.5
+	echo "-- many processes at once"
+	for i in $(seq 1 30); do (echo $i >p.$i) & done
+	wait
+	cat p.* | sort -n | tr '\n' ' '
+	echo
+	ls p.* | wc -l
+}
+
+# Times Linux keeps without being asked, compared with fixed ones only.
+e_inodes() {
+	old=978307200 # 2001-01-01 00:00:00
+	echo data >f
+	touch -d @$old f
+	echo "-- atime (relatime: a read after an older atime updates it)"
+	cat f >/dev/null
+	[ "$(stat -c %X f)" -gt $old ] && echo "read: atime updated"
+	[ "$(stat -c %Y f)" = $old ] && echo "read: mtime kept"
+	touch -d @$old f
+	: >>f
+	[ "$(stat -c %Y f)" = $old ] && echo "an empty append: mtime kept"
+	echo more >>f
+	[ "$(stat -c %Y f)" -gt $old ] && echo "a write: mtime updated"
+	echo "-- ctime follows every change"
+	touch -d @$old f
+	[ "$(stat -c %Z f)" -gt $old ] && echo "touch -d set ctime to now"
+	ln f g
+	[ "$(stat -c %h f)" = 2 ] && [ "$(stat -c %i f)" = "$(stat -c %i g)" ] && echo "a link: same inode, 2 links"
+	[ "$(stat -c %Z f)" -ge "$(stat -c %Y f)" ] && echo "ctime >= mtime"
+	echo "-- a directory removed while it is the cwd"
+	mkdir gone
+	cd gone || return 1
+	rmdir ../gone
+	ls -a | wc -l
+	touch new
+	echo "create in it: $?"
+	pwd -P
+	echo "status $?"
+	cd .. && pwd
+	echo "-- a file renamed while open"
+	echo "still here" >r1
+	exec 3<r1
+	mv r1 r2
+	cat <&3
+	exec 3<&-
+	echo "-- busy executables"
+	mkdir bin
+	cp /bin/busybox bin/
+	bin/busybox sleep 1 &
+	sleep 0.3
+	echo x >>bin/busybox
+	echo "write while it runs: $?"
+	wait
+	exec 4>>bin/busybox
+	bin/busybox true
+	echo "run while open for writing: $?"
+	exec 4>&-
+	bin/busybox true && echo "closed: runs"
+	echo "-- .. at the root and in a chroot"
+	cd / && cd .. && pwd
+	mkdir -p jail/bin
+	cp /bin/busybox jail/bin/
+	chroot jail /bin/busybox sh -c 'cd ../../..; /bin/busybox pwd; /bin/busybox ls /'
+}
+
 section edge-exec e_exec
 section edge-limits e_limits
 section edge-bigfiles e_bigfiles
 section edge-renames e_renames
 section edge-times e_times
 section edge-pgroups e_pgroups
+section edge-paths e_paths
+section edge-tmpfs e_tmpfs
+section edge-parallel e_parallel
+section edge-inodes e_inodes
 section edge-clock e_clock

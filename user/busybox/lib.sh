@@ -11,10 +11,12 @@
 # "@@@ END NAME exit STATUS" (the function's status). stdout and stderr
 # both go through one pipe, never to the console itself: ls, for one,
 # lays out columns for a terminal, and buffering differs too; through a
-# pipe both kernels see the same thing. A function prints only what is
-# the same on every run: no PIDs, inode numbers, times but fixed ones,
-# or directory order unsorted. stdin is /dev/null: nothing waits for the
-# console.
+# pipe both kernels see the same thing. The shell's own error messages
+# lose their line numbers (/data/AREA.sh: line N: ...), so that editing
+# a script does not change the other sections' output. A function
+# prints only what is the same on every run: no PIDs, inode numbers,
+# times but fixed ones, or directory order unsorted. stdin is /dev/null:
+# nothing waits for the console.
 set -o pipefail
 export PATH=/bin TZ=UTC LC_ALL=C
 
@@ -30,7 +32,8 @@ section() {
 	fi
 	echo "@@@ BEGIN $1"
 	rm -rf /tmp/w && mkdir -p /tmp/w
-	(cd /tmp/w && BB_ONLY=$2 exec sh "$0") </dev/null 2>&1 | cat
+	(cd /tmp/w && BB_ONLY=$2 exec sh "$0") </dev/null 2>&1 |
+		sed -E 's#^(/data/[a-z]+\.sh: ([a-z]+: )?)line [0-9]+: #\1#'
 	echo "@@@ END $1 exit $?"
 	cd / && rm -rf /tmp/w
 }
