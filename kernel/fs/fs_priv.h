@@ -101,7 +101,6 @@ void fifo_release(struct file *f);
 bool fd_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);
 int fd_install_at(struct file *f, int fd, bool cloexec);
-struct file *fd_remove(int fd);
 
 /*
  * locks.c: advisory locks. A request: [start, end] (inclusive), type

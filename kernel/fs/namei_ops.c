@@ -206,6 +206,42 @@ SYSCALL_DEFINE4(mknodat, int, dirfd, uintptr_t, upath, uint32_t, mode, uint64_t,
 	return do_mknod(dirfd, upath, mode, dev);
 }
 
+int vfs_mknod_socket(const char *path, uint32_t mode, struct inode **out)
+{
+	struct named n;
+	int err;
+
+	namespace_lock();
+	err = path_walk_parent_held(AT_FDCWD, path, &n.parent, &n.last,
+				    &n.trailing);
+	if (err) {
+		namespace_unlock();
+		return err;
+	}
+	n.d = NULL;
+	if (is_dot_or_dotdot(n.last))
+		err = -EEXIST;
+	else
+		err = vfs_child(n.parent.dentry, n.last, &n.d);
+	if (!err)
+		err = check_new_name(&n, false);
+	if (!err)
+		err = may_create(&n.parent);
+	if (!err && !dir_of(&n)->ops->create)
+		err = -EPERM;
+	if (!err)
+		err = dir_of(&n)->ops->create(
+			dir_of(&n), n.d,
+			S_IFSOCK | (mode & 07777 & ~current_proc()->fs->umask),
+			0);
+	if (!err) {
+		*out = n.d->inode;
+		inode_get(*out);
+	}
+	named_put(&n);
+	return err;
+}
+
 static long do_symlink(uintptr_t utarget, int dirfd, uintptr_t upath)
 {
 	struct named n;

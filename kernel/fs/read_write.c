@@ -25,11 +25,6 @@
 #define FIOCLEX 0x5451
 #define FIONCLEX 0x5450
 
-struct iovec_k {
-	uintptr_t base;
-	uint64_t len;
-};
-
 static long do_rw(struct file *f, uintptr_t ubuf, size_t n, bool write,
 		  int64_t offset)
 {
@@ -118,6 +113,33 @@ SYSCALL_DEFINE4(pwrite64, int, fd, uintptr_t, ubuf, size_t, n, int64_t, off)
 	return off < 0 ? -EINVAL : rw_fd(fd, ubuf, n, true, off);
 }
 
+/* readv/writev of a file that takes the whole vector at once. */
+static long rw_vec_whole(struct file *f, uintptr_t uiov, int cnt, bool write)
+{
+	struct iovec_k *v = kcalloc(cnt ? (size_t)cnt : 1, sizeof(*v));
+	uint64_t total = 0;
+	long ret = 0;
+
+	if (!v)
+		return -ENOMEM;
+	if (copy_from_user(v, uiov, (size_t)cnt * sizeof(*v)))
+		ret = -EFAULT;
+	for (int i = 0; !ret && i < cnt; i++) {
+		if (v[i].len > RW_MAX || (int64_t)v[i].len < 0)
+			ret = -EINVAL;
+		else if (total + v[i].len > RW_MAX) /* Linux's limit: cut */
+			v[i].len = RW_MAX - total;
+		total += v[i].len;
+	}
+	if (!ret && (write ? !file_writable(f) : !file_readable(f)))
+		ret = -EBADF;
+	if (!ret)
+		ret = write ? f->ops->write_iov(f, v, cnt)
+			    : f->ops->read_iov(f, v, cnt);
+	kfree(v);
+	return ret;
+}
+
 /* readv/writev: one buffer after the other, stopping at a short one. */
 static long rw_vec(int fd, uintptr_t uiov, int cnt, bool write, int64_t off)
 {
@@ -129,6 +151,12 @@ static long rw_vec(int fd, uintptr_t uiov, int cnt, bool write, int64_t off)
 	f = fd_get(fd);
 	if (!f)
 		return -EBADF;
+	if (off < 0 && f->ops &&
+	    (write ? f->ops->write_iov : f->ops->read_iov)) {
+		total = rw_vec_whole(f, uiov, cnt, write);
+		file_put(f);
+		return total;
+	}
 	for (int i = 0; i < cnt; i++) {
 		struct iovec_k v;
 		long r;

@@ -233,6 +233,14 @@ struct inode {
 	struct unix_sock *socket; /* a bound AF_UNIX socket */
 };
 
+/*
+ * bind(2) of an AF_UNIX socket: make the socket node at path (a kernel
+ * string, from the working directory) with permissions mode less the
+ * umask: 0 with its inode referenced in *out, or -errno (-EEXIST if the
+ * name exists).
+ */
+int vfs_mknod_socket(const char *path, uint32_t mode, struct inode **out);
+
 /* A new inode of sb (ino, times now, nlink 1, one reference). */
 struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
 			  const struct inode_ops *ops,
@@ -382,12 +390,22 @@ int path_lookup_user(int dirfd, uintptr_t upath, bool nofollow,
 
 /* ---- open files (file.c) ----------------------------------------------- */
 
+/* struct iovec: one buffer of readv/writev (user memory). */
+struct iovec_k {
+	uintptr_t base;
+	uint64_t len;
+};
+
 struct file_ops {
 	/* Set up an open (devices, FIFOs): 0 or -errno. */
 	int (*open)(struct inode *inode, struct file *f);
 	/* -errno, or the bytes moved; the caller advances the position. */
 	long (*read)(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos);
 	long (*write)(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos);
+	/* readv/writev in one call (a socket's datagram is all the buffers
+	 * at once); else each buffer is a read or write of its own. */
+	long (*read_iov)(struct file *f, const struct iovec_k *iov, int cnt);
+	long (*write_iov)(struct file *f, const struct iovec_k *iov, int cnt);
 	long (*ioctl)(struct file *f, unsigned int cmd, uintptr_t arg);
 	/* List a directory: see struct dir_context. */
 	int (*readdir)(struct file *f, struct dir_context *ctx);
@@ -453,6 +471,8 @@ void files_put(struct files *files);
 struct file *fd_get(int fd);
 /* Install f at the lowest free slot >= min: the descriptor, -EMFILE. */
 int fd_install(struct file *f, int min, bool cloexec);
+/* Empty slot fd: its file (the caller's reference now), or NULL. */
+struct file *fd_remove(int fd);
 /* exec: close every descriptor marked close-on-exec. */
 void files_close_on_exec(struct files *files);
 /* Each open descriptor of files: fn(fd, file, arg) under its lock. */
