@@ -1,0 +1,119 @@
+/*
+ * AF_UNIX messages: what a send puts in the receiver's queue. A message
+ * holds a copy of the data, the files and credentials sent with it, and
+ * a reference on its sender, whose send buffer it fills (wmem) until it
+ * is read: a writer waits while the bytes it has in flight reach its
+ * SO_SNDBUF, as in Linux, where each message also costs its overhead.
+ */
+#include <kernel/errno.h>
+#include <kernel/heap.h>
+#include <kernel/string.h>
+
+#include "af_unix.h"
+
+int unix_skb_new(struct unix_sock *sender, struct msg_k *m, size_t len,
+		 bool take_files, struct unix_skb **out)
+{
+	struct unix_skb *skb = kmalloc(sizeof(*skb) + len);
+
+	if (!skb)
+		return -ENOBUFS;
+	*skb = (struct unix_skb){.len = len};
+	list_init(&skb->link);
+	if (iov_iter_copy_from(&m->iter, skb->data, len)) {
+		kfree(skb);
+		return -EFAULT;
+	}
+	skb->scm.has_creds = m->scm.has_creds;
+	skb->scm.creds = m->scm.creds;
+	if (take_files) {
+		skb->scm.files = m->scm.files;
+		skb->scm.nfiles = m->scm.nfiles;
+		m->scm.files = NULL;
+		m->scm.nfiles = 0;
+	}
+	skb->truesize = len + UNIX_SKB_OVERHEAD;
+	skb->sender = sender;
+	unix_get(sender);
+	__atomic_add_fetch(&sender->wmem, skb->truesize, __ATOMIC_RELAXED);
+	*out = skb;
+	return 0;
+}
+
+void unix_skb_free(struct unix_skb *skb)
+{
+	struct unix_sock *sender = skb->sender;
+
+	scm_destroy(&skb->scm);
+	__atomic_sub_fetch(&sender->wmem, skb->truesize, __ATOMIC_RELEASE);
+	wake_up_all(&sender->wq); /* room in its send buffer */
+	unix_put(sender);
+	kfree(skb);
+}
+
+void unix_purge(struct list_head *q)
+{
+	struct unix_skb *skb, *n;
+
+	list_for_each_entry_safe(skb, n, q, link)
+	{
+		list_del(&skb->link);
+		unix_skb_free(skb);
+	}
+}
+
+static bool sndbuf_room(struct unix_sock *u)
+{
+	return __atomic_load_n(&u->wmem, __ATOMIC_ACQUIRE) <
+	       (size_t)u->sock->sndbuf;
+}
+
+int unix_wait_sndbuf(struct unix_sock *u, bool nonblock)
+{
+	while (!sndbuf_room(u)) {
+		if (nonblock)
+			return -EAGAIN;
+		if (wait_event_interruptible(
+			    u->wq,
+			    sndbuf_room(u) || (u->shutdown & SEND_SHUTDOWN)))
+			return -ERESTARTSYS;
+		if (u->shutdown & SEND_SHUTDOWN)
+			return -EPIPE;
+	}
+	return 0;
+}
+
+void unix_copy_from(struct msg_k *m, struct unix_skb *skb)
+{
+	struct unix_addr *a =
+		__atomic_load_n(&skb->sender->addr, __ATOMIC_ACQUIRE);
+
+	if (!m->name)
+		return;
+	m->namelen = a ? a->len : 0;
+	if (a)
+		memcpy(m->name, &a->sa, a->len);
+}
+
+int unix_skb_scm(struct unix_skb *skb, struct scm *to, bool peek)
+{
+	to->has_creds = skb->scm.has_creds;
+	to->creds = skb->scm.creds;
+	if (!skb->scm.nfiles)
+		return 0;
+	if (peek) {
+		struct scm copy;
+		int err = scm_dup(&skb->scm, &copy);
+
+		if (err)
+			return err;
+		to->files = copy.files;
+		to->nfiles = copy.nfiles;
+		return 0;
+	}
+	to->files = skb->scm.files;
+	to->nfiles = skb->scm.nfiles;
+	skb->scm.files = NULL;
+	skb->scm.nfiles = 0;
+	return 0;
+}
