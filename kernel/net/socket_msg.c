@@ -383,6 +383,7 @@ static long do_recvmsg(struct socket *sock, struct file *f, uintptr_t umsg,
 		return err;
 	iov_iter_init(&m.iter, iov, (unsigned int)h.iovlen, total);
 	m.name = h.name ? addr : NULL;
+	m.flags = flags & MSG_CMSG_CLOEXEC; /* Linux reports it back */
 	ret = sock->ops->recvmsg(
 		sock, &m, (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT),
 		flags & ~MSG_CMSG_CLOEXEC);
