@@ -56,6 +56,15 @@ void unix_peercred_now(struct ucred_k *out)
 	out->gid = p->cred.egid;
 }
 
+uint64_t unix_timeo(struct socket *sock, bool nonblock, bool rcv)
+{
+	uint64_t t = rcv ? sock->rcvtimeo : sock->sndtimeo;
+
+	if (nonblock)
+		return 0;
+	return t ? t : UNIX_FOREVER;
+}
+
 static bool connection_type(int type)
 {
 	return type == SOCK_STREAM || type == SOCK_SEQPACKET;

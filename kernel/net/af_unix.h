@@ -91,17 +91,45 @@ static inline struct unix_sock *unix_of(struct socket *sock)
 }
 /* The process's credentials for SO_PEERCRED (effective ids). */
 void unix_peercred_now(struct ucred_k *out);
-/* Wait on u's queue until cond, interruptibly, u unlocked meanwhile:
- * 0, or -ERESTARTSYS. */
-#define unix_wait(u, cond)                                       \
-	({                                                       \
-		int w_err_;                                      \
-		mutex_unlock(&(u)->lock);                        \
-		w_err_ = wait_event_interruptible((u)->wq, cond) \
-				 ? -ERESTARTSYS                  \
-				 : 0;                            \
-		mutex_lock(&(u)->lock);                          \
-		w_err_;                                          \
+/*
+ * How long a call may wait: *timeo ns, 0 for a nonblocking call,
+ * UNIX_FOREVER without a limit (SO_RCVTIMEO, SO_SNDTIMEO unset).
+ */
+#define UNIX_FOREVER UINT64_MAX
+uint64_t unix_timeo(struct socket *sock, bool nonblock, bool rcv);
+
+/*
+ * Wait on u's queue until cond, interruptibly, u unlocked meanwhile, for
+ * at most *timeo (what is left is written back): 0, -EAGAIN when the
+ * time is up, or for a signal -ERESTARTSYS (-EINTR if the wait had a
+ * limit: Linux does not restart those).
+ */
+#define unix_wait(u, cond, timeo)                                            \
+	({                                                                   \
+		struct waiter w_ = {.task = current_task()};                 \
+		int r_ = 0;                                                  \
+		mutex_unlock(&(u)->lock);                                    \
+		for (;;) {                                                   \
+			prepare_to_wait(&(u)->wq, &w_, TASK_INTERRUPTIBLE);  \
+			if (cond)                                            \
+				break;                                       \
+			if (sched_signal_pending()) {                        \
+				r_ = *(timeo) == UNIX_FOREVER ? -ERESTARTSYS \
+							      : -EINTR;      \
+				break;                                       \
+			}                                                    \
+			if (!*(timeo)) {                                     \
+				r_ = -EAGAIN;                                \
+				break;                                       \
+			}                                                    \
+			if (*(timeo) == UNIX_FOREVER)                        \
+				schedule();                                  \
+			else                                                 \
+				*(timeo) = schedule_timeout(*(timeo));       \
+		}                                                            \
+		finish_wait(&(u)->wq, &w_);                                  \
+		mutex_lock(&(u)->lock);                                      \
+		r_;                                                          \
 	})
 
 /* af_unix_name.c: bindings. */
@@ -128,7 +156,7 @@ void unix_skb_free(struct unix_skb *skb);
 void unix_purge(struct list_head *q);
 /* Wait for room in u's send buffer (sndbuf): 0, -EAGAIN, -ERESTARTSYS,
  * -EPIPE if it shut down meanwhile. u unlocked. */
-int unix_wait_sndbuf(struct unix_sock *u, bool nonblock);
+int unix_wait_sndbuf(struct unix_sock *u, uint64_t *timeo);
 /* The sender's address into m->name (recvfrom, recvmsg). */
 void unix_copy_from(struct msg_k *m, struct unix_skb *skb);
 /* Files and credentials of skb for the reader (peek: copies). */

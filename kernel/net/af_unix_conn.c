@@ -44,7 +44,8 @@ static bool queue_full(const struct unix_sock *l)
 
 /* Queue embryo e on listener l (referenced): 0, ECONNREFUSED, EAGAIN,
  * ERESTARTSYS. */
-static int queue_embryo(struct unix_sock *l, struct unix_sock *e, bool nonblock)
+static int queue_embryo(struct unix_sock *l, struct unix_sock *e,
+			uint64_t *timeo)
 {
 	int err = 0;
 
@@ -56,12 +57,9 @@ static int queue_embryo(struct unix_sock *l, struct unix_sock *e, bool nonblock)
 		}
 		if (!queue_full(l))
 			break;
-		if (nonblock) {
-			err = -EAGAIN;
-			break;
-		}
-		err = unix_wait(l, l->dead || l->state != UNIX_LISTEN ||
-					   !queue_full(l));
+		err = unix_wait(
+			l, l->dead || l->state != UNIX_LISTEN || !queue_full(l),
+			timeo);
 		if (err)
 			break;
 	}
@@ -133,6 +131,7 @@ int unix_stream_connect(struct socket *sock, const void *addr, size_t len,
 			bool nonblock)
 {
 	struct unix_sock *c = unix_of(sock), *l, *e;
+	uint64_t timeo = unix_timeo(sock, nonblock, false);
 	int err = unix_check_addr(addr, len);
 
 	if (!err && sock->passcred)
@@ -147,7 +146,7 @@ int unix_stream_connect(struct socket *sock, const void *addr, size_t len,
 		return err;
 	}
 	e = embryo_new(c, l);
-	err = e ? queue_embryo(l, e, nonblock) : -ENOMEM;
+	err = e ? queue_embryo(l, e, &timeo) : -ENOMEM;
 	client_end(c, err ? NULL : e, l);
 	if (err && e) {
 		unix_put(c); /* the embryo's peer reference */
@@ -186,7 +185,7 @@ int unix_dgram_connect(struct socket *sock, const void *addr, size_t len,
 }
 
 /* Take the first embryo off listener l: 0, EINVAL, EAGAIN, ERESTARTSYS. */
-static int take_embryo(struct unix_sock *l, bool nonblock,
+static int take_embryo(struct unix_sock *l, uint64_t *timeo,
 		       struct unix_sock **out)
 {
 	int err = 0;
@@ -199,12 +198,9 @@ static int take_embryo(struct unix_sock *l, bool nonblock,
 		}
 		if (!list_empty(&l->queue))
 			break;
-		if (nonblock) {
-			err = -EAGAIN;
-			break;
-		}
-		err = unix_wait(l, l->state != UNIX_LISTEN ||
-					   !list_empty(&l->queue));
+		err = unix_wait(
+			l, l->state != UNIX_LISTEN || !list_empty(&l->queue),
+			timeo);
 		if (err)
 			break;
 	}
@@ -222,11 +218,13 @@ static int take_embryo(struct unix_sock *l, bool nonblock,
 int unix_accept(struct socket *sock, struct socket *newsock, bool nonblock)
 {
 	struct unix_sock *e;
+	uint64_t timeo;
 	int err;
 
 	if (sock->type != SOCK_STREAM && sock->type != SOCK_SEQPACKET)
 		return -EOPNOTSUPP;
-	err = take_embryo(unix_of(sock), nonblock, &e);
+	timeo = unix_timeo(sock, nonblock, true);
+	err = take_embryo(unix_of(sock), &timeo, &e);
 	if (err)
 		return err;
 	mutex_lock(&e->lock);

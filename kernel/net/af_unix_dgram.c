@@ -35,11 +35,11 @@ static bool queue_full(const struct unix_sock *other, const struct unix_sock *u)
 }
 
 /*
- * Queue skb on other (referenced) for u: 0 (skb taken), or -errno:
- * -EAGAIN to look other up again (it died while named by address).
+ * Queue skb on other (referenced) for u: 0 (skb taken), or -errno
+ * (-ECONNREFUSED: other is dead; -EAGAIN: no room in time).
  */
 static int dgram_queue(struct unix_sock *u, struct unix_sock *other,
-		       struct unix_skb *skb, bool nonblock, bool seqpacket)
+		       struct unix_skb *skb, uint64_t *timeo, bool seqpacket)
 {
 	int err = 0;
 
@@ -59,11 +59,8 @@ static int dgram_queue(struct unix_sock *u, struct unix_sock *other,
 		}
 		if (!queue_full(other, u))
 			break;
-		if (nonblock) {
-			err = -EAGAIN;
-			break;
-		}
-		err = unix_wait(other, other->dead || !queue_full(other, u));
+		err = unix_wait(other, other->dead || !queue_full(other, u),
+				timeo);
 		if (err)
 			break;
 	}
@@ -111,10 +108,10 @@ static void add_creds(struct socket *sock, struct unix_sock *other,
  * up again (its name may have a new owner). */
 static int deliver(struct unix_sock *u, struct unix_sock **other,
 		   struct unix_skb *skb, struct msg_k *m, bool named,
-		   bool nonblock, bool seqpacket)
+		   uint64_t *timeo, bool seqpacket)
 {
 	for (int tries = 0;; tries++) {
-		int err = dgram_queue(u, *other, skb, nonblock, seqpacket);
+		int err = dgram_queue(u, *other, skb, timeo, seqpacket);
 
 		if (err != -ECONNREFUSED)
 			return err;
@@ -137,6 +134,7 @@ static long dgram_send(struct socket *sock, struct msg_k *m, bool nonblock,
 	struct unix_sock *u = unix_of(sock), *other = NULL;
 	bool named = !seqpacket && m->name && m->namelen;
 	size_t len = m->iter.count;
+	uint64_t timeo = unix_timeo(sock, nonblock, false);
 	struct unix_skb *skb;
 	long err = 0;
 
@@ -153,7 +151,7 @@ static long dgram_send(struct socket *sock, struct msg_k *m, bool nonblock,
 	if (!err && len > (size_t)sock->sndbuf - 32)
 		err = -EMSGSIZE;
 	if (!err)
-		err = unix_wait_sndbuf(u, nonblock);
+		err = unix_wait_sndbuf(u, &timeo);
 	if (!err && named)
 		err = unix_find(m->name, m->namelen, u->type, &other);
 	if (!err) {
@@ -161,7 +159,7 @@ static long dgram_send(struct socket *sock, struct msg_k *m, bool nonblock,
 		err = unix_skb_new(u, m, len, true, &skb);
 	}
 	if (!err) {
-		err = deliver(u, &other, skb, m, named, nonblock, seqpacket);
+		err = deliver(u, &other, skb, m, named, &timeo, seqpacket);
 		if (err)
 			unix_skb_free(skb);
 	}
@@ -197,7 +195,7 @@ long unix_seqpacket_sendmsg(struct socket *sock, struct msg_k *m, bool nonblock,
 }
 
 /* Wait for a datagram (u locked): 0 with one queued, 1 for EOF, -errno. */
-static int dgram_wait(struct unix_sock *u, bool nonblock)
+static int dgram_wait(struct unix_sock *u, uint64_t *timeo)
 {
 	while (list_empty(&u->queue)) {
 		int err;
@@ -209,12 +207,14 @@ static int dgram_wait(struct unix_sock *u, bool nonblock)
 		}
 		/* Linux: EOF, except to a nonblocking datagram read. */
 		if ((u->shutdown & RCV_SHUTDOWN) &&
-		    (!nonblock || u->type == SOCK_SEQPACKET))
+		    (*timeo || u->type == SOCK_SEQPACKET))
 			return 1;
-		if (nonblock)
+		if (!*timeo)
 			return -EAGAIN;
-		err = unix_wait(u, !list_empty(&u->queue) || u->err ||
-					   (u->shutdown & RCV_SHUTDOWN));
+		err = unix_wait(u,
+				!list_empty(&u->queue) || u->err ||
+					(u->shutdown & RCV_SHUTDOWN),
+				timeo);
 		if (err)
 			return err;
 	}
@@ -228,12 +228,13 @@ long unix_dgram_recvmsg(struct socket *sock, struct msg_k *m, bool nonblock,
 	bool peek = flags & MSG_PEEK;
 	struct unix_skb *skb;
 	size_t chunk, full;
+	uint64_t timeo = unix_timeo(sock, nonblock, true);
 	long ret;
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	mutex_lock(&u->lock);
-	ret = dgram_wait(u, nonblock);
+	ret = dgram_wait(u, &timeo);
 	if (ret) {
 		mutex_unlock(&u->lock);
 		if (ret == 1 && m->name)

@@ -68,19 +68,20 @@ static bool sndbuf_room(struct unix_sock *u)
 	       (size_t)u->sock->sndbuf;
 }
 
-int unix_wait_sndbuf(struct unix_sock *u, bool nonblock)
+int unix_wait_sndbuf(struct unix_sock *u, uint64_t *timeo)
 {
-	while (!sndbuf_room(u)) {
-		if (nonblock)
-			return -EAGAIN;
-		if (wait_event_interruptible(
-			    u->wq,
-			    sndbuf_room(u) || (u->shutdown & SEND_SHUTDOWN)))
-			return -ERESTARTSYS;
-		if (u->shutdown & SEND_SHUTDOWN)
-			return -EPIPE;
+	int err = 0;
+
+	mutex_lock(&u->lock);
+	while (!err && !sndbuf_room(u)) {
+		err = unix_wait(u,
+				sndbuf_room(u) || (u->shutdown & SEND_SHUTDOWN),
+				timeo);
+		if (!err && (u->shutdown & SEND_SHUTDOWN))
+			err = -EPIPE;
 	}
-	return 0;
+	mutex_unlock(&u->lock);
+	return err;
 }
 
 void unix_copy_from(struct msg_k *m, struct unix_skb *skb)

@@ -74,6 +74,7 @@ long unix_stream_sendmsg(struct socket *sock, struct msg_k *m, bool nonblock,
 {
 	struct unix_sock *u = unix_of(sock), *peer = NULL;
 	size_t total = m->iter.count, sent = 0;
+	uint64_t timeo = unix_timeo(sock, nonblock, false);
 	long err;
 
 	if (flags & MSG_OOB)
@@ -96,7 +97,7 @@ long unix_stream_sendmsg(struct socket *sock, struct msg_k *m, bool nonblock,
 		size_t n = chunk_size(sock, total - sent);
 		struct unix_skb *skb;
 
-		err = unix_wait_sndbuf(u, nonblock);
+		err = unix_wait_sndbuf(u, &timeo);
 		if (!err)
 			err = unix_skb_new(u, m, n, sent == 0, &skb);
 		if (err)
@@ -168,7 +169,7 @@ static int read_one(struct stream_read *r, struct unix_skb *skb)
 }
 
 /* Wait for more (u locked): 1 to look again, 0 to return, -errno. */
-static int read_wait(struct stream_read *r, bool nonblock)
+static int read_wait(struct stream_read *r, uint64_t *timeo)
 {
 	struct unix_sock *u = r->u;
 	unsigned int qlen = u->qlen;
@@ -183,10 +184,9 @@ static int read_wait(struct stream_read *r, bool nonblock)
 	}
 	if (u->shutdown & RCV_SHUTDOWN)
 		return 0;
-	if (nonblock)
-		return -EAGAIN;
-	err = unix_wait(u, u->qlen != qlen || u->err ||
-				   (u->shutdown & RCV_SHUTDOWN));
+	err = unix_wait(
+		u, u->qlen != qlen || u->err || (u->shutdown & RCV_SHUTDOWN),
+		timeo);
 	return err ? err : 1;
 }
 
@@ -208,6 +208,7 @@ long unix_stream_recvmsg(struct socket *sock, struct msg_k *m, bool nonblock,
 				.peek = flags & MSG_PEEK,
 				.creds = sock->passcred};
 	struct unix_skb *prev = NULL, *skb;
+	uint64_t timeo = unix_timeo(sock, nonblock, true);
 	long err = 0;
 
 	if (flags & MSG_OOB)
@@ -225,7 +226,7 @@ long unix_stream_recvmsg(struct socket *sock, struct msg_k *m, bool nonblock,
 		int more;
 
 		skb = next_skb(u, r.peek ? prev : NULL);
-		more = skb ? read_one(&r, skb) : read_wait(&r, nonblock);
+		more = skb ? read_one(&r, skb) : read_wait(&r, &timeo);
 		if (more <= 0) {
 			err = more;
 			break;

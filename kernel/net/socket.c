@@ -514,6 +514,48 @@ static int generic_getopt(struct socket *sock, int name, int *val)
 	return -ENOPROTOOPT;
 }
 
+struct timeval_k {
+	int64_t sec, usec;
+};
+
+/* SO_RCVTIMEO, SO_SNDTIMEO into buf: its length, or -ENOPROTOOPT. */
+static int timeo_get(struct socket *sock, int name, void *buf)
+{
+	struct timeval_k tv;
+	uint64_t t;
+
+	if (name == SO_RCVTIMEO || name == SO_RCVTIMEO_NEW)
+		t = sock->rcvtimeo;
+	else if (name == SO_SNDTIMEO || name == SO_SNDTIMEO_NEW)
+		t = sock->sndtimeo;
+	else
+		return -ENOPROTOOPT;
+	tv.sec = (int64_t)(t / 1000000000);
+	tv.usec = (int64_t)(t % 1000000000 / 1000);
+	memcpy(buf, &tv, sizeof(tv));
+	return sizeof(tv);
+}
+
+/* Set a timeout from a struct timeval: 0, -EINVAL, -EFAULT, -EDOM. */
+static int timeo_set(uint64_t *t, uintptr_t uval, int len)
+{
+	struct timeval_k tv;
+
+	if (len < (int)sizeof(tv))
+		return -EINVAL;
+	if (copy_from_user(&tv, uval, sizeof(tv)))
+		return -EFAULT;
+	if (tv.usec < 0 || tv.usec >= 1000000)
+		return -EDOM;
+	if (tv.sec < 0) /* Linux: "no wait" */
+		*t = 1;
+	else if ((uint64_t)tv.sec > UINT64_MAX / 1000000000 - 1)
+		*t = 0;
+	else
+		*t = (uint64_t)tv.sec * 1000000000 + (uint64_t)tv.usec * 1000;
+	return 0;
+}
+
 static long sock_getsockopt(struct socket *sock, int level, int name,
 			    uintptr_t uval, uintptr_t ulen)
 {
@@ -528,6 +570,8 @@ static long sock_getsockopt(struct socket *sock, int level, int name,
 		return -EOPNOTSUPP;
 	n = sock->ops->getopt ? sock->ops->getopt(sock, name, buf, sizeof(buf))
 			      : -ENOPROTOOPT;
+	if (n == -ENOPROTOOPT)
+		n = timeo_get(sock, name, buf);
 	if (n == -ENOPROTOOPT) {
 		n = generic_getopt(sock, name, &val);
 		if (!n) {
@@ -565,6 +609,10 @@ static long sock_setsockopt(struct socket *sock, int level, int name,
 
 	if (level != SOL_SOCKET)
 		return -EOPNOTSUPP;
+	if (name == SO_RCVTIMEO || name == SO_RCVTIMEO_NEW)
+		return timeo_set(&sock->rcvtimeo, uval, len);
+	if (name == SO_SNDTIMEO || name == SO_SNDTIMEO_NEW)
+		return timeo_set(&sock->sndtimeo, uval, len);
 	if (len < (int)sizeof(int))
 		return -EINVAL;
 	if (get_user(val, uval))

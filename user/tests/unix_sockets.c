@@ -10,7 +10,8 @@
  * and EOF, EPIPE and SIGPIPE, ECONNRESET; datagrams (addresses,
  * truncation with MSG_TRUNC, the queue limit, connect and disconnect,
  * EPERM, ECONNREFUSED, EMSGSIZE); seqpacket boundaries; poll and epoll
- * readiness; socket options; FIONREAD/SIOCOUTQ; many writers at once.
+ * readiness; socket options, SO_RCVTIMEO and SO_SNDTIMEO; FIONREAD/SIOCOUTQ;
+ * many writers at once.
  */
 #define _GNU_SOURCE
 #include "../lib/t.h"
@@ -30,6 +31,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SIOCOUTQ
@@ -912,6 +914,78 @@ static void options(void)
 	close(fd);
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 +
+	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void timeouts(void)
+{
+	struct timeval tv = {0, 200000}, got;
+	socklen_t len = sizeof(got);
+	struct timespec t0;
+	int sv[2];
+	char buf[8];
+
+	t_say("== timeouts");
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	T_OK("SO_RCVTIMEO 200 ms",
+	     setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	T_OK("  get", getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &got, &len));
+	T_EQ("  sec", got.tv_sec, 0);
+	T_EQ("  usec", got.tv_usec, 200000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	T_ERR("  read times out", read(sv[0], buf, sizeof(buf)), EAGAIN);
+	T_EQ("  after 150 ms or more", ms_since(&t0) >= 150, 1);
+	write(sv[1], "t", 1);
+	T_EQ("  data in time", read(sv[0], buf, sizeof(buf)), 1);
+	tv.tv_usec = 1000000;
+	T_ERR("usec 1000000",
+	      setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+	      EDOM);
+	T_ERR("short length",
+	      setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, 8), EINVAL);
+	len = sizeof(got);
+	T_OK("SO_SNDTIMEO unset",
+	     getsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &got, &len));
+	T_EQ("  sec", got.tv_sec, 0);
+	T_EQ("  usec", got.tv_usec, 0);
+
+	/* A full buffer: the write waits, then gives up. */
+	static char chunk[65536];
+	tv = (struct timeval){0, 100000};
+	setsockopt(sv[1], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	long r;
+	for (int i = 0; i < 1000; i++) {
+		r = write(sv[1], chunk, sizeof(chunk));
+		if (r < 0)
+			break;
+	}
+	T_ERR("write into a full buffer times out", r, EAGAIN);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* accept and a datagram read. */
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un a;
+	socklen_t alen = abstract_of(&a, "timeo");
+	bind(l, (struct sockaddr *)&a, alen);
+	listen(l, 1);
+	tv = (struct timeval){0, 100000};
+	setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	T_ERR("accept times out", accept(l, NULL, NULL), EAGAIN);
+	close(l);
+	int d = socket(AF_UNIX, SOCK_DGRAM, 0);
+	setsockopt(d, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	bind(d, (struct sockaddr *)&a, alen);
+	T_ERR("datagram recv times out", recv(d, buf, sizeof(buf), 0), EAGAIN);
+	close(d);
+}
+
 static void epoll_socket(void)
 {
 	int sv[2], ep = epoll_create1(0);
@@ -1041,6 +1115,7 @@ int main(void)
 	datagrams();
 	seqpacket();
 	options();
+	timeouts();
 	epoll_socket();
 	many_writers();
 	rmdir(DIR_);

@@ -74,6 +74,10 @@
 #define SO_PASSCRED 16
 #define SO_PEERCRED 17
 #define SO_RCVLOWAT 18
+#define SO_RCVTIMEO 20 /* struct timeval; 66, 67: the same on x86_64 */
+#define SO_SNDTIMEO 21
+#define SO_RCVTIMEO_NEW 66
+#define SO_SNDTIMEO_NEW 67
 #define SO_ACCEPTCONN 30
 #define SO_SNDBUFFORCE 32
 #define SO_RCVBUFFORCE 33
@@ -176,7 +180,8 @@ struct socket {
 	/* SOL_SOCKET state every family shares. */
 	int sndbuf, rcvbuf;
 	bool passcred;
-	unsigned int flags; /* SO_REUSEADDR... as bits: SOCKF_* */
+	uint64_t rcvtimeo, sndtimeo; /* ns; 0: no limit */
+	unsigned int flags;	     /* SO_REUSEADDR...: bit 1 << option */
 	int priority;
 };
 
