@@ -65,9 +65,7 @@ static int dgram_queue(struct unix_sock *u, struct unix_sock *other,
 			break;
 	}
 	if (!err) {
-		list_add_tail(&skb->link, &other->queue);
-		other->qlen++;
-		other->qbytes += skb->len;
+		unix_enqueue(other, skb);
 	}
 	mutex_unlock(&other->lock);
 	if (!err)
