@@ -17,6 +17,6 @@ void fs_init(void)
 		panic("fs: no root file system");
 	devtmpfs_init();
 	chardev_init_mem();
-	console_dev_init();
+	devpts_init();
 	initramfs_init(); /* logs what it found, or why it has nothing */
 }

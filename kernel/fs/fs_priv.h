@@ -135,9 +135,9 @@ void fd_close_file(struct files *files, struct file *f);
 /* tmpfs.c: the root file system, for initramfs.c. */
 int tmpfs_mount_root(void);
 
-/* devtmpfs.c, chardev.c, console.c: /dev and its first devices. */
+/* devtmpfs.c, chardev.c, devpts.c: /dev and its first devices. */
 void devtmpfs_init(void);
 void chardev_init_mem(void);
-void console_dev_init(void);
+void devpts_init(void);
 
 #endif

@@ -17,6 +17,7 @@
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/tty.h>
 #include <kernel/uaccess.h>
 #include <kernel/uvm.h>
 
@@ -109,6 +110,7 @@ static void proc_end(struct proc *p)
 	int status = p->exit_status;
 
 	itimer_proc_exit(p);
+	tty_detach(p, true); /* a session leader's hangs its terminal up */
 	files_put(p->files);
 	p->files = NULL;
 	fs_context_put(p->fs);

@@ -15,6 +15,7 @@
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
+#include <kernel/tty.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <kernel/uvm.h>
@@ -125,6 +126,7 @@ static struct proc *new_proc(const struct clone_args_k *a)
 		proc_put(p);
 		return NULL;
 	}
+	tty_fork(p, me);
 	return p;
 }
 

@@ -491,8 +491,12 @@ int chardev_register(unsigned int major, int minor, const struct file_ops *fops,
 /* Make /dev/name for dev (devtmpfs), mode with S_IFCHR. */
 int devtmpfs_create(const char *name, uint32_t mode, uint32_t dev);
 
-/* The console as a file (fds 0, 1, 2 of init without /dev/console). */
-struct file *console_file_open(void);
+/*
+ * devpts (devpts.c): the node /dev/pts/index of a new pty slave (owned
+ * as the mount's options say) and its removal.
+ */
+int devpts_add(unsigned int index, uint32_t dev);
+void devpts_remove(unsigned int index);
 
 void fs_init(void);
 

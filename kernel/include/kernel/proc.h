@@ -85,6 +85,7 @@ struct mm;
 struct sighand;
 struct files;
 struct fs_context;
+struct tty;
 
 struct proc {
 	pid_t pid;
@@ -109,6 +110,7 @@ struct proc {
 	struct sighand *sighand; /* handlers: shared with CLONE_SIGHAND */
 	struct sigpending shared_pending; /* sent to the process */
 	struct files *files;   /* open files: shared with CLONE_FILES */
+	struct tty *tty;       /* controlling terminal (proc_tree_lock) */
 	struct fs_context *fs; /* cwd, root, umask: CLONE_FS */
 
 	/* Credentials and limits (changed only by the process itself). */
@@ -122,6 +124,7 @@ struct proc {
 	 */
 	int exit_status;    /* Linux wait status encoding */
 	bool group_exiting; /* exit_group or a fatal signal: all go */
+	bool init_killable; /* PID 1 got a fault it cannot escape */
 	int group_exit_status;
 	bool stopped; /* by SIGSTOP and friends */
 	int stop_signal;
@@ -189,6 +192,10 @@ void pid_free(pid_t id);
  */
 noreturn void proc_exit_thread(int status);
 noreturn void proc_exit_group(int status);
+
+/* Is the process group pgid orphaned (no member's parent outside it in
+ * the same session)? Tree lock held. */
+bool pgrp_orphaned_locked(pid_t pgid);
 
 /* Permission to signal p with the current credentials (kill(2) rules). */
 bool proc_may_signal(const struct proc *p, int sig);
