@@ -56,7 +56,8 @@ static int show_comm(struct seq_buf *s, struct proc_node *n)
 	return 0;
 }
 
-/* As Linux: only a thread of the same process may rename one. */
+/* As Linux: only a thread of the same process may rename one, and the
+ * bytes are taken as written (a newline too). */
 static long write_comm(struct proc_node *n, const char *buf, size_t len)
 {
 	char comm[TASK_COMM_LEN] = {0};
@@ -66,8 +67,6 @@ static long write_comm(struct proc_node *n, const char *buf, size_t len)
 
 	if (n->p != current_proc())
 		return -EINVAL;
-	if (k && buf[k - 1] == '\n')
-		k--;
 	memcpy(comm, buf, MIN(k, sizeof(comm) - 1));
 	flags = spin_lock_irqsave(&proc_tree_lock);
 	t = proc_node_task_locked(n);

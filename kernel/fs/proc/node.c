@@ -93,8 +93,8 @@ struct inode *proc_inode_new(struct super_block *sb, struct proc_node *n)
 	return inode;
 }
 
-/* A dentry stays right while its process is not reaped and, for fd/N,
- * while the descriptor is open. */
+/* A dentry stays right while its process is not reaped (its thread has
+ * not exited, under task/); fd/N and links are looked up afresh. */
 static bool proc_revalidate(struct dentry *d)
 {
 	struct proc_node *n = d->inode ? PN(d->inode) : NULL;
@@ -103,6 +103,14 @@ static bool proc_revalidate(struct dentry *d)
 		return false;
 	if (!proc_node_alive(n))
 		return false;
+	if (n->tid) { /* task/TID/...: while the thread lives */
+		unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+		bool there = proc_thread_locked(n->p, n->tid) != NULL;
+
+		spin_unlock_irqrestore(&proc_tree_lock, flags);
+		if (!there)
+			return false;
+	}
 	if (n->e->get_link || n->fd >= 0) {
 		/* Links and fd entries: check with a fresh lookup. */
 		return false;
@@ -143,7 +151,7 @@ static int proc_lookup(struct inode *dir, struct dentry *d)
 		bound = true;
 	}
 	if (!c)
-		return 0; /* negative: ENOENT */
+		return -ENOENT; /* as Linux: no negative names, even to create */
 	child.e = c;
 	inode = proc_inode_new(dir->sb, &child);
 	if (bound && child.p != dn->p)
