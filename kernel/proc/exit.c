@@ -17,10 +17,9 @@
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/string.h>
 #include <kernel/uaccess.h>
 #include <kernel/uvm.h>
-
-#include <kernel/string.h>
 
 #include "proc_priv.h"
 
