@@ -135,6 +135,10 @@ void fd_close_file(struct files *files, struct file *f);
 /* tmpfs.c: the root file system, for initramfs.c. */
 int tmpfs_mount_root(void);
 
+/* proc/root.c, sysfs.c: register "proc" and "sysfs". */
+void procfs_init(void);
+void sysfs_init(void);
+
 /* devtmpfs.c, chardev.c, devpts.c: /dev and its first devices. */
 void devtmpfs_init(void);
 void chardev_init_mem(void);

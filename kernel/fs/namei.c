@@ -187,6 +187,20 @@ static int splice_link(struct walk *w, struct inode *link, const char *rest)
 	return tl < 0 ? (int)tl : 0;
 }
 
+/* Go on from where a magic link leads, with rest left to walk. */
+static int jump_link(struct walk *w, struct inode *link, const char *rest)
+{
+	struct path to;
+	int err = link->ops->get_link(link, &to);
+
+	if (err)
+		return err;
+	path_put(&w->cur);
+	w->cur = to;
+	memmove(w->buf, rest, strlen(rest) + 1);
+	return 0;
+}
+
 /* One component; rest follows it. 0 done, 1 a symlink spliced, -err. */
 static int walk_one(struct walk *w, const char *name, size_t len,
 		    const char *rest, bool follow)
@@ -212,8 +226,12 @@ static int walk_one(struct walk *w, const char *name, size_t len,
 	if (err)
 		return err;
 	if (S_ISLNK(d->inode->mode) && follow) {
-		err = ++w->links > SYMLOOP_MAX ? -ELOOP
-					       : splice_link(w, d->inode, rest);
+		if (++w->links > SYMLOOP_MAX)
+			err = -ELOOP;
+		else if (d->inode->ops && d->inode->ops->get_link)
+			err = jump_link(w, d->inode, rest);
+		else
+			err = splice_link(w, d->inode, rest);
 		d_put(d);
 		return err ? err : 1;
 	}

@@ -80,7 +80,7 @@ static int create_in(const struct path *parent, const char *last, int flags,
 	if (!err && path_readonly(parent))
 		err = -EROFS;
 	if (!err && !(dir->ops && dir->ops->create))
-		err = -EPERM;
+		err = -EACCES; /* as Linux's open (mknod says EPERM) */
 	if (!err)
 		err = dir->ops->create(
 			dir, *out,

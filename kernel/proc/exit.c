@@ -18,6 +18,7 @@
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/tty.h>
+#include <kernel/string.h>
 #include <kernel/uaccess.h>
 #include <kernel/uvm.h>
 
@@ -103,6 +104,27 @@ static int exit_code_of(int status)
 	return status & 0x80 ? CLD_DUMPED : CLD_KILLED;
 }
 
+/*
+ * Let go of the descriptors, the fs context and the executable: the
+ * pointers are cleared under the tree lock, where procfs takes its
+ * references (proc_get_files...), and the references dropped after.
+ */
+static void release_resources(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct files *files = p->files;
+	struct fs_context *fs = p->fs;
+	struct path exe = p->exe;
+
+	p->files = NULL;
+	p->fs = NULL;
+	p->exe = (struct path){0};
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	files_put(files);
+	fs_context_put(fs);
+	path_put(&exe);
+}
+
 /* The last thread is gone: p becomes a zombie (or is reaped). */
 static void proc_end(struct proc *p)
 {
@@ -111,10 +133,7 @@ static void proc_end(struct proc *p)
 
 	itimer_proc_exit(p);
 	tty_detach(p, true); /* a session leader's hangs its terminal up */
-	files_put(p->files);
-	p->files = NULL;
-	fs_context_put(p->fs);
-	p->fs = NULL;
+	release_resources(p);
 	proc_vfork_release(p);
 	flags = spin_lock_irqsave(&proc_tree_lock);
 	reparent_children_locked(p);
@@ -147,6 +166,7 @@ noreturn void proc_exit_thread(int status)
 {
 	struct task *t = current_task();
 	struct proc *p = t->proc;
+	struct mm *mm = NULL;
 	unsigned long flags;
 	bool last;
 
@@ -159,18 +179,24 @@ noreturn void proc_exit_thread(int status)
 	last = --p->nr_threads == 0;
 	p->utime += t->sum_exec;
 	p->nvcsw += t->nr_switches;
-	if (last)
+	p->user_ticks += t->user_ticks;
+	p->sys_ticks += t->sys_ticks;
+	if (t->tid == p->pid || (last && !p->comm[0]))
+		memcpy(p->comm, t->comm, sizeof(p->comm)); /* a zombie's name */
+	if (last) {
 		p->exit_status = p->group_exiting ? p->group_exit_status
 						  : status;
-	else if (t->tid != p->pid)
+		mm = p->mm; /* procfs takes references under this lock */
+		p->mm = NULL;
+	} else if (t->tid != p->pid) {
 		pid_free(t->tid);
+	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	task_signal_free(t);
 	t->space = NULL;
 	sched_switch_to_kernel_space();
 	if (last) {
-		mm_put(p->mm);
-		p->mm = NULL;
+		mm_put(mm);
 		if (p->pid == 1)
 			init_ended(p->exit_status);
 		proc_end(p);

@@ -253,3 +253,10 @@ uint32_t tty_of_proc(const struct proc *p)
 
 	return tty ? tty->dev : 0;
 }
+
+int tty_fg_of_proc(const struct proc *p)
+{
+	struct tty *tty = __atomic_load_n(&p->tty, __ATOMIC_ACQUIRE);
+
+	return tty ? tty->pgrp : -1;
+}

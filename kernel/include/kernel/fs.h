@@ -170,7 +170,8 @@ const struct fs_type *fs_find(const char *name);
 /* A super_block with its own device number, to be filled. NULL: -ENOMEM. */
 struct super_block *super_alloc(const struct fs_type *type,
 				const struct super_ops *ops);
-/* The list of /proc/filesystems ("nodev\ttmpfs\n"...) into buf. */
+/* The list of /proc/filesystems ("nodev\ttmpfs\n"...) into buf: the
+ * length of the whole list (more than size: buf holds the start). */
 size_t fs_list(char *buf, size_t size);
 
 /* ---- inodes ------------------------------------------------------------ */
@@ -197,6 +198,13 @@ struct inode_ops {
 		      unsigned int flags);
 	/* A symlink's target into buf, NUL-terminated: its length or -errno. */
 	long (*readlink)(struct inode *inode, char *buf, size_t size);
+	/*
+	 * A "magic" link (procfs's fd/N, exe, cwd, root): the very place
+	 * it stands for, referenced, where a path walk goes on instead of
+	 * walking a target's text (which may name nothing, or something
+	 * else by now): 0 or -errno. namespace_lock held.
+	 */
+	int (*get_link)(struct inode *inode, struct path *out);
 	/* Truncate or extend (zeroes) to size, inode locked: 0 or -errno. */
 	int (*set_size)(struct inode *inode, uint64_t size);
 	/* Fill the page-cache page of index (zeroed already): 0, -EIO. */
@@ -353,7 +361,8 @@ void fs_root_path(struct path *out);
 /* Mount a file system of type at path: 0 or -errno (the kernel's own). */
 int vfs_mount(const char *type, const char *source, const struct path *at,
 	      unsigned long flags, const char *options);
-/* Each mount as /proc/mounts shows it, into buf: bytes written. */
+/* Each mount as /proc/mounts shows it, into buf: the length of the
+ * whole list (more than size: buf holds the start). */
 size_t mounts_list(const struct path *root, char *buf, size_t size);
 
 /* ---- path walk (namei.c) ----------------------------------------------- */
@@ -455,6 +464,13 @@ struct file *fd_get(int fd);
 int fd_install(struct file *f, int min, bool cloexec);
 /* exec: close every descriptor marked close-on-exec. */
 void files_close_on_exec(struct files *files);
+/*
+ * For procfs, on another process's table: the file at fd, referenced,
+ * and its close-on-exec flag (cloexec may be NULL), or NULL; the lowest
+ * open descriptor >= from, or -1.
+ */
+struct file *files_fd_get(struct files *files, int fd, bool *cloexec);
+int files_next_fd(struct files *files, int from);
 /* Each open descriptor of files: fn(fd, file, arg) under its lock. */
 void files_for_each(struct files *files,
 		    void (*fn)(int fd, struct file *f, void *arg), void *arg);

@@ -67,6 +67,8 @@ void tty_fork(struct proc *child, struct proc *parent);
 void tty_detach(struct proc *p, bool leader_exit);
 /* The device number of p's controlling terminal (/proc/PID/stat), 0. */
 uint32_t tty_of_proc(const struct proc *p);
+/* Its foreground process group, or -1 without a terminal (tpgid). */
+int tty_fg_of_proc(const struct proc *p);
 
 /* Start the terminals: devices, /dev nodes, the console. */
 void tty_init(void);
