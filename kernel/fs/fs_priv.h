@@ -8,6 +8,8 @@
 
 /* inode.c, dcache.c, file.c */
 void inode_init(void);
+/* Drop the cached pages of index [first, end) (a punched hole). */
+void inode_drop_range(struct inode *inode, uint64_t first, uint64_t end);
 void dcache_init(void);
 void file_cache_init(void);
 

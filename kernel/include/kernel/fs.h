@@ -201,8 +201,9 @@ struct inode_ops {
 	int (*set_size)(struct inode *inode, uint64_t size);
 	/* Fill the page-cache page of index (zeroed already): 0, -EIO. */
 	int (*read_page)(struct inode *inode, uint64_t index, void *page);
-	/* Account pages added to (or, negative, gone from) the cache by
-	 * writes: 0, or -ENOSPC to refuse (tmpfs's size limit). */
+	/* Account pages added to (or, negative, gone from) the page
+	 * cache, whatever adds them (writes, faults, fallocate): 0, or
+	 * -ENOSPC to refuse (tmpfs's size limit). */
 	int (*charge)(struct inode *inode, long pages);
 	/* Free what the file system keeps for inode (its last reference). */
 	void (*release)(struct inode *inode);
