@@ -128,20 +128,33 @@ int filemap_allocate(struct inode *in, uint64_t off, uint64_t len, bool extend)
 	return 0;
 }
 
-int filemap_zero_range(struct inode *in, uint64_t off, uint64_t len)
+/* Zero [off, off + len) of the page at index, if it is cached. */
+static void zero_in_page(struct inode *in, uint64_t index, size_t off,
+			 size_t len)
 {
-	uint64_t end = MIN(off + len, in->size);
+	struct page *page = inode_find_page(in, index);
 
-	while (off < end) {
-		uint64_t at = off % PAGE_SIZE;
-		size_t chunk = MIN(end - off, PAGE_SIZE - at);
-		struct page *page = inode_find_page(in, off / PAGE_SIZE);
+	if (page) { /* an uncached page is a hole already */
+		memset((char *)page_address(page) + off, 0, len);
+		page_put(page);
+	}
+}
 
-		if (page) { /* an uncached page reads as zeroes already */
-			memset((char *)page_address(page) + at, 0, chunk);
-			page_put(page);
-		}
-		off += chunk;
+int filemap_punch_hole(struct inode *in, uint64_t off, uint64_t len)
+{
+	uint64_t end = off + len;
+	uint64_t first = (off + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t last = end / PAGE_SIZE;
+
+	if (first > last) { /* within one page */
+		zero_in_page(in, off / PAGE_SIZE, off % PAGE_SIZE, len);
+	} else {
+		if (off % PAGE_SIZE)
+			zero_in_page(in, off / PAGE_SIZE, off % PAGE_SIZE,
+				     PAGE_SIZE - off % PAGE_SIZE);
+		inode_drop_range(in, first, last);
+		if (end % PAGE_SIZE)
+			zero_in_page(in, last, 0, end % PAGE_SIZE);
 	}
 	inode_touch(in, true);
 	return 0;

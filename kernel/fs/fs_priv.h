@@ -38,8 +38,8 @@ int filemap_set_size(struct inode *inode, uint64_t size);
  * now rather than at a write), extending the size if asked. */
 int filemap_allocate(struct inode *inode, uint64_t off, uint64_t len,
 		     bool extend);
-/* Zero [off, off + len) within the size (a punched hole). */
-int filemap_zero_range(struct inode *inode, uint64_t off, uint64_t len);
+/* Punch a hole at [off, off + len): whole pages go, the ends are zeroed. */
+int filemap_punch_hole(struct inode *inode, uint64_t off, uint64_t len);
 
 /* permission.c: the file-system identity of the current process. */
 struct cred;
