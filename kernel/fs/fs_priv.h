@@ -23,6 +23,10 @@ void file_cache_init(void);
  */
 int path_walk_parent_locked(int dirfd, uintptr_t upath, struct path *parent,
 			    char **last, bool *trailing);
+/* The same, following a symlink at the end if follow (open O_CREAT
+ * makes a dangling symlink's target). */
+int path_walk_create_locked(int dirfd, uintptr_t upath, bool follow,
+			    struct path *parent, char **last, bool *trailing);
 /* The same for a kernel path, namespace_lock held by the caller. */
 int path_walk_parent_held(int dirfd, const char *path, struct path *parent,
 			  char **last, bool *trailing);
@@ -93,6 +97,8 @@ extern const struct file_ops fifo_fops;
 void fifo_release(struct file *f);
 
 /* file.c: descriptor slots. */
+/* Is there a free descriptor below RLIMIT_NOFILE? 0 or -EMFILE. */
+int fd_room(void);
 bool fd_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);
 int fd_install_at(struct file *f, int fd, bool cloexec);

@@ -229,6 +229,8 @@ struct inode {
 	struct avl_tree cache;
 	uint64_t cached_pages;
 
+	bool linkable; /* O_TMPFILE, no O_EXCL: linkat may name it */
+
 	struct pipe *pipe;	  /* a FIFO's, while it is open */
 	struct list_head locks;	  /* record locks and flocks (locks.c) */
 	struct unix_sock *socket; /* a bound AF_UNIX socket */
