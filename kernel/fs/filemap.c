@@ -79,14 +79,23 @@ static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 	return (long)done;
 }
 
+/*
+ * O_APPEND writes at the end whatever pos says, pwrite(2) included (as on
+ * Linux); the end is read under the inode's lock, so that appends from
+ * several processes never overwrite each other.
+ */
 long filemap_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 {
 	struct inode *in = f->inode;
 	long ret;
 
-	if (pos + n < pos || pos + n > FILE_SIZE_MAX)
-		return -EFBIG;
 	mutex_lock(&in->lock);
+	if (f->flags & O_APPEND)
+		pos = in->size;
+	if (pos + n < pos || pos + n > FILE_SIZE_MAX) {
+		mutex_unlock(&in->lock);
+		return -EFBIG;
+	}
 	ret = write_locked(in, ubuf, n, pos);
 	if (ret > 0)
 		inode_touch(in, true);
