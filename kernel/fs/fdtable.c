@@ -251,6 +251,21 @@ int fd_install(struct file *f, int min, bool cloexec)
 	}
 }
 
+int fd_room(void)
+{
+	struct files *fs = my_files();
+	uint64_t limit = nofile_limit();
+	unsigned long flags = spin_lock_irqsave(&fs->lock);
+	int err = fs->size < limit ? 0 : -EMFILE; /* the table may grow */
+
+	for (unsigned int i = 0; err && i < fs->size && i < limit; i++) {
+		if (!fs->fd[i])
+			err = 0;
+	}
+	spin_unlock_irqrestore(&fs->lock, flags);
+	return err;
+}
+
 int fd_install_at(struct file *f, int fd, bool cloexec)
 {
 	struct files *fs = my_files();

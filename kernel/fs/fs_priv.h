@@ -8,6 +8,8 @@
 
 /* inode.c, dcache.c, file.c */
 void inode_init(void);
+/* Drop the cached pages of index [first, end) (a punched hole). */
+void inode_drop_range(struct inode *inode, uint64_t first, uint64_t end);
 void dcache_init(void);
 void file_cache_init(void);
 
@@ -21,6 +23,10 @@ void file_cache_init(void);
  */
 int path_walk_parent_locked(int dirfd, uintptr_t upath, struct path *parent,
 			    char **last, bool *trailing);
+/* The same, following a symlink at the end if follow (open O_CREAT
+ * makes a dangling symlink's target). */
+int path_walk_create_locked(int dirfd, uintptr_t upath, bool follow,
+			    struct path *parent, char **last, bool *trailing);
 /* The same for a kernel path, namespace_lock held by the caller. */
 int path_walk_parent_held(int dirfd, const char *path, struct path *parent,
 			  char **last, bool *trailing);
@@ -36,8 +42,8 @@ int filemap_set_size(struct inode *inode, uint64_t size);
  * now rather than at a write), extending the size if asked. */
 int filemap_allocate(struct inode *inode, uint64_t off, uint64_t len,
 		     bool extend);
-/* Zero [off, off + len) within the size (a punched hole). */
-int filemap_zero_range(struct inode *inode, uint64_t off, uint64_t len);
+/* Punch a hole at [off, off + len): whole pages go, the ends are zeroed. */
+int filemap_punch_hole(struct inode *inode, uint64_t off, uint64_t len);
 
 /* permission.c: the file-system identity of the current process. */
 struct cred;
@@ -98,6 +104,8 @@ extern const struct file_ops fifo_fops;
 void fifo_release(struct file *f);
 
 /* file.c: descriptor slots. */
+/* Is there a free descriptor below RLIMIT_NOFILE? 0 or -EMFILE. */
+int fd_room(void);
 bool fd_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);
 int fd_install_at(struct file *f, int fd, bool cloexec);

@@ -242,8 +242,39 @@ static int walk_one(struct walk *w, const char *name, size_t len,
 }
 
 /*
+ * The last component name[0..len), about to be created (open O_CREAT):
+ * if it is a symlink to follow, splice its target in to walk instead,
+ * as Linux creates a dangling symlink's target. 1 spliced, 0 not a
+ * symlink (or no such name), -errno.
+ */
+static int follow_last(struct walk *w, const char *name, size_t len)
+{
+	struct inode *dir = w->cur.dentry->inode;
+	struct dentry *d;
+	int err;
+
+	if (!S_ISDIR(dir->mode) || len > NAME_MAX ||
+	    (len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return 0; /* the caller reports these */
+	err = inode_permission(dir, 1);
+	if (!err)
+		err = child(w->cur.dentry, name, len, &d);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	if (!S_ISLNK(d->inode->mode)) {
+		d_put(d);
+		return 0;
+	}
+	err = ++w->links > SYMLOOP_MAX ? -ELOOP : splice_link(w, d->inode, "");
+	d_put(d);
+	return err ? err : 1;
+}
+
+/*
  * Walk w->buf. stop_at_last: leave the last component unwalked in *last
- * (a pointer into w->buf), for the calls that create or remove it.
+ * (a pointer into w->buf), for the calls that create or remove it; with
+ * LOOKUP_FOLLOW, a symlink there is followed first.
  */
 static int walk(struct walk *w, const char **last)
 {
@@ -264,6 +295,13 @@ static int walk(struct walk *w, const char **last)
 		final = !*rest;
 		if (final && last) {
 			*end = '\0';
+			r = (w->flags & LOOKUP_FOLLOW) && !trailing
+				    ? follow_last(w, p, (size_t)(end - p))
+				    : 0;
+			if (r < 0)
+				return r;
+			if (r > 0)
+				continue; /* walk the symlink's target */
 			*last = p;
 			return trailing ? 2 : 1;
 		}
@@ -346,10 +384,12 @@ int path_walk_user(int dirfd, uintptr_t upath, unsigned int flags,
 	return err;
 }
 
-int path_walk_parent_held(int dirfd, const char *path, struct path *parent,
-			  char **last, bool *trailing)
+/* path_walk_parent_held, following a symlink at the end with flags
+ * LOOKUP_FOLLOW (open O_CREAT). */
+static int walk_parent(int dirfd, const char *path, unsigned int flags,
+		       struct path *parent, char **last, bool *trailing)
 {
-	struct walk w = {0};
+	struct walk w = {.flags = flags};
 	const char *name = NULL;
 	int err = walk_prepare(&w, dirfd, path);
 
@@ -377,6 +417,29 @@ int path_walk_parent_held(int dirfd, const char *path, struct path *parent,
 		*last = NULL;
 	}
 	walk_end(&w);
+	return err;
+}
+
+int path_walk_parent_held(int dirfd, const char *path, struct path *parent,
+			  char **last, bool *trailing)
+{
+	return walk_parent(dirfd, path, 0, parent, last, trailing);
+}
+
+int path_walk_create_locked(int dirfd, uintptr_t upath, bool follow,
+			    struct path *parent, char **last, bool *trailing)
+{
+	char *path;
+	int err = copy_path(upath, &path);
+
+	if (err)
+		return err;
+	namespace_lock();
+	err = walk_parent(dirfd, path, follow ? LOOKUP_FOLLOW : 0, parent, last,
+			  trailing);
+	kfree(path);
+	if (err)
+		namespace_unlock();
 	return err;
 }
 

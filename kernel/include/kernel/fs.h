@@ -209,8 +209,9 @@ struct inode_ops {
 	int (*set_size)(struct inode *inode, uint64_t size);
 	/* Fill the page-cache page of index (zeroed already): 0, -EIO. */
 	int (*read_page)(struct inode *inode, uint64_t index, void *page);
-	/* Account pages added to (or, negative, gone from) the cache by
-	 * writes: 0, or -ENOSPC to refuse (tmpfs's size limit). */
+	/* Account pages added to (or, negative, gone from) the page
+	 * cache, whatever adds them (writes, faults, fallocate): 0, or
+	 * -ENOSPC to refuse (tmpfs's size limit). */
 	int (*charge)(struct inode *inode, long pages);
 	/* Free what the file system keeps for inode (its last reference). */
 	void (*release)(struct inode *inode);
@@ -235,6 +236,8 @@ struct inode {
 	struct spinlock cache_lock;
 	struct avl_tree cache;
 	uint64_t cached_pages;
+
+	bool linkable; /* O_TMPFILE, no O_EXCL: linkat may name it */
 
 	struct pipe *pipe;	  /* a FIFO's, while it is open */
 	struct list_head locks;	  /* record locks and flocks (locks.c) */
