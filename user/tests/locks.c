@@ -14,8 +14,9 @@
  *   F_SETLKW waiting until the holder unlocks, or downgrades; F_SETLKW
  *   interrupted by a signal (EINTR, no SA_RESTART); EDEADLK for one of
  *   two processes waiting for each other. Release: at the close of any
- *   descriptor of the file by the owner (an unrelated open, a dup), not
- *   by another process's close, at exit; not inherited by fork.
+ *   descriptor of the file by the owner (an unrelated open, a dup, dup2
+ *   over a dup), not by another process's close, at exit; not inherited
+ *   by fork.
  *   OFD locks (F_OFD_*): l_pid must be 0 (EINVAL), two opens of one
  *   process conflict, and with the process's POSIX locks, F_GETLK pid
  *   -1, shared with a forked child through the open file description,
@@ -582,6 +583,14 @@ static void release(struct helper *h)
 	close(d);
 	T_STREQ("closing a dup drops it",
 		h_getlk(h, F_GETLK, lk(F_WRLCK, SEEK_SET, 0, 0)), "F_UNLCK");
+	T_OK("F_WRLCK 0+10", setlk(fd, F_WRLCK, SEEK_SET, 0, 10));
+	d = dup(fd);
+	other = open(DIR, O_RDONLY);
+	dup2(other, d);
+	T_STREQ("dup2 over a dup drops it",
+		h_getlk(h, F_GETLK, lk(F_WRLCK, SEEK_SET, 0, 0)), "F_UNLCK");
+	close(d);
+	close(other);
 
 	T_OK("F_WRLCK 0+10", setlk(fd, F_WRLCK, SEEK_SET, 0, 10));
 	helper_do(h, fc(F_SETLK, lk(F_WRLCK, SEEK_SET, 20, 10)));

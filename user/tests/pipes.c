@@ -10,7 +10,9 @@
  *   Waking: EOF when the writers are gone, a blocked reader woken by a
  *   writer in another process and in another thread, and by the last
  *   writer's exit; a blocked writer woken by a reader, and by the
- *   readers' close (EPIPE). EPIPE: death by SIGPIPE, EPIPE with SIGPIPE
+ *   readers' close (EPIPE). Signals: a blocked read or write EINTR (no
+ *   SA_RESTART), a longer write returning what fit, a read restarted
+ *   with SA_RESTART. EPIPE: death by SIGPIPE, EPIPE with SIGPIPE
  *   ignored, SIGPIPE pending when blocked, a handler run once.
  *   O_NONBLOCK: EAGAIN on an empty pipe, EOF still 0, a full pipe (64
  *   KiB), no partial write of PIPE_BUF bytes, a partial longer write,
@@ -145,6 +147,32 @@ static void set_nonblock(int fd, int on)
 {
 	int fl = fcntl(fd, F_GETFL);
 	fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+static volatile int *ticks; /* SIGALRM handler runs (shared memory) */
+
+static void on_tick(int sig)
+{
+	(*ticks)++;
+}
+
+/* A SIGALRM every 20 ms from now on, its handler with flags. */
+static void ticks_start(int flags)
+{
+	struct sigaction sa = {.sa_handler = on_tick, .sa_flags = flags};
+	struct itimerval it = {{0, 20000}, {0, 20000}};
+
+	sigaction(SIGALRM, &sa, NULL);
+	*ticks = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void ticks_stop(void)
+{
+	struct itimerval off = {{0, 0}, {0, 0}};
+
+	setitimer(ITIMER_REAL, &off, NULL);
+	signal(SIGALRM, SIG_IGN);
 }
 
 /* ---- creation ----------------------------------------------------------- */
@@ -348,6 +376,40 @@ static void wakeups(void)
 	t_wait(pid);
 	signal(SIGPIPE, SIG_DFL);
 	close(pfd[1]);
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+static void interrupted(void)
+{
+	static char buf[100000];
+	pid_t pid;
+
+	make_pipe(0);
+	ticks_start(0);
+	T_ERR("blocked read interrupted by a signal", read(pfd[0], buf, 1),
+	      EINTR);
+	T_EQ("blocked write of 100000 interrupted: what fit",
+	     write(pfd[1], buf, 100000), 65536);
+	T_ERR("blocked write of 10 into a full pipe interrupted",
+	      write(pfd[1], buf, 10), EINTR);
+	ticks_stop();
+	T_EQ("  FIONREAD", nread(pfd[0]), 65536);
+	T_EQ("  read", read(pfd[0], buf, sizeof(buf)), 65536);
+
+	ticks_start(SA_RESTART);
+	pid = t_fork();
+	if (pid == 0) {
+		while (*ticks < 2)
+			t_msleep(5);
+		_exit(write(pfd[1], "late", 4) == 4 ? 0 : 1);
+	}
+	T_EQ("blocked read, SA_RESTART: goes on after the handler",
+	     read(pfd[0], buf, 10), 4);
+	ticks_stop();
+	T_EQ("  which ran", *ticks >= 2, 1);
+	T_STATUS("  writer", t_wait(pid), "exit 0");
+	close_pipe();
 }
 
 /* ---- EPIPE and SIGPIPE -------------------------------------------------- */
@@ -833,26 +895,13 @@ static void exec_through(void)
 
 /* ---- FIFOs -------------------------------------------------------------- */
 
-static volatile int alarms;
-
-static void on_alarm(int sig)
-{
-	alarms++;
-}
-
-/* open() with a SIGALRM every 20 ms, no SA_RESTART: its result. */
+/* open() with SIGALRM ticking, no SA_RESTART: its result. */
 static int open_interrupted(const char *path, int flags)
 {
-	struct sigaction sa = {.sa_handler = on_alarm};
-	struct itimerval it = {{0, 20000}, {0, 20000}}, off = {{0, 0}, {0, 0}};
-
-	sigaction(SIGALRM, &sa, NULL);
-	alarms = 0;
-	setitimer(ITIMER_REAL, &it, NULL);
+	ticks_start(0);
 	int fd = open(path, flags);
 	int err = errno;
-	setitimer(ITIMER_REAL, &off, NULL);
-	signal(SIGALRM, SIG_DFL);
+	ticks_stop();
 	errno = err;
 	return fd;
 }
@@ -909,7 +958,7 @@ static void fifo_interrupted(void)
 	signal(SIGPIPE, SIG_IGN);
 	T_ERR("O_RDONLY open interrupted by a signal",
 	      open_interrupted(DIR "/fifo", O_RDONLY), EINTR);
-	T_EQ("  the handler ran", alarms > 0, 1);
+	T_EQ("  the handler ran", *ticks > 0, 1);
 	T_ERR("  no reader left behind: O_WRONLY|O_NONBLOCK",
 	      open(DIR "/fifo", O_WRONLY | O_NONBLOCK), ENXIO);
 	T_ERR("O_WRONLY open interrupted by a signal",
@@ -981,6 +1030,7 @@ static void fifos(void)
 int main(void)
 {
 	signal(SIGPIPE, SIG_DFL);
+	ticks = t_shared(sizeof(*ticks));
 	mkdir(DIR, 0755);
 	if (mount("tmpfs", DIR, "tmpfs", 0, NULL) < 0) {
 		t_say("mount tmpfs: %s", t_errname(errno));
@@ -989,6 +1039,7 @@ int main(void)
 	creation();
 	identity();
 	wakeups();
+	interrupted();
 	epipe();
 	nonblock();
 	atomicity();
