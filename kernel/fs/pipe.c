@@ -40,7 +40,7 @@ struct pipe {
 	struct wait_queue rd_wq, wr_wq;
 	struct page **pages; /* npages slots; NULL until written */
 	unsigned int npages;
-	uint64_t head, tail; /* bytes written, bytes read, ever */
+	uint64_t head, tail; /* bytes written, read since it last emptied */
 	int readers, writers;
 	unsigned int r_opens, w_opens; /* FIFO opens so far, for the waits */
 };
@@ -145,8 +145,12 @@ static long pipe_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 		p->tail += n;
 		ret = (long)n;
 	}
-	if (!used(p)) /* nothing in it: no pages held */
+	if (!used(p)) { /* nothing in it: no pages held */
 		free_pages_of(p);
+		/* and the next data starts a page, as a fresh Linux pipe
+		 * buffer does: F_SETPIPE_SZ counts the pages data spans */
+		p->head = p->tail = 0;
+	}
 	mutex_unlock(&p->lock);
 	wake_up_all(&p->wr_wq);
 	return ret;
