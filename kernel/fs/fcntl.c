@@ -27,6 +27,8 @@
 #define F_OFD_SETLKW 38
 #define F_GETLEASE 1025
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 
 #define LOCK_SH 1
@@ -182,6 +184,11 @@ SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, unsigned long, arg)
 		break;
 	case F_GETLEASE:
 		ret = F_UNLCK;
+		break;
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ: /* a pipe's, and anything else is not a pipe */
+		ret = f->ops && f->ops->fcntl ? f->ops->fcntl(f, cmd, arg)
+					      : -EBADF;
 		break;
 	default:
 		ret = f->ops && f->ops->fcntl ? f->ops->fcntl(f, cmd, arg)
