@@ -58,7 +58,8 @@ static long dupfd(struct file *f, long min, bool cloexec)
 	return ret;
 }
 
-/* struct flock's range as [start, end]: 0 or -EINVAL. */
+/* struct flock's range as [start, end]: 0, -EINVAL (before byte 0) or
+ * -EOVERFLOW (past LOCK_OFFSET_MAX), checked in Linux's order. */
 static int flock_range(struct file *f, const struct flock_k *fl,
 		       struct file_lock_req *req)
 {
@@ -77,20 +78,23 @@ static int flock_range(struct file *f, const struct flock_k *fl,
 	default:
 		return -EINVAL;
 	}
-	if (__builtin_add_overflow(base, fl->start, &start) || start < 0)
+	if (__builtin_add_overflow(base, fl->start, &start))
+		return -EOVERFLOW; /* base >= 0: only upwards */
+	if (start < 0)
 		return -EINVAL;
 	if (fl->len > 0) {
 		if (__builtin_add_overflow(start, fl->len - 1, &end))
 			return -EOVERFLOW;
 	} else if (fl->len < 0) {
 		end = start - 1;
-		if (__builtin_add_overflow(start, fl->len, &start) || start < 0)
+		start += fl->len; /* no overflow: start >= 0 */
+		if (start < 0)
 			return -EINVAL;
 	} else {
-		end = -1; /* to the end of the file, however far */
+		end = (int64_t)LOCK_OFFSET_MAX; /* to the end, however far */
 	}
 	req->start = (uint64_t)start;
-	req->end = end < 0 ? UINT64_MAX : (uint64_t)end;
+	req->end = (uint64_t)end;
 	return 0;
 }
 
@@ -124,7 +128,7 @@ static long fcntl_lock(struct file *f, int cmd, uintptr_t uarg)
 		if (req.type != F_UNLCK) {
 			fl.whence = 0;
 			fl.start = (int64_t)req.start;
-			fl.len = req.end == UINT64_MAX
+			fl.len = req.end == LOCK_OFFSET_MAX
 					 ? 0
 					 : (int64_t)(req.end - req.start + 1);
 			fl.pid = req.pid;
@@ -202,7 +206,7 @@ SYSCALL_DEFINE2(flock, int, fd, unsigned int, op)
 {
 	struct file *f = fd_get(fd);
 	struct file_lock_req req = {
-		.start = 0, .end = UINT64_MAX, .kind = LOCK_KIND_FLOCK};
+		.start = 0, .end = LOCK_OFFSET_MAX, .kind = LOCK_KIND_FLOCK};
 	unsigned int what = op & ~LOCK_NB;
 	long err;
 

@@ -35,7 +35,7 @@
 
 struct file_lock {
 	struct list_head link; /* in inode->locks */
-	uint64_t start, end;   /* inclusive; end UINT64_MAX: to the end */
+	uint64_t start, end;   /* inclusive, at most LOCK_OFFSET_MAX */
 	int type;	       /* F_RDLCK, F_WRLCK */
 	int kind;	       /* LOCK_KIND_* */
 	const void *owner;
@@ -114,11 +114,11 @@ static bool would_deadlock(const void *me, const struct file_lock *holder)
 	return false;
 }
 
+/* Ends are at most LOCK_OFFSET_MAX, so end + 1 does not wrap. */
 static bool adjacent_or_overlapping(const struct file_lock *l, uint64_t s,
 				    uint64_t e)
 {
-	return (l->start <= e || (e != UINT64_MAX && l->start == e + 1)) &&
-	       (s <= l->end || (l->end != UINT64_MAX && l->end + 1 == s));
+	return l->start <= e + 1 && s <= l->end + 1;
 }
 
 /*
