@@ -3,7 +3,8 @@
  *   POSIX record locks (fcntl F_GETLK/F_SETLK/F_SETLKW) between this
  *   process and forked helpers that lock on request: conflicts (EAGAIN),
  *   F_GETLK reporting the conflicting lock's type, start, len and pid
- *   (the first conflicting one: an owner's locks in order of start),
+ *   (the first conflicting one: owners in the order they came, an
+ *   owner's locks in order of start),
  *   read/write compatibility, a process's own locks never in its way,
  *   splitting a range by an unlock or another type, merging adjacent and
  *   overlapping ranges of one type, upgrades; l_len 0 (to the end, also
@@ -445,6 +446,32 @@ static void split_merge(struct helper *h)
 	unlock_all(fd);
 }
 
+/* F_GETLK reports the first conflicting lock: owners in the order they
+ * came (an owner's merged locks keeping its place), each owner's locks
+ * in order of start. */
+static void owners_order(struct helper *h)
+{
+	struct helper h2 = helper_start();
+
+	T_OK("F_RDLCK 0+10", setlk(fd, F_RDLCK, SEEK_SET, 0, 10));
+	T_OK("helper: F_RDLCK 0+10",
+	     hret(helper_do(h, fc(F_SETLK, lk(F_RDLCK, SEEK_SET, 0, 10)))));
+	T_OK("F_RDLCK 10+10 (merged)", setlk(fd, F_RDLCK, SEEK_SET, 10, 10));
+	T_STREQ("  a second helper: F_GETLK F_WRLCK all",
+		h_getlk(&h2, F_GETLK, lk(F_WRLCK, SEEK_SET, 0, 0)),
+		"F_RDLCK 0+20 us");
+	T_OK("F_UNLCK 0+5", setlk(fd, F_UNLCK, SEEK_SET, 0, 5));
+	T_STREQ("  a second helper: F_GETLK F_WRLCK all",
+		h_getlk(&h2, F_GETLK, lk(F_WRLCK, SEEK_SET, 0, 0)),
+		"F_RDLCK 5+15 us");
+	T_STREQ("  a second helper: F_GETLK F_WRLCK 0+5",
+		h_getlk(&h2, F_GETLK, lk(F_WRLCK, SEEK_SET, 0, 5)),
+		"F_RDLCK 0+10 helper");
+	helper_stop(&h2);
+	helper_do(h, fc(F_SETLK, lk(F_UNLCK, SEEK_SET, 0, 0)));
+	unlock_all(fd);
+}
+
 static void ranges(struct helper *h)
 {
 	lseek(fd, 50, SEEK_SET);
@@ -814,6 +841,7 @@ int main(void)
 	cur = &h;
 	conflicts(&h);
 	split_merge(&h);
+	owners_order(&h);
 	ranges(&h);
 	waiting(&h);
 	deadlock(&h);
