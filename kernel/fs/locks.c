@@ -121,6 +121,38 @@ static bool adjacent_or_overlapping(const struct file_lock *l, uint64_t s,
 	return l->start <= e + 1 && s <= l->end + 1;
 }
 
+/* Is l one of the locks of want's owner, of want's class? */
+static bool same_owner(const struct file_lock *l, const struct file_lock *want)
+{
+	return l->owner == want->owner && same_class(l->kind, want->kind);
+}
+
+/*
+ * Where a new lock nl goes (list_add after the node returned). An
+ * owner's locks stay together and in order of start, as in Linux's
+ * list, because F_GETLK reports the first conflicting lock: before the
+ * first of them that starts after nl, else after the last; when the
+ * owner has none left, where its merged or replaced ones were (after
+ * anchor), else at the end.
+ */
+static struct list_head *insert_point(struct inode *in,
+				      const struct file_lock *nl,
+				      struct list_head *anchor)
+{
+	struct list_head *after = anchor ? anchor : in->locks.prev;
+	struct file_lock *l;
+
+	list_for_each_entry(l, &in->locks, link)
+	{
+		if (!same_owner(l, nl))
+			continue;
+		if (l->start > nl->start)
+			return l->link.prev;
+		after = &l->link;
+	}
+	return after;
+}
+
 /*
  * Make want the owner's state on its range (F_UNLCK: none), splitting
  * and merging the owner's locks. spare: a preallocated lock for a split
@@ -130,13 +162,16 @@ static void apply(struct inode *in, struct file_lock *want,
 		  struct file_lock **spare, struct file_lock **fresh)
 {
 	uint64_t s = want->start, e = want->end;
+	struct list_head *anchor = NULL;
 	struct file_lock *l, *n;
 	bool any_removed = false;
 
 	list_for_each_entry_safe(l, n, &in->locks, link)
 	{
-		if (l->owner != want->owner || !same_class(l->kind, want->kind))
+		if (!same_owner(l, want))
 			continue;
+		if (!anchor) /* not the owner's: stays */
+			anchor = l->link.prev;
 		if (l->type == want->type && adjacent_or_overlapping(l, s, e)) {
 			s = MIN(s, l->start);
 			e = MAX(e, l->end);
@@ -171,7 +206,7 @@ static void apply(struct inode *in, struct file_lock *want,
 		*nl = *want;
 		nl->start = s;
 		nl->end = e;
-		list_add_tail(&nl->link, &in->locks);
+		list_add(&nl->link, insert_point(in, nl, anchor));
 	}
 	if (any_removed || want->type == F_UNLCK || want->type == F_RDLCK)
 		removed(); /* a downgrade may let readers in */
