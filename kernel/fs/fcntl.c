@@ -35,6 +35,7 @@
 #define LOCK_EX 2
 #define LOCK_NB 4
 #define LOCK_UN 8
+#define LOCK_MAND 32
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
@@ -202,28 +203,40 @@ SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, unsigned long, arg)
 	return ret;
 }
 
+/* flock(2)'s operation (less LOCK_NB) as a lock type, or -EINVAL. */
+static int flock_type(unsigned int op)
+{
+	switch (op & ~LOCK_NB) {
+	case LOCK_SH:
+		return F_RDLCK;
+	case LOCK_EX:
+		return F_WRLCK;
+	case LOCK_UN:
+		return F_UNLCK;
+	default:
+		return -EINVAL;
+	}
+}
+
 SYSCALL_DEFINE2(flock, int, fd, unsigned int, op)
 {
-	struct file *f = fd_get(fd);
 	struct file_lock_req req = {
 		.start = 0, .end = LOCK_OFFSET_MAX, .kind = LOCK_KIND_FLOCK};
-	unsigned int what = op & ~LOCK_NB;
+	struct file *f;
 	long err;
 
+	/* Linux's order: LOCK_MAND requests are ignored (their support is
+	 * gone), then the operation is checked, then the descriptor. */
+	if (op & LOCK_MAND)
+		return 0;
+	req.type = flock_type(op);
+	if (req.type < 0)
+		return req.type;
+	f = fd_get(fd);
 	if (!f)
 		return -EBADF;
 	req.owner = f;
-	if (what == LOCK_SH)
-		req.type = F_RDLCK;
-	else if (what == LOCK_EX)
-		req.type = F_WRLCK;
-	else if (what == LOCK_UN)
-		req.type = F_UNLCK;
-	else
-		req.type = -1;
-	if (req.type < 0)
-		err = -EINVAL;
-	else if ((f->flags & O_PATH) || !f->inode)
+	if ((f->flags & O_PATH) || !f->inode)
 		err = -EBADF;
 	else
 		err = locks_set(f->inode, &req, !(op & LOCK_NB));
