@@ -212,6 +212,30 @@ static void apply(struct inode *in, struct file_lock *want,
 		removed(); /* a downgrade may let readers in */
 }
 
+/*
+ * flock(2) changes a lock by dropping the old one first ("not guaranteed
+ * to be atomic", its manual says), so that a conversion that fails under
+ * LOCK_NB leaves none, as on Linux. True when the owner already holds
+ * the type wanted: nothing to do.
+ */
+static bool flock_drop_old(struct inode *in, const struct file_lock *want)
+{
+	struct file_lock *l;
+
+	list_for_each_entry(l, &in->locks, link)
+	{
+		if (l->kind != LOCK_KIND_FLOCK || l->owner != want->owner)
+			continue;
+		if (l->type == want->type)
+			return true;
+		list_del(&l->link);
+		kfree(l);
+		removed();
+		return false;
+	}
+	return false;
+}
+
 int locks_set(struct inode *in, struct file_lock_req *req, bool wait)
 {
 	struct file_lock want = {
@@ -228,7 +252,9 @@ int locks_set(struct inode *in, struct file_lock_req *req, bool wait)
 	int err = spare && fresh ? 0 : -ENOLCK;
 
 	mutex_lock(&locks_mutex);
-	while (!err) {
+	bool held = !err && want.kind == LOCK_KIND_FLOCK &&
+		    flock_drop_old(in, &want);
+	while (!err && !held) {
 		struct file_lock *c =
 			want.type == F_UNLCK ? NULL : find_conflict(in, &want);
 		uint64_t gen = generation;
