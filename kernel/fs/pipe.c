@@ -34,6 +34,7 @@
 #define FIONREAD 0x541b
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
+#define PIPEFS_MAGIC 0x50495045
 
 struct pipe {
 	struct mutex lock;
@@ -338,6 +339,25 @@ static const struct file_ops pipe_fops = {
 static struct super_block *pipefs;
 
 static const struct fs_type pipefs_type = {.name = "pipefs", .nodev = true};
+static struct mutex pipefs_lock = MUTEX_INIT(pipefs_lock, "pipefs");
+
+/* The pipes' pseudo file system, made at the first pipe(2) (once, even
+ * when two CPUs get there together). */
+static struct super_block *pipefs_get(void)
+{
+	struct super_block *sb = __atomic_load_n(&pipefs, __ATOMIC_ACQUIRE);
+
+	if (sb)
+		return sb;
+	mutex_lock(&pipefs_lock);
+	if (!pipefs && (sb = super_alloc(&pipefs_type, NULL))) {
+		sb->magic = PIPEFS_MAGIC; /* fstatfs's f_type */
+		__atomic_store_n(&pipefs, sb, __ATOMIC_RELEASE);
+	}
+	sb = pipefs;
+	mutex_unlock(&pipefs_lock);
+	return sb;
+}
 
 static struct file *pipe_end(struct inode *in, struct pipe *p,
 			     unsigned int flags)
@@ -373,6 +393,7 @@ static int pipe_ends(struct inode *in, struct pipe *p, int flags,
 
 static long do_pipe(uintptr_t ufds, int flags)
 {
+	struct super_block *sb;
 	struct file *r, *w;
 	struct inode *in;
 	struct pipe *p;
@@ -381,10 +402,9 @@ static long do_pipe(uintptr_t ufds, int flags)
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
-	if (!pipefs)
-		pipefs = super_alloc(&pipefs_type, NULL);
-	p = pipefs ? pipe_new() : NULL;
-	in = p ? inode_alloc(pipefs, S_IFIFO | 0600, NULL, &pipe_fops) : NULL;
+	sb = pipefs_get();
+	p = sb ? pipe_new() : NULL;
+	in = p ? inode_alloc(sb, S_IFIFO | 0600, NULL, &pipe_fops) : NULL;
 	if (!in) {
 		if (p)
 			pipe_free(p);
