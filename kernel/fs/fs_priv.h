@@ -124,6 +124,10 @@ struct file *fd_remove(int fd);
 #define LOCK_KIND_OFD 1
 #define LOCK_KIND_FLOCK 2
 
+/* The last byte a lock can cover (Linux's OFFSET_MAX): a lock "to the
+ * end of the file" ends here, and so does one that reaches it. */
+#define LOCK_OFFSET_MAX ((uint64_t)INT64_MAX)
+
 struct file_lock_req {
 	uint64_t start, end;
 	int type, kind, pid;

@@ -37,6 +37,10 @@ static long do_rw(struct file *f, uintptr_t ubuf, size_t n, bool write,
 	uint64_t pos;
 	long ret;
 
+	/* A positional call on what cannot seek: ESPIPE before the access
+	 * mode's EBADF, as Linux checks (pread on a pipe's write end). */
+	if (offset >= 0 && !(f->flags & O_PATH) && f->ops && !f->ops->seekable)
+		return -ESPIPE;
 	if (write ? !file_writable(f) : !file_readable(f))
 		return -EBADF;
 	if (f->inode && S_ISDIR(f->inode->mode))
@@ -46,11 +50,8 @@ static long do_rw(struct file *f, uintptr_t ubuf, size_t n, bool write,
 		return -EINVAL;
 	if (n > RW_MAX)
 		n = RW_MAX;
-	if (offset >= 0) {
-		if (!f->ops->seekable)
-			return -ESPIPE;
+	if (offset >= 0)
 		return op(f, ubuf, n, (uint64_t)offset);
-	}
 	if (!f->ops->seekable)
 		return op(f, ubuf, n, 0);
 	mutex_lock(&f->pos_lock);
