@@ -32,15 +32,16 @@ good_cpio() {
 	fi
 }
 
-# try NAME IMAGE init|monitor: boot IMAGE as the initramfs.
+# try NAME IMAGE init|monitor WHY: boot IMAGE as the initramfs; the error
+# line must give WHY as the reason.
 try() {
-	local name=$1 image=$2 want=$3
+	local name=$1 image=$2 want=$3 why=$4
 	boot "initramfs-$name" --until "$STOP" -- --initrd "$image" --cmdline "loglevel=info"
 	local log
 	log=$(tr -d '\r' <"$BOOT_LOG")
 	check "initramfs-$name: a clear error" \
-		"no 'initramfs: malformed archive at offset' line in $BOOT_LOG" \
-		grep -qE '^initramfs: malformed archive at offset [0-9]+: .+' <<<"$log"
+		"no 'initramfs: malformed archive at offset N: $why;' line in $BOOT_LOG" \
+		grep -qE "^initramfs: malformed archive at offset [0-9]+: $why;" <<<"$log"
 	check "initramfs-$name: no panic" "a panic in $BOOT_LOG" \
 		bash -c '! grep -q "^panic: " "$1"' _ "$BOOT_LOG"
 	if [ "$want" = init ]; then
@@ -55,7 +56,7 @@ try() {
 head -c 4096 /dev/urandom >"$WORK/garbage.img"
 # The first byte must not start a gzip or cpio header by chance.
 printf 'X' | dd of="$WORK/garbage.img" conv=notrunc status=none
-try garbage "$WORK/garbage.img" monitor
+try garbage "$WORK/garbage.img" monitor "bad magic"
 
 good_cpio "$WORK/good.cpio"
 good_cpio "$WORK/second.cpio"
@@ -63,12 +64,12 @@ gzip -9 <"$WORK/second.cpio" >"$WORK/second.gz"
 half=$(($(stat -c %s "$WORK/second.gz") / 2))
 head -c "$half" "$WORK/second.gz" >"$WORK/cut.gz"
 cat "$WORK/good.cpio" "$WORK/cut.gz" >"$WORK/cut-gzip.img"
-try cut-gzip "$WORK/cut-gzip.img" init
+try cut-gzip "$WORK/cut-gzip.img" init "truncated input"
 
 good_cpio "$WORK/open.cpio" open
 # A newc header whose name size (the 12th field) is 0x7fffffff.
 printf '070701%s' "$(printf '%08X' 1 33188 0 0 1 0 0 0 0 0 0 2147483647 0)" >>"$WORK/open.cpio"
 printf 'x' >>"$WORK/open.cpio"
-try bad-header "$WORK/open.cpio" init
+try bad-header "$WORK/open.cpio" init "name too long"
 
 exit $suite_status
