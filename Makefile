@@ -39,7 +39,7 @@ else
 LIMINE_MEDIA := limine-missing
 endif
 
-.PHONY: all kernel rastboot iso img limine limine-missing run debug test \
+.PHONY: all kernel rastboot iso img limine limine-missing run rootfs debug test \
 	host-tests clean deps format
 all: iso img limine
 
@@ -194,12 +194,23 @@ limine-missing:
 		"$(LIMINE_ISO) and $(LIMINE_IMG); $(ISO) and $(IMG) boot on BIOS only" >&2
 
 # ---------------------------------------------------------------- use
-# run-qemu.sh picks the medium: build/rastos.iso, or with RUNFLAGS="--loader
-# limine" build/rastos-limine.iso (--uefi boots either through OVMF).
-run: all
+# The busybox system of `make run` (scripts/make-rootfs.sh, user/rootfs/);
+# INITRD= (empty) boots the kernel alone, to its monitor prompt. run-qemu.sh
+# makes a temporary ISO with it (rastboot on BIOS; RUNFLAGS="--loader
+# limine" the real Limine, --uefi through OVMF).
+ROOTFS := $(BUILD)/rootfs.cpio.gz
+INITRD ?= $(ROOTFS)
+
+$(ROOTFS): scripts/make-rootfs.sh $(shell find user/rootfs -type f)
+	@scripts/deps.sh run
+	scripts/make-rootfs.sh $@
+
+rootfs: $(ROOTFS)
+
+run: all $(if $(INITRD),$(INITRD))
 	@scripts/deps.sh run
 	@# Status 3: QEMU quit by itself (Ctrl-A X, power off): a normal end here.
-	scripts/run-qemu.sh $(RUNFLAGS) || test $$? -eq 3
+	scripts/run-qemu.sh $(if $(INITRD),--initrd $(INITRD)) $(RUNFLAGS) || test $$? -eq 3
 
 debug: $(ISO)
 	@scripts/deps.sh test

@@ -10,7 +10,7 @@ pkgs=(gcc make binutils nasm xorriso mtools dosfstools qemu-system-x86 cpio
 	gdisk)		    # sgdisk: the GPT of the Limine disk image
 case "$what" in
 build) ;;
-run) pkgs+=(ovmf) ;; # UEFI firmware for QEMU (run-qemu.sh --uefi)
+run) pkgs+=(ovmf busybox-static) ;; # OVMF: run-qemu.sh --uefi; busybox: make run's system
 test) pkgs+=(ovmf clang llvm libclang-rt-14-dev musl-tools busybox-static gdb) ;;
 *) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 esac

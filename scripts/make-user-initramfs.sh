@@ -14,6 +14,7 @@
 #   /init            user/busybox/init (#!/bin/busybox sh)
 #   /bin/busybox     Debian's busybox-static
 #   /data/script.sh  user/busybox/script.sh
+#   /data/procfs.sh  user/busybox/procfs.sh
 # --bench: the user-space benchmarks (make bench, scripts/bench.sh):
 #   /init            build/user/bench/bench_probes (user/bench/probes.c)
 #   /bin/bench_true  build/user/bench/bench_true, what the exec probe runs
@@ -88,6 +89,7 @@ if [ "$layout" = busybox ]; then
 	put "$ROOT/user/busybox/init" init 755
 	put "$BUSYBOX" bin/busybox 755
 	put "$ROOT/user/busybox/script.sh" data/script.sh 644
+	put "$ROOT/user/busybox/procfs.sh" data/procfs.sh 644
 elif [ "$layout" = bench ]; then
 	put "$BUILD/user/bench/bench_probes" init 755
 	put "$BUILD/user/bench/bench_true" bin/bench_true 755

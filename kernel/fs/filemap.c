@@ -4,7 +4,9 @@
  * of any other. Data moves between user memory and the inode's cached
  * pages, which are the pages mmap maps: a write is seen by every mapping
  * at once. Writes hold the inode's lock (size and data change together);
- * a file system may refuse new pages (tmpfs's size limit: ENOSPC).
+ * a file system may refuse new pages (tmpfs's size limit: ENOSPC). On a
+ * file system with nothing to read pages from (tmpfs), a page missing
+ * from the cache is a hole: it reads as zeroes and takes no memory.
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
@@ -12,6 +14,15 @@
 #include <kernel/uaccess.h>
 
 #include "fs_priv.h"
+
+/* The page at index for reading; NULL with 0 for a hole. */
+static int read_page(struct inode *in, uint64_t index, struct page **out)
+{
+	if (in->ops && in->ops->read_page)
+		return inode_get_page(in, index, out);
+	*out = inode_find_page(in, index);
+	return 0;
+}
 
 long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 {
@@ -25,9 +36,11 @@ long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 		uint64_t off = (pos + done) % PAGE_SIZE;
 		size_t chunk = MIN(n - done, PAGE_SIZE - off);
 		struct page *page;
-		int err = inode_get_page(in, (pos + done) / PAGE_SIZE, &page);
+		int err = read_page(in, (pos + done) / PAGE_SIZE, &page);
 
-		if (!err) {
+		if (!err && !page) {
+			err = clear_user(ubuf + done, chunk);
+		} else if (!err) {
 			err = copy_to_user(ubuf + done,
 					   (char *)page_address(page) + off,
 					   chunk);
@@ -40,25 +53,6 @@ long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 	return (long)done;
 }
 
-/* The page at index for writing: a new one is charged to the fs first. */
-static int write_page(struct inode *in, uint64_t index, struct page **out)
-{
-	int err;
-
-	*out = inode_find_page(in, index);
-	if (*out)
-		return 0;
-	if (in->ops && in->ops->charge) {
-		err = in->ops->charge(in, 1);
-		if (err)
-			return err;
-	}
-	err = inode_get_page(in, index, out);
-	if (err && in->ops && in->ops->charge)
-		in->ops->charge(in, -1);
-	return err;
-}
-
 /* Write at pos with the inode locked: bytes written, or -errno. */
 static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 			 uint64_t pos)
@@ -69,7 +63,7 @@ static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 		uint64_t off = (pos + done) % PAGE_SIZE;
 		size_t chunk = MIN(n - done, PAGE_SIZE - off);
 		struct page *page;
-		int err = write_page(in, (pos + done) / PAGE_SIZE, &page);
+		int err = inode_get_page(in, (pos + done) / PAGE_SIZE, &page);
 
 		if (!err) {
 			err = copy_from_user((char *)page_address(page) + off,
@@ -85,14 +79,23 @@ static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 	return (long)done;
 }
 
+/*
+ * O_APPEND writes at the end whatever pos says, pwrite(2) included (as on
+ * Linux); the end is read under the inode's lock, so that appends from
+ * several processes never overwrite each other.
+ */
 long filemap_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 {
 	struct inode *in = f->inode;
 	long ret;
 
-	if (pos + n < pos || pos + n > FILE_SIZE_MAX)
-		return -EFBIG;
 	mutex_lock(&in->lock);
+	if (f->flags & O_APPEND)
+		pos = in->size;
+	if (pos + n < pos || pos + n > FILE_SIZE_MAX) {
+		mutex_unlock(&in->lock);
+		return -EFBIG;
+	}
 	ret = write_locked(in, ubuf, n, pos);
 	if (ret > 0)
 		inode_touch(in, true);
@@ -104,15 +107,12 @@ long filemap_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 int filemap_set_size(struct inode *in, uint64_t size)
 {
 	uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-	uint64_t before = in->cached_pages;
 
 	if (size > FILE_SIZE_MAX)
 		return -EFBIG;
 	if (size < in->size) {
 		inode_drop_pages(in, keep);
 		inode_zero_page_tail(in, size);
-		if (in->ops && in->ops->charge)
-			in->ops->charge(in, -(long)(before - in->cached_pages));
 	}
 	in->size = size;
 	inode_touch(in, true);
@@ -125,7 +125,7 @@ int filemap_allocate(struct inode *in, uint64_t off, uint64_t len, bool extend)
 
 	for (uint64_t i = off / PAGE_SIZE; i <= last; i++) {
 		struct page *page;
-		int err = write_page(in, i, &page);
+		int err = inode_get_page(in, i, &page);
 
 		if (err)
 			return err;
@@ -137,20 +137,33 @@ int filemap_allocate(struct inode *in, uint64_t off, uint64_t len, bool extend)
 	return 0;
 }
 
-int filemap_zero_range(struct inode *in, uint64_t off, uint64_t len)
+/* Zero [off, off + len) of the page at index, if it is cached. */
+static void zero_in_page(struct inode *in, uint64_t index, size_t off,
+			 size_t len)
 {
-	uint64_t end = MIN(off + len, in->size);
+	struct page *page = inode_find_page(in, index);
 
-	while (off < end) {
-		uint64_t at = off % PAGE_SIZE;
-		size_t chunk = MIN(end - off, PAGE_SIZE - at);
-		struct page *page = inode_find_page(in, off / PAGE_SIZE);
+	if (page) { /* an uncached page is a hole already */
+		memset((char *)page_address(page) + off, 0, len);
+		page_put(page);
+	}
+}
 
-		if (page) { /* an uncached page reads as zeroes already */
-			memset((char *)page_address(page) + at, 0, chunk);
-			page_put(page);
-		}
-		off += chunk;
+int filemap_punch_hole(struct inode *in, uint64_t off, uint64_t len)
+{
+	uint64_t end = off + len;
+	uint64_t first = (off + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t last = end / PAGE_SIZE;
+
+	if (first > last) { /* within one page */
+		zero_in_page(in, off / PAGE_SIZE, off % PAGE_SIZE, len);
+	} else {
+		if (off % PAGE_SIZE)
+			zero_in_page(in, off / PAGE_SIZE, off % PAGE_SIZE,
+				     PAGE_SIZE - off % PAGE_SIZE);
+		inode_drop_range(in, first, last);
+		if (end % PAGE_SIZE)
+			zero_in_page(in, last, 0, end % PAGE_SIZE);
 	}
 	inode_touch(in, true);
 	return 0;

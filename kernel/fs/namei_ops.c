@@ -300,6 +300,32 @@ static int may_link_to(struct inode *in)
 	return 0;
 }
 
+/*
+ * The checks of a new link to old as name n, in Linux's order (do_linkat,
+ * vfs_link): the new name, the mounts, the protection of others' files,
+ * the directory's permission, the kind of file, a file with no name left
+ * (unless an O_TMPFILE that may still be named).
+ */
+static int link_checks(const struct path *old, const struct named *n, bool dots)
+{
+	struct inode *in = old->dentry->inode;
+	int err = check_new_name(n, dots);
+
+	if (!err && path_readonly(&n->parent))
+		err = -EROFS;
+	if (!err && old->mnt != n->parent.mnt)
+		err = -EXDEV;
+	if (!err)
+		err = may_link_to(in);
+	if (!err)
+		err = inode_permission(dir_of(n), 3);
+	if (!err && (!dir_of(n)->ops->link || S_ISDIR(in->mode)))
+		err = -EPERM;
+	if (!err && in->nlink == 0 && !in->linkable)
+		err = -ENOENT;
+	return err;
+}
+
 static long do_link(int olddirfd, uintptr_t uold, int newdirfd, uintptr_t unew,
 		    int flags)
 {
@@ -310,6 +336,10 @@ static long do_link(int olddirfd, uintptr_t uold, int newdirfd, uintptr_t unew,
 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	/* Naming an open file needs CAP_DAC_READ_SEARCH; without it Linux
+	 * treats "" as any other missing name. */
+	if ((flags & AT_EMPTY_PATH) && !proc_capable())
+		flags &= ~AT_EMPTY_PATH;
 	err = path_at(
 		olddirfd, uold,
 		(flags & AT_EMPTY_PATH) |
@@ -322,22 +352,11 @@ static long do_link(int olddirfd, uintptr_t uold, int newdirfd, uintptr_t unew,
 		path_put(&old);
 		return err;
 	}
-	err = check_new_name(&n, dots);
-	if (!err && old.mnt != n.parent.mnt)
-		err = -EXDEV;
-	if (!err)
-		err = may_create(&n.parent);
-	if (!err && S_ISDIR(old.dentry->inode->mode))
-		err = -EPERM;
-	if (!err && old.dentry->inode->nlink == 0 &&
-	    !(old.dentry->flags & DENTRY_DEAD))
-		err = -ENOENT;
-	if (!err)
-		err = may_link_to(old.dentry->inode);
-	if (!err && !dir_of(&n)->ops->link)
-		err = -EPERM;
+	err = link_checks(&old, &n, dots);
 	if (!err)
 		err = dir_of(&n)->ops->link(old.dentry, dir_of(&n), n.d);
+	if (!err)
+		old.dentry->inode->linkable = false; /* named now */
 	named_put(&n);
 	path_put(&old);
 	return err;

@@ -34,13 +34,14 @@
 #define FIONREAD 0x541b
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
+#define PIPEFS_MAGIC 0x50495045
 
 struct pipe {
 	struct mutex lock;
 	struct wait_queue rd_wq, wr_wq;
 	struct page **pages; /* npages slots; NULL until written */
 	unsigned int npages;
-	uint64_t head, tail; /* bytes written, bytes read, ever */
+	uint64_t head, tail; /* bytes written, read since it last emptied */
 	int readers, writers;
 	unsigned int r_opens, w_opens; /* FIFO opens so far, for the waits */
 };
@@ -145,8 +146,12 @@ static long pipe_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 		p->tail += n;
 		ret = (long)n;
 	}
-	if (!used(p)) /* nothing in it: no pages held */
+	if (!used(p)) { /* nothing in it: no pages held */
 		free_pages_of(p);
+		/* and the next data starts a page, as a fresh Linux pipe
+		 * buffer does: F_SETPIPE_SZ counts the pages data spans */
+		p->head = p->tail = 0;
+	}
 	mutex_unlock(&p->lock);
 	wake_up_all(&p->wr_wq);
 	return ret;
@@ -334,6 +339,25 @@ static const struct file_ops pipe_fops = {
 static struct super_block *pipefs;
 
 static const struct fs_type pipefs_type = {.name = "pipefs", .nodev = true};
+static struct mutex pipefs_lock = MUTEX_INIT(pipefs_lock, "pipefs");
+
+/* The pipes' pseudo file system, made at the first pipe(2) (once, even
+ * when two CPUs get there together). */
+static struct super_block *pipefs_get(void)
+{
+	struct super_block *sb = __atomic_load_n(&pipefs, __ATOMIC_ACQUIRE);
+
+	if (sb)
+		return sb;
+	mutex_lock(&pipefs_lock);
+	if (!pipefs && (sb = super_alloc(&pipefs_type, NULL))) {
+		sb->magic = PIPEFS_MAGIC; /* fstatfs's f_type */
+		__atomic_store_n(&pipefs, sb, __ATOMIC_RELEASE);
+	}
+	sb = pipefs;
+	mutex_unlock(&pipefs_lock);
+	return sb;
+}
 
 static struct file *pipe_end(struct inode *in, struct pipe *p,
 			     unsigned int flags)
@@ -369,6 +393,7 @@ static int pipe_ends(struct inode *in, struct pipe *p, int flags,
 
 static long do_pipe(uintptr_t ufds, int flags)
 {
+	struct super_block *sb;
 	struct file *r, *w;
 	struct inode *in;
 	struct pipe *p;
@@ -377,10 +402,9 @@ static long do_pipe(uintptr_t ufds, int flags)
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
-	if (!pipefs)
-		pipefs = super_alloc(&pipefs_type, NULL);
-	p = pipefs ? pipe_new() : NULL;
-	in = p ? inode_alloc(pipefs, S_IFIFO | 0600, NULL, &pipe_fops) : NULL;
+	sb = pipefs_get();
+	p = sb ? pipe_new() : NULL;
+	in = p ? inode_alloc(sb, S_IFIFO | 0600, NULL, &pipe_fops) : NULL;
 	if (!in) {
 		if (p)
 			pipe_free(p);

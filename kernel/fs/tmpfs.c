@@ -36,9 +36,9 @@ static int tmpfs_charge(struct inode *in, long pages)
 	return 0;
 }
 
+/* The pages go after this, each uncharged by the page cache. */
 static void tmpfs_release(struct inode *in)
 {
-	tmpfs_charge(in, -(long)in->cached_pages);
 	if (S_ISLNK(in->mode))
 		kfree(in->priv);
 	__atomic_sub_fetch(&info(in)->inodes, 1, __ATOMIC_RELAXED);

@@ -28,6 +28,7 @@
 #include <kernel/smp.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/tty.h>
 #include <kernel/uvm.h>
 #include <kernel/version.h>
 
@@ -78,6 +79,7 @@ static noreturn void kmain_on_kernel_stack(void)
 	futex_init();
 	fs_init();   /* inodes; the initramfs becomes the file tree */
 	net_init();  /* sockets */
+	tty_init();  /* terminals: the console, VTs, serial, ptys */
 	vdso_init(); /* the user-mode clock, mapped into every process */
 	start_kernel_init(); /* the rest, in a thread of its own */
 	sched_idle_loop();

@@ -205,3 +205,27 @@ int uvm_write(struct mm *mm, uintptr_t uaddr, const void *src, size_t n)
 	mutex_unlock(&mm->lock);
 	return err;
 }
+
+long uvm_read(struct mm *mm, uintptr_t uaddr, void *dst, size_t n)
+{
+	uint8_t *d = dst;
+	size_t done = 0;
+
+	mutex_lock(&mm->lock);
+	while (done < n) {
+		uintptr_t va = ALIGN_DOWN(uaddr, PAGE_SIZE);
+		size_t chunk = MIN(n - done, PAGE_SIZE - (uaddr - va));
+		uint64_t phys;
+
+		/* A read fault makes the page present (zero or file page). */
+		if (uvm_fault_locked(mm, va, 0) ||
+		    vm_translate(mm->space, va, &phys, NULL))
+			break;
+		memcpy(d + done, (void *)(mm_hhdm + phys + (uaddr - va)),
+		       chunk);
+		done += chunk;
+		uaddr += chunk;
+	}
+	mutex_unlock(&mm->lock);
+	return done || !n ? (long)done : -EFAULT;
+}

@@ -249,6 +249,16 @@ void t_eq(const char *name, long long got, long long want, int line)
 	}
 }
 
+void t_mode(const char *name, unsigned long got, unsigned long want, int line)
+{
+	if (got == want) {
+		t_say("%s: 0%lo", name, got);
+	} else {
+		t_failures++;
+		t_say("%s: got 0%lo want 0%lo line %d", name, got, want, line);
+	}
+}
+
 void t_streq(const char *name, const char *got, const char *want, int line)
 {
 	if (got && strcmp(got, want) == 0) {

@@ -170,7 +170,8 @@ const struct fs_type *fs_find(const char *name);
 /* A super_block with its own device number, to be filled. NULL: -ENOMEM. */
 struct super_block *super_alloc(const struct fs_type *type,
 				const struct super_ops *ops);
-/* The list of /proc/filesystems ("nodev\ttmpfs\n"...) into buf. */
+/* The list of /proc/filesystems ("nodev\ttmpfs\n"...) into buf: the
+ * length of the whole list (more than size: buf holds the start). */
 size_t fs_list(char *buf, size_t size);
 
 /* ---- inodes ------------------------------------------------------------ */
@@ -197,12 +198,20 @@ struct inode_ops {
 		      unsigned int flags);
 	/* A symlink's target into buf, NUL-terminated: its length or -errno. */
 	long (*readlink)(struct inode *inode, char *buf, size_t size);
+	/*
+	 * A "magic" link (procfs's fd/N, exe, cwd, root): the very place
+	 * it stands for, referenced, where a path walk goes on instead of
+	 * walking a target's text (which may name nothing, or something
+	 * else by now): 0 or -errno. namespace_lock held.
+	 */
+	int (*get_link)(struct inode *inode, struct path *out);
 	/* Truncate or extend (zeroes) to size, inode locked: 0 or -errno. */
 	int (*set_size)(struct inode *inode, uint64_t size);
 	/* Fill the page-cache page of index (zeroed already): 0, -EIO. */
 	int (*read_page)(struct inode *inode, uint64_t index, void *page);
-	/* Account pages added to (or, negative, gone from) the cache by
-	 * writes: 0, or -ENOSPC to refuse (tmpfs's size limit). */
+	/* Account pages added to (or, negative, gone from) the page
+	 * cache, whatever adds them (writes, faults, fallocate): 0, or
+	 * -ENOSPC to refuse (tmpfs's size limit). */
 	int (*charge)(struct inode *inode, long pages);
 	/* Free what the file system keeps for inode (its last reference). */
 	void (*release)(struct inode *inode);
@@ -227,6 +236,8 @@ struct inode {
 	struct spinlock cache_lock;
 	struct avl_tree cache;
 	uint64_t cached_pages;
+
+	bool linkable; /* O_TMPFILE, no O_EXCL: linkat may name it */
 
 	struct pipe *pipe;	  /* a FIFO's, while it is open */
 	struct list_head locks;	  /* record locks and flocks (locks.c) */
@@ -361,7 +372,8 @@ void fs_root_path(struct path *out);
 /* Mount a file system of type at path: 0 or -errno (the kernel's own). */
 int vfs_mount(const char *type, const char *source, const struct path *at,
 	      unsigned long flags, const char *options);
-/* Each mount as /proc/mounts shows it, into buf: bytes written. */
+/* Each mount as /proc/mounts shows it, into buf: the length of the
+ * whole list (more than size: buf holds the start). */
 size_t mounts_list(const struct path *root, char *buf, size_t size);
 
 /* ---- path walk (namei.c) ----------------------------------------------- */
@@ -475,6 +487,13 @@ int fd_install(struct file *f, int min, bool cloexec);
 struct file *fd_remove(int fd);
 /* exec: close every descriptor marked close-on-exec. */
 void files_close_on_exec(struct files *files);
+/*
+ * For procfs, on another process's table: the file at fd, referenced,
+ * and its close-on-exec flag (cloexec may be NULL), or NULL; the lowest
+ * open descriptor >= from, or -1.
+ */
+struct file *files_fd_get(struct files *files, int fd, bool *cloexec);
+int files_next_fd(struct files *files, int from);
 /* Each open descriptor of files: fn(fd, file, arg) under its lock. */
 void files_for_each(struct files *files,
 		    void (*fn)(int fd, struct file *f, void *arg), void *arg);
@@ -511,8 +530,12 @@ int chardev_register(unsigned int major, int minor, const struct file_ops *fops,
 /* Make /dev/name for dev (devtmpfs), mode with S_IFCHR. */
 int devtmpfs_create(const char *name, uint32_t mode, uint32_t dev);
 
-/* The console as a file (fds 0, 1, 2 of init without /dev/console). */
-struct file *console_file_open(void);
+/*
+ * devpts (devpts.c): the node /dev/pts/index of a new pty slave (owned
+ * as the mount's options say) and its removal.
+ */
+int devpts_add(unsigned int index, uint32_t dev);
+void devpts_remove(unsigned int index);
 
 void fs_init(void);
 

@@ -145,6 +145,13 @@ int uvm_fault_locked(struct mm *mm, uintptr_t addr, unsigned int access);
 int uvm_write(struct mm *mm, uintptr_t uaddr, const void *src, size_t n);
 int uvm_write_locked(struct mm *mm, uintptr_t uaddr, const void *src, size_t n);
 
+/*
+ * Read up to n bytes of mm at uaddr into dst, whether mm is current or
+ * not (/proc/PID/cmdline, environ): the bytes read (fewer at an unmapped
+ * or unreadable page), or -EFAULT if none.
+ */
+long uvm_read(struct mm *mm, uintptr_t uaddr, void *dst, size_t n);
+
 /* Make [addr, addr + len) present now (MAP_POPULATE), mm->lock held. */
 int uvm_populate(struct mm *mm, uintptr_t addr, size_t len, bool write);
 
