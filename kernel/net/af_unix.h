@@ -25,9 +25,6 @@
 #define UNIX_DGRAM_QLEN 10 /* net.unix.max_dgram_qlen */
 #define UNIX_SKB_MAX 32768 /* the most data in one stream message */
 #define UNIX_SKB_OVERHEAD 512
-/* How deep sockets may sit in sockets' queues (passed with SCM_RIGHTS):
- * deeper would make closing them recurse without bound. */
-#define UNIX_MAX_LEVEL 4
 
 struct sockaddr_un_k {
 	uint16_t family;
@@ -55,7 +52,6 @@ struct unix_skb {
 	struct scm scm;		  /* files (referenced), credentials */
 	size_t len, consumed;	  /* stream: consumed by reads so far */
 	size_t truesize;	  /* counted in the sender's wmem */
-	int level;		  /* 1 + the deepest socket it carries */
 	char data[];
 };
 
@@ -78,7 +74,6 @@ struct unix_sock {
 	size_t qbytes;		/* unread bytes queued */
 	size_t wmem;		/* atomic: truesize of its unread messages */
 	int backlog;
-	int level; /* of sockets in its queue, nested (never lowered) */
 	bool has_peercred;
 	struct ucred_k peercred; /* SO_PEERCRED */
 	struct list_head link;	 /* in a listener's queue, or the names */
@@ -155,8 +150,6 @@ int unix_getname(struct socket *sock, void *addr, bool peer);
  * m's buffers, scm taken from m (first: files too): 0 or -errno. */
 int unix_skb_new(struct unix_sock *sender, struct msg_k *m, size_t len,
 		 bool take_files, struct unix_skb **out);
-/* Queue skb on u (locked): the tail, and u's level. */
-void unix_enqueue(struct unix_sock *u, struct unix_skb *skb);
 /* Free it: its files close, the sender's wmem is given back. */
 void unix_skb_free(struct unix_skb *skb);
 /* Free a queue taken off a socket. */

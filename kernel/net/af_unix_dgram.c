@@ -65,7 +65,9 @@ static int dgram_queue(struct unix_sock *u, struct unix_sock *other,
 			break;
 	}
 	if (!err) {
-		unix_enqueue(other, skb);
+		list_add_tail(&skb->link, &other->queue);
+		other->qlen++;
+		other->qbytes += skb->len;
 	}
 	mutex_unlock(&other->lock);
 	if (!err)

@@ -11,46 +11,14 @@
 
 #include "af_unix.h"
 
-/* 1 + the deepest level of the AF_UNIX sockets among files: -ETOOMANYREFS
- * past UNIX_MAX_LEVEL. */
-static int files_level(const struct scm *scm)
-{
-	int level = 0;
-
-	for (int i = 0; i < scm->nfiles; i++) {
-		struct socket *s = socket_of(scm->files[i]);
-
-		if (s && s->ops->family == AF_UNIX) {
-			int l = __atomic_load_n(&unix_of(s)->level,
-						__ATOMIC_RELAXED);
-
-			level = l > level ? l : level;
-		}
-	}
-	return level > UNIX_MAX_LEVEL ? -ETOOMANYREFS : level + 1;
-}
-
-void unix_enqueue(struct unix_sock *u, struct unix_skb *skb)
-{
-	list_add_tail(&skb->link, &u->queue);
-	u->qlen++;
-	u->qbytes += skb->len;
-	if (skb->level > u->level)
-		__atomic_store_n(&u->level, skb->level, __ATOMIC_RELAXED);
-}
-
 int unix_skb_new(struct unix_sock *sender, struct msg_k *m, size_t len,
 		 bool take_files, struct unix_skb **out)
 {
-	int level = take_files ? files_level(&m->scm) : 1;
-	struct unix_skb *skb;
+	struct unix_skb *skb = kmalloc(sizeof(*skb) + len);
 
-	if (level < 0)
-		return level;
-	skb = kmalloc(sizeof(*skb) + len);
 	if (!skb)
 		return -ENOBUFS;
-	*skb = (struct unix_skb){.len = len, .level = level};
+	*skb = (struct unix_skb){.len = len};
 	list_init(&skb->link);
 	if (iov_iter_copy_from(&m->iter, skb->data, len)) {
 		kfree(skb);

@@ -52,7 +52,9 @@ static int stream_queue(struct unix_sock *u, struct unix_sock *peer,
 	    (__atomic_load_n(&u->shutdown, __ATOMIC_RELAXED) & SEND_SHUTDOWN))
 		err = -EPIPE;
 	if (!err) {
-		unix_enqueue(peer, skb);
+		list_add_tail(&skb->link, &peer->queue);
+		peer->qlen++;
+		peer->qbytes += skb->len;
 	}
 	mutex_unlock(&peer->lock);
 	if (!err)
