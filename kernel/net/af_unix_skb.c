@@ -51,15 +51,81 @@ void unix_skb_free(struct unix_skb *skb)
 	kfree(skb);
 }
 
+/*
+ * Files thrown away with a dead socket's queue are closed here, one
+ * after the other, not from inside the release that threw them away:
+ * they may be sockets whose own queues hold sockets, and so on, and
+ * closing them recursively would have no bound on the stack. A release
+ * that finds the list being drained (by its own task further up, or by
+ * another) leaves its files to that drainer.
+ */
+struct dead_files {
+	struct list_head link;
+	struct scm scm;
+};
+
+static struct mutex dead_lock = MUTEX_INIT(dead_lock, "unix dead files");
+static struct list_head dead_list = LIST_HEAD_INIT(dead_list);
+static struct task *dead_drainer;
+
+static void drain_dead_files(void)
+{
+	for (;;) {
+		struct dead_files *d = NULL;
+
+		mutex_lock(&dead_lock);
+		if (!list_empty(&dead_list)) {
+			d = list_first_entry(&dead_list, struct dead_files,
+					     link);
+			list_del(&d->link);
+		} else {
+			dead_drainer = NULL;
+		}
+		mutex_unlock(&dead_lock);
+		if (!d)
+			return;
+		scm_destroy(&d->scm);
+		kfree(d);
+	}
+}
+
+/* Move skb's files to the dead list (or, with no memory, close them). */
+static void bury_files(struct unix_skb *skb)
+{
+	struct dead_files *d;
+
+	if (!skb->scm.nfiles)
+		return;
+	d = kzalloc(sizeof(*d));
+	if (!d)
+		return; /* unix_skb_free closes them at once */
+	d->scm.files = skb->scm.files;
+	d->scm.nfiles = skb->scm.nfiles;
+	skb->scm.files = NULL;
+	skb->scm.nfiles = 0;
+	mutex_lock(&dead_lock);
+	list_add_tail(&d->link, &dead_list);
+	mutex_unlock(&dead_lock);
+}
+
 void unix_purge(struct list_head *q)
 {
 	struct unix_skb *skb, *n;
+	bool drain;
 
 	list_for_each_entry_safe(skb, n, q, link)
 	{
 		list_del(&skb->link);
+		bury_files(skb);
 		unix_skb_free(skb);
 	}
+	mutex_lock(&dead_lock);
+	drain = !dead_drainer && !list_empty(&dead_list);
+	if (drain)
+		dead_drainer = current_task();
+	mutex_unlock(&dead_lock);
+	if (drain)
+		drain_dead_files();
 }
 
 static bool sndbuf_room(struct unix_sock *u)
