@@ -6,6 +6,8 @@
  * MSG_CMSG_CLOEXEC, a control buffer too small (MSG_CTRUNC), a stream
  * read stopping after the data that carried descriptors, MSG_PEEK, and
  * the errors (EBADF, EINVAL for a bad header or too many descriptors).
+ * Sockets passed inside sockets, deeply nested: everything freed at the
+ * last close.
  * SCM_CREDENTIALS: SO_PASSCRED on the receiver, credentials stated by
  * the sender (checked: EPERM for someone else's, ESRCH for no process),
  * stream data from different senders kept apart.
@@ -254,6 +256,30 @@ static void rights(void)
 	close(p[0]);
 }
 
+/* Sockets inside sockets' queues, deep: closing them all frees all (the
+ * pipe's write end, inside the innermost, closes). */
+static void nesting(void)
+{
+	int s[40][2], p[2], ok = 1;
+
+	t_say("== nested sockets");
+	pipe(p);
+	for (int i = 0; i < 40; i++)
+		socketpair(AF_UNIX, SOCK_DGRAM, 0, s[i]);
+	T_EQ("a pipe into the first", send_fds(s[0][0], "p", &p[1], 1, 0), 1);
+	for (int i = 0; i < 39; i++)
+		ok &= send_fds(s[i + 1][0], "s", &s[i][1], 1, 0) == 1;
+	T_EQ("each socket into the next, 39 deep", ok, 1);
+	for (int i = 0; i < 40; i++) {
+		close(s[i][0]);
+		close(s[i][1]);
+	}
+	close(p[1]);
+	char c;
+	T_EQ("all closed: the pipe's writer is gone", read(p[0], &c, 1), 0);
+	close(p[0]);
+}
+
 static void set_passcred(int fd)
 {
 	int one = 1;
@@ -381,6 +407,7 @@ static void credentials(void)
 int main(void)
 {
 	rights();
+	nesting();
 	credentials();
 	t_done();
 }
