@@ -28,6 +28,7 @@ struct unix_sock *unix_sock_new(int type)
 	wait_queue_init(&u->wq, "unix sock");
 	list_init(&u->queue);
 	list_init(&u->link);
+	list_init(&u->gc_link);
 	return u;
 }
 
@@ -139,6 +140,8 @@ static void unix_release(struct socket *sock)
 
 	unix_release_sock(u);
 	unix_put(u); /* the file's */
+	unix_gc();   /* a ring of sockets in flight may have lost its last
+		      * outside reference */
 }
 
 static const struct proto_ops unix_stream_ops = {

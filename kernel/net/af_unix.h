@@ -74,6 +74,11 @@ struct unix_sock {
 	size_t qbytes;		/* unread bytes queued */
 	size_t wmem;		/* atomic: truesize of its unread messages */
 	int backlog;
+	/* Garbage collection (af_unix_gc.c, under its lock). */
+	int inflight;		  /* messages holding its file */
+	struct list_head gc_link; /* in the list of sockets in flight */
+	int gc_count;
+	bool gc_candidate, gc_alive;
 	bool has_peercred;
 	struct ucred_k peercred; /* SO_PEERCRED */
 	struct list_head link;	 /* in a listener's queue, or the names */
@@ -161,6 +166,12 @@ int unix_wait_sndbuf(struct unix_sock *u, uint64_t *timeo);
 void unix_copy_from(struct msg_k *m, struct unix_skb *skb);
 /* Files and credentials of skb for the reader (peek: copies). */
 int unix_skb_scm(struct unix_skb *skb, struct scm *to, bool peek);
+
+/* af_unix_gc.c: sockets in flight. scm's files go into (come out of) a
+ * message; collect the rings of sockets only messages hold. */
+void unix_files_enter(const struct scm *scm);
+void unix_files_leave(const struct scm *scm);
+void unix_gc(void);
 
 /* af_unix_conn.c: connections. */
 int unix_listen(struct socket *sock, int backlog);

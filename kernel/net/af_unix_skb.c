@@ -31,6 +31,7 @@ int unix_skb_new(struct unix_sock *sender, struct msg_k *m, size_t len,
 		skb->scm.nfiles = m->scm.nfiles;
 		m->scm.files = NULL;
 		m->scm.nfiles = 0;
+		unix_files_enter(&skb->scm);
 	}
 	skb->truesize = len + UNIX_SKB_OVERHEAD;
 	skb->sender = sender;
@@ -44,6 +45,7 @@ void unix_skb_free(struct unix_skb *skb)
 {
 	struct unix_sock *sender = skb->sender;
 
+	unix_files_leave(&skb->scm);
 	scm_destroy(&skb->scm);
 	__atomic_sub_fetch(&sender->wmem, skb->truesize, __ATOMIC_RELEASE);
 	wake_up_all(&sender->wq); /* room in its send buffer */
@@ -99,6 +101,7 @@ static void bury_files(struct unix_skb *skb)
 	d = kzalloc(sizeof(*d));
 	if (!d)
 		return; /* unix_skb_free closes them at once */
+	unix_files_leave(&skb->scm);
 	d->scm.files = skb->scm.files;
 	d->scm.nfiles = skb->scm.nfiles;
 	skb->scm.files = NULL;
@@ -178,6 +181,7 @@ int unix_skb_scm(struct unix_skb *skb, struct scm *to, bool peek)
 		to->nfiles = copy.nfiles;
 		return 0;
 	}
+	unix_files_leave(&skb->scm);
 	to->files = skb->scm.files;
 	to->nfiles = skb->scm.nfiles;
 	skb->scm.files = NULL;
