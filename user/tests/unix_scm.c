@@ -7,7 +7,8 @@
  * read stopping after the data that carried descriptors, MSG_PEEK, and
  * the errors (EBADF, EINVAL for a bad header or too many descriptors).
  * Sockets passed inside sockets, deeply nested: everything freed at the
- * last close.
+ * last close; a ring of sockets only in flight collected at the next
+ * release, one still reachable kept with its data.
  * SCM_CREDENTIALS: SO_PASSCRED on the receiver, credentials stated by
  * the sender (checked: EPERM for someone else's, ESRCH for no process),
  * stream data from different senders kept apart.
@@ -280,6 +281,58 @@ static void nesting(void)
 	close(p[0]);
 }
 
+/* Rings of sockets that only messages hold are collected when a socket
+ * is released; sockets still reachable are not. */
+static void rings(void)
+{
+	int a[2], b[2], p[2], q[2];
+	char c;
+
+	t_say("== garbage collection");
+	pipe(p);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, a);
+	T_EQ("a pipe end into a[1]", send_fds(a[0], "p", &p[1], 1, 0), 1);
+	T_EQ("a[1] into its own queue", send_fds(a[0], "s", &a[1], 1, 0), 1);
+	close(p[1]);
+	close(a[0]);
+	close(a[1]);
+	T_ERR("the ring holds the pipe end", read(p[0], &c, 1), EAGAIN);
+
+	/* A reachable one: b[1] sits in q[1]'s queue, q[1] is open. */
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, b);
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, q);
+	T_EQ("b[1] into q[1]", send_fds(q[0], "b", &b[1], 1, 0), 1);
+	T_EQ("data for b[1]", send(b[0], "kept", 4, 0), 4);
+	close(b[1]);
+
+	int t = socket(AF_UNIX, SOCK_STREAM, 0);
+	close(t); /* a release: the collector runs */
+	/* Linux collects in a worker, a little later: wait up to 2 s. */
+	long r = -1;
+	for (int i = 0; i < 100 && r < 0; i++) {
+		r = read(p[0], &c, 1);
+		if (r < 0)
+			t_msleep(20);
+	}
+	T_EQ("after a release the ring is gone", r, 0);
+	close(p[0]);
+
+	struct got g;
+	recv_ctl(q[1], &g, sizeof(union cbuf), sizeof(g.data), 0);
+	say_got("the reachable socket comes back", &g);
+	if (g.nfds == 1) {
+		char buf[8] = {0};
+		T_EQ("  its data is still there",
+		     recv(g.fds[0], buf, sizeof(buf), MSG_DONTWAIT), 4);
+		T_STREQ("  data", buf, "kept");
+		close(g.fds[0]);
+	}
+	close(b[0]);
+	close(q[0]);
+	close(q[1]);
+}
+
 static void set_passcred(int fd)
 {
 	int one = 1;
@@ -408,6 +461,7 @@ int main(void)
 {
 	rights();
 	nesting();
+	rings();
 	credentials();
 	t_done();
 }
