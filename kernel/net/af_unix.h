@@ -8,7 +8,8 @@
  * embryo: the server end made by connect, with no file until accept).
  *
  * Locking: each unix_sock has a mutex guarding its state, queue and
- * peer pointer; no path holds two of them at once. unix_names_lock (a
+ * peer pointer; no path holds two of them at once (but the collector,
+ * af_unix_gc.c, which only tries them). unix_names_lock (a
  * mutex, outside any socket's) guards the bindings: the abstract names
  * and inode->socket. Waits are on the socket's own wait queue, which
  * every change of its readiness wakes: data queued or read, a peer's

@@ -26,8 +26,7 @@ void unix_addr_put(struct unix_addr *a)
 		kfree(a);
 }
 
-/* Check the address of a bind or destination; *pathlen: the bytes of
- * sun_path that count. */
+/* Check the address of a bind or destination: 0 or -EINVAL. */
 static int addr_check(const void *addr, size_t len)
 {
 	const struct sockaddr_un_k *sa = addr;

@@ -18,8 +18,8 @@ int addr_to_user(const void *kaddr, size_t klen, uintptr_t uaddr,
  * *err -EBADF or -ENOTSOCK. */
 struct socket *socket_get_fd(int fd, struct file **fp, long *err);
 
-/* socket_msg.c: send through sock's family; EPIPE raises SIGPIPE unless
- * MSG_NOSIGNAL. */
+/* socket_msg.c: send through sock's family (a stream family raises
+ * SIGPIPE with its EPIPE itself, unless MSG_NOSIGNAL). */
 long socket_send(struct socket *sock, struct msg_k *m, bool nonblock,
 		 int flags);
 

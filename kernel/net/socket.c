@@ -19,6 +19,7 @@
 #include "net_priv.h"
 
 #define SOMAXCONN 4096
+#define SOCK_MAX 11 /* SOCK_PACKET + 1: types past it are EINVAL */
 
 static const struct net_family *const families[] = {&unix_family};
 
@@ -172,7 +173,7 @@ static int sock_create(int family, int type, int protocol, unsigned int flags,
 
 	if (family < 0 || family >= AF_MAX)
 		return -EAFNOSUPPORT;
-	if (type < 0 || type >= 11) /* SOCK_MAX */
+	if (type < 0 || type >= SOCK_MAX)
 		return -EINVAL;
 	for (size_t i = 0; i < ARRAY_SIZE(families); i++)
 		if (families[i]->family == family)

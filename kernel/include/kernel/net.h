@@ -165,7 +165,8 @@ struct proto_ops {
 	/* A SOL_SOCKET option the family answers (SO_ERROR, SO_PEERCRED,
 	 * SO_ACCEPTCONN) into buf: its length, or -ENOPROTOOPT. */
 	int (*getopt)(struct socket *sock, int name, void *buf, size_t size);
-	/* The bytes sent, or -errno (EPIPE: the caller raises SIGPIPE). */
+	/* The bytes sent, or -errno; a stream's EPIPE raises SIGPIPE unless
+	 * MSG_NOSIGNAL. */
 	long (*sendmsg)(struct socket *sock, struct msg_k *m, bool nonblock,
 			int flags);
 	long (*recvmsg)(struct socket *sock, struct msg_k *m, bool nonblock,
