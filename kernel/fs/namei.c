@@ -285,8 +285,11 @@ static int walk(struct walk *w, const char **last)
 
 		while (*p == '/')
 			p++;
-		if (!*p)
-			return 0;
+		if (!*p) { /* slashes only: a magic link's trailing one */
+			bool dir = S_ISDIR(w->cur.dentry->inode->mode);
+
+			return p == w->buf || dir ? 0 : -ENOTDIR;
+		}
 		end = strchrnul(p, '/');
 		rest = end;
 		while (*rest == '/')
@@ -305,7 +308,9 @@ static int walk(struct walk *w, const char **last)
 			*last = p;
 			return trailing ? 2 : 1;
 		}
-		r = walk_one(w, p, (size_t)(end - p), rest,
+		/* A symlink's target goes on with the rest, or with the
+		 * trailing slash that requires a directory at the end. */
+		r = walk_one(w, p, (size_t)(end - p), final ? end : rest,
 			     !final || trailing || (w->flags & LOOKUP_FOLLOW));
 		if (r < 0)
 			return r;
