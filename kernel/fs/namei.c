@@ -82,21 +82,6 @@ static void step(struct walk *w, struct mount *mnt, struct dentry *d)
 	w->cur = next;
 }
 
-/* "..": up, out of mounts at their roots, never above the root. */
-static void step_up(struct walk *w)
-{
-	for (;;) {
-		struct mount *m = w->cur.mnt;
-
-		if (w->cur.dentry == w->root.dentry && m == w->root.mnt)
-			return;
-		if (w->cur.dentry != m->root || m->parent == m)
-			break;
-		step(w, m->parent, m->mountpoint);
-	}
-	step(w, w->cur.mnt, w->cur.dentry->parent);
-}
-
 /* Into whatever is mounted on the current dentry, all the way down. */
 static void cross_mounts(struct walk *w)
 {
@@ -104,6 +89,28 @@ static void cross_mounts(struct walk *w)
 
 	while ((m = mount_at(w->cur.mnt, w->cur.dentry)))
 		step(w, m, m->root);
+}
+
+/*
+ * "..": up, out of mounts at their roots, never above the root; then, as
+ * any step, into what is mounted where it lands (Linux: a cwd under a
+ * directory mounted on since goes up into the mount; "/.." into one on
+ * the root).
+ */
+static void step_up(struct walk *w)
+{
+	for (;;) {
+		struct mount *m = w->cur.mnt;
+
+		if (w->cur.dentry == w->root.dentry && m == w->root.mnt)
+			goto cross;
+		if (w->cur.dentry != m->root || m->parent == m)
+			break;
+		step(w, m->parent, m->mountpoint);
+	}
+	step(w, w->cur.mnt, w->cur.dentry->parent);
+cross:
+	cross_mounts(w);
 }
 
 /*
