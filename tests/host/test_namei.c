@@ -438,6 +438,19 @@ static void case_bind(void)
 	CHECK(at("/bf", 0).dentry == at("/a/g", 0).dentry);
 	CHECK_EQ(unlink_("/bf"), -EBUSY);
 	CHECK_EQ(vfs_host_mount("/a/g", "/a/b", NULL, MS_BIND, NULL), -ENOTDIR);
+	/* Binds stacked through a bind sit on one dentry seen through two
+	 * mounts: undoing the top one leaves the one below in place. */
+	CHECK_EQ(mkdir_("/s"), 0);
+	CHECK_EQ(vfs_host_mount("/a", "/s", NULL, MS_BIND, NULL), 0);
+	CHECK_EQ(vfs_host_mount("/a", "/s", NULL, MS_BIND, NULL), 0);
+	struct path two = at("/s", 0);
+	CHECK_EQ(vfs_host_mount("/a", "/s", NULL, MS_BIND, NULL), 0);
+	CHECK(!same(at("/s", 0), two));
+	CHECK_EQ(vfs_host_umount("/s", 0), 0);
+	CHECK(same(at("/s", 0), two));
+	CHECK_EQ(vfs_host_umount("/s", 0), 0);
+	CHECK_EQ(vfs_host_umount("/s", 0), 0);
+	CHECK_EQ(vfs_host_umount("/s", 0), -EINVAL);
 	/* The bound directory may go; the mount shows it, empty. */
 	CHECK_EQ(mkdir_("/a/gone"), 0);
 	CHECK_EQ(mkdir_("/seen"), 0);
