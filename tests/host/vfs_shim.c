@@ -447,10 +447,10 @@ long vfs_host_mount(const char *source, const char *target, const char *type,
 
 	/* Where it will go: the mount on that place, after, is the new one
 	 * (the last made covers the others). */
+	if (nmade == MAX_MOUNTS)
+		return -ENOMEM;
 	fail_countdown = 0;
-	err = nmade < MAX_MOUNTS && target
-		      ? path_walk(AT_FDCWD, target, LOOKUP_FOLLOW, &at)
-		      : -1;
+	err = target ? path_walk(AT_FDCWD, target, LOOKUP_FOLLOW, &at) : -1;
 	fail_countdown = saved;
 	if (err)
 		at.dentry = NULL;
@@ -501,6 +501,12 @@ long vfs_host_umount(const char *target, int flags)
 struct mount *vfs_host_sandbox_mount(void)
 {
 	return nmade ? made[0] : NULL;
+}
+
+int vfs_host_mounts(struct mount *const **out)
+{
+	*out = made;
+	return nmade;
 }
 
 void vfs_host_sandbox_begin(const char *options)

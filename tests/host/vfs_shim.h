@@ -64,8 +64,10 @@ bool vfs_host_locks_held(void);
  */
 void vfs_host_sandbox_begin(const char *options);
 bool vfs_host_sandbox_end(void);
-/* The sandbox's own mount. */
+/* The sandbox's own mount; the mounts made in it (the sandbox's first),
+ * in the order made: their number. */
 struct mount *vfs_host_sandbox_mount(void);
+int vfs_host_mounts(struct mount *const **out);
 /* mount(2), umount2(2), keeping the list of mounts made. */
 long vfs_host_mount(const char *source, const char *target, const char *type,
 		    unsigned long flags, const char *data);
