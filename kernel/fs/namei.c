@@ -36,7 +36,7 @@ void namespace_unlock(void)
 struct walk {
 	struct path cur;  /* referenced */
 	struct path root; /* the process's root, referenced */
-	char *buf;	  /* PATH_MAX: what is left to walk */
+	char *buf;	  /* what is left to walk (kmalloc'd) */
 	unsigned int links, flags;
 };
 
@@ -168,30 +168,34 @@ static int child(struct dentry *dir, const char *name, size_t len,
 	return err;
 }
 
-/* Replace what is left to walk by target + "/" + rest. */
+/*
+ * Replace what is left to walk by target + "/" + rest, in a new buffer:
+ * as on Linux, a target and the rest of the path may together pass
+ * PATH_MAX (each is shorter; the walk holds at most SYMLOOP_MAX + 1).
+ */
 static int splice_link(struct walk *w, struct inode *link, const char *rest)
 {
-	char *tmp = kmalloc(PATH_MAX);
 	size_t rl = strlen(rest);
+	char *buf = kmalloc(PATH_MAX + 1 + rl + 1);
 	long tl = -EINVAL;
 
-	if (!tmp)
+	if (!buf)
 		return -ENOMEM;
 	if (link->ops && link->ops->readlink)
-		tl = link->ops->readlink(link, tmp, PATH_MAX);
-	if (tl >= 0 && (size_t)tl + 1 + rl + 1 > PATH_MAX)
-		tl = -ENAMETOOLONG;
+		tl = link->ops->readlink(link, buf, PATH_MAX);
 	if (tl == 0)
 		tl = -ENOENT;
-	if (tl > 0) {
-		tmp[tl] = rl ? '/' : '\0';
-		memcpy(tmp + tl + 1, rest, rl + 1);
-		memcpy(w->buf, tmp, (size_t)tl + 1 + rl + 1);
-		if (tmp[0] == '/')
-			step(w, w->root.mnt, w->root.dentry);
+	if (tl < 0) {
+		kfree(buf);
+		return (int)tl;
 	}
-	kfree(tmp);
-	return tl < 0 ? (int)tl : 0;
+	buf[tl] = rl ? '/' : '\0';
+	memcpy(buf + tl + 1, rest, rl + 1);
+	kfree(w->buf);
+	w->buf = buf;
+	if (buf[0] == '/')
+		step(w, w->root.mnt, w->root.dentry);
+	return 0;
 }
 
 /* Go on from where a magic link leads, with rest left to walk. */
