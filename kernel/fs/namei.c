@@ -33,11 +33,15 @@ void namespace_unlock(void)
 	mutex_unlock(&ns_lock);
 }
 
+/* Paths this short walk without a PATH_MAX allocation (most do). */
+#define WALK_INLINE 192
+
 struct walk {
 	struct path cur;  /* referenced */
 	struct path root; /* the process's root, referenced */
-	char *buf;	  /* what is left to walk (kmalloc'd) */
+	char *buf;	  /* what is left to walk: small, or kmalloc'd */
 	unsigned int links, flags;
+	char small[WALK_INLINE];
 };
 
 /* Where a walk starts: dirfd's directory, the cwd or the root. */
@@ -70,7 +74,8 @@ static void walk_end(struct walk *w)
 {
 	path_put(&w->cur);
 	path_put(&w->root);
-	kfree(w->buf);
+	if (w->buf != w->small)
+		kfree(w->buf);
 }
 
 static void step(struct walk *w, struct mount *mnt, struct dentry *d)
@@ -191,7 +196,8 @@ static int splice_link(struct walk *w, struct inode *link, const char *rest)
 	}
 	buf[tl] = rl ? '/' : '\0';
 	memcpy(buf + tl + 1, rest, rl + 1);
-	kfree(w->buf);
+	if (w->buf != w->small)
+		kfree(w->buf);
 	w->buf = buf;
 	if (buf[0] == '/')
 		step(w, w->root.mnt, w->root.dentry);
@@ -342,9 +348,13 @@ static int walk_prepare(struct walk *w, int dirfd, const char *path)
 		return -ENAMETOOLONG;
 	if (!len && !(w->flags & LOOKUP_EMPTY))
 		return -ENOENT;
-	w->buf = kmalloc(PATH_MAX);
-	if (!w->buf)
-		return -ENOMEM;
+	if (len < WALK_INLINE) {
+		w->buf = w->small;
+	} else {
+		w->buf = kmalloc(len + 1);
+		if (!w->buf)
+			return -ENOMEM;
+	}
 	memcpy(w->buf, path, len + 1);
 	return walk_start(w, dirfd, path[0] == '/');
 }
@@ -390,9 +400,17 @@ int copy_path(uintptr_t upath, char **out)
 int path_walk_user(int dirfd, uintptr_t upath, unsigned int flags,
 		   struct path *out)
 {
-	char *path;
-	int err = copy_path(upath, &path);
+	char small[WALK_INLINE], *path;
+	long len = strncpy_from_user(small, upath, sizeof(small));
+	int err;
 
+	/* A short path needs no PATH_MAX buffer (stat, open: most); a
+	 * longer one (-ENAMETOOLONG here) is copied again whole. */
+	if (len >= 0)
+		return path_walk(dirfd, small, flags, out);
+	if (len != -ENAMETOOLONG)
+		return (int)len;
+	err = copy_path(upath, &path);
 	if (err)
 		return err;
 	err = path_walk(dirfd, path, flags, out);
