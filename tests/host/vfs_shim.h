@@ -74,11 +74,12 @@ long vfs_host_mount(const char *source, const char *target, const char *type,
 long vfs_host_umount(const char *target, int flags);
 
 /* The system calls (SYSCALL_DEFINEn in kernel/fs). */
-#define VFS_HOST_SYSCALLS(X)                                                 \
-	X(mkdirat)                                                           \
-	X(mknodat) X(symlinkat) X(linkat) X(unlinkat) X(renameat2) X(openat) \
-		X(close) X(newfstatat) X(readlinkat) X(chdir) X(fchdir)      \
-			X(chroot) X(getcwd) X(mount) X(umount2) X(fchmodat)  \
+#define VFS_HOST_SYSCALLS(X)                                               \
+	X(mkdirat)                                                         \
+	X(mknodat)                                                         \
+	X(symlinkat) X(linkat) X(unlinkat) X(renameat2) X(openat) X(close) \
+		X(newfstatat) X(readlinkat) X(chdir) X(fchdir) X(chroot)   \
+			X(getcwd) X(mount) X(umount2) X(fchmodat)          \
 				X(faccessat2)
 
 #define VFS_HOST_DECLARE(name) long sys_##name(SYSCALL_PARAMS);
