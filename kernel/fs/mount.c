@@ -95,6 +95,23 @@ struct mount *mount_at(const struct mount *mnt, const struct dentry *d)
 	return found;
 }
 
+/*
+ * Is a mount still on d, through any mount (after one went)? The flag is
+ * the dentry's, while mounts sit on (mount, dentry) pairs: one dentry
+ * seen through two mounts (a bind) can carry a mount in each.
+ */
+static bool mounted_on(const struct dentry *d)
+{
+	struct mount *m;
+
+	list_for_each_entry(m, &mounts, link)
+	{
+		if (m->mountpoint == d && m->parent != m)
+			return true;
+	}
+	return false;
+}
+
 void fs_root_path(struct path *out)
 {
 	out->mnt = root_mount;
@@ -184,7 +201,7 @@ int mount_move(struct mount *m, const struct path *at)
 	if (at->dentry->flags & DENTRY_DEAD)
 		return -ENOENT;
 	list_del(&m->link);
-	if (!mount_at(m->parent, old))
+	if (!mounted_on(old))
 		old->flags &= ~DENTRY_MOUNTED;
 	m->parent = at->mnt;
 	m->mountpoint = d_get(at->dentry);
@@ -229,7 +246,7 @@ int mount_remove(struct mount *m, bool lazy)
 		return -EBUSY;
 	list_del(&m->link);
 	list_init(&m->link);
-	if (!mount_at(m->parent, mp))
+	if (!mounted_on(mp))
 		mp->flags &= ~DENTRY_MOUNTED;
 	if (in_use)
 		return 0;

@@ -39,8 +39,7 @@ void namespace_unlock(void)
 struct walk {
 	struct path cur;  /* referenced */
 	struct path root; /* the process's root, referenced */
-	char *buf;	  /* what is left to walk: small, or PATH_MAX */
-	size_t cap;	  /* buf's size */
+	char *buf;	  /* what is left to walk: small, or kmalloc'd */
 	unsigned int links, flags;
 	char small[WALK_INLINE];
 };
@@ -88,21 +87,6 @@ static void step(struct walk *w, struct mount *mnt, struct dentry *d)
 	w->cur = next;
 }
 
-/* "..": up, out of mounts at their roots, never above the root. */
-static void step_up(struct walk *w)
-{
-	for (;;) {
-		struct mount *m = w->cur.mnt;
-
-		if (w->cur.dentry == w->root.dentry && m == w->root.mnt)
-			return;
-		if (w->cur.dentry != m->root || m->parent == m)
-			break;
-		step(w, m->parent, m->mountpoint);
-	}
-	step(w, w->cur.mnt, w->cur.dentry->parent);
-}
-
 /* Into whatever is mounted on the current dentry, all the way down. */
 static void cross_mounts(struct walk *w)
 {
@@ -110,6 +94,28 @@ static void cross_mounts(struct walk *w)
 
 	while ((m = mount_at(w->cur.mnt, w->cur.dentry)))
 		step(w, m, m->root);
+}
+
+/*
+ * "..": up, out of mounts at their roots, never above the root; then, as
+ * any step, into what is mounted where it lands (Linux: a cwd under a
+ * directory mounted on since goes up into the mount; "/.." into one on
+ * the root).
+ */
+static void step_up(struct walk *w)
+{
+	for (;;) {
+		struct mount *m = w->cur.mnt;
+
+		if (w->cur.dentry == w->root.dentry && m == w->root.mnt)
+			goto cross;
+		if (w->cur.dentry != m->root || m->parent == m)
+			break;
+		step(w, m->parent, m->mountpoint);
+	}
+	step(w, w->cur.mnt, w->cur.dentry->parent);
+cross:
+	cross_mounts(w);
 }
 
 /*
@@ -167,42 +173,35 @@ static int child(struct dentry *dir, const char *name, size_t len,
 	return err;
 }
 
-/* Replace what is left to walk by target + "/" + rest. */
+/*
+ * Replace what is left to walk by target + "/" + rest, in a new buffer:
+ * as on Linux, a target and the rest of the path may together pass
+ * PATH_MAX (each is shorter; the walk holds at most SYMLOOP_MAX + 1).
+ */
 static int splice_link(struct walk *w, struct inode *link, const char *rest)
 {
-	char *tmp = kmalloc(PATH_MAX);
 	size_t rl = strlen(rest);
+	char *buf = kmalloc(PATH_MAX + 1 + rl + 1);
 	long tl = -EINVAL;
 
-	if (!tmp)
+	if (!buf)
 		return -ENOMEM;
 	if (link->ops && link->ops->readlink)
-		tl = link->ops->readlink(link, tmp, PATH_MAX);
-	if (tl >= 0 && (size_t)tl + 1 + rl + 1 > PATH_MAX)
-		tl = -ENAMETOOLONG;
+		tl = link->ops->readlink(link, buf, PATH_MAX);
 	if (tl == 0)
 		tl = -ENOENT;
-	if (tl > 0 && (size_t)tl + 1 + rl + 1 > w->cap) {
-		char *big = kmalloc(PATH_MAX); /* buf was the small one */
-
-		if (big) {
-			memcpy(big, rest, rl + 1);
-			rest = big;
-			w->buf = big;
-			w->cap = PATH_MAX;
-		} else {
-			tl = -ENOMEM;
-		}
+	if (tl < 0) {
+		kfree(buf);
+		return (int)tl;
 	}
-	if (tl > 0) {
-		tmp[tl] = rl ? '/' : '\0';
-		memcpy(tmp + tl + 1, rest, rl + 1);
-		memcpy(w->buf, tmp, (size_t)tl + 1 + rl + 1);
-		if (tmp[0] == '/')
-			step(w, w->root.mnt, w->root.dentry);
-	}
-	kfree(tmp);
-	return tl < 0 ? (int)tl : 0;
+	buf[tl] = rl ? '/' : '\0';
+	memcpy(buf + tl + 1, rest, rl + 1);
+	if (w->buf != w->small)
+		kfree(w->buf);
+	w->buf = buf;
+	if (buf[0] == '/')
+		step(w, w->root.mnt, w->root.dentry);
+	return 0;
 }
 
 /* Go on from where a magic link leads, with rest left to walk. */
@@ -303,8 +302,11 @@ static int walk(struct walk *w, const char **last)
 
 		while (*p == '/')
 			p++;
-		if (!*p)
-			return 0;
+		if (!*p) { /* slashes only: a magic link's trailing one */
+			bool dir = S_ISDIR(w->cur.dentry->inode->mode);
+
+			return p == w->buf || dir ? 0 : -ENOTDIR;
+		}
 		end = strchrnul(p, '/');
 		rest = end;
 		while (*rest == '/')
@@ -323,7 +325,9 @@ static int walk(struct walk *w, const char **last)
 			*last = p;
 			return trailing ? 2 : 1;
 		}
-		r = walk_one(w, p, (size_t)(end - p), rest,
+		/* A symlink's target goes on with the rest, or with the
+		 * trailing slash that requires a directory at the end. */
+		r = walk_one(w, p, (size_t)(end - p), final ? end : rest,
 			     !final || trailing || (w->flags & LOOKUP_FOLLOW));
 		if (r < 0)
 			return r;
@@ -346,12 +350,10 @@ static int walk_prepare(struct walk *w, int dirfd, const char *path)
 		return -ENOENT;
 	if (len < WALK_INLINE) {
 		w->buf = w->small;
-		w->cap = WALK_INLINE;
 	} else {
-		w->buf = kmalloc(PATH_MAX);
+		w->buf = kmalloc(len + 1);
 		if (!w->buf)
 			return -ENOMEM;
-		w->cap = PATH_MAX;
 	}
 	memcpy(w->buf, path, len + 1);
 	return walk_start(w, dirfd, path[0] == '/');

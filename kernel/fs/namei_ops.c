@@ -71,11 +71,20 @@ static struct inode *dir_of(const struct named *n)
 	return n->parent.dentry->inode;
 }
 
-/* After "does it exist": read-only, then permission on the parent. */
+/* A removed directory: nothing new may be named in it (ENOENT). */
+static bool dead_dir(const struct dentry *dir)
+{
+	return dir->flags & DENTRY_DEAD;
+}
+
+/* After "does it exist": read-only, a removed directory, then
+ * permission on the parent. */
 static int may_create(const struct path *parent)
 {
 	if (path_readonly(parent))
 		return -EROFS;
+	if (dead_dir(parent->dentry))
+		return -ENOENT;
 	return inode_permission(parent->dentry->inode, 3);
 }
 
@@ -317,6 +326,8 @@ static int link_checks(const struct path *old, const struct named *n, bool dots)
 		err = -EXDEV;
 	if (!err)
 		err = may_link_to(in);
+	if (!err && dead_dir(n->parent.dentry))
+		err = -ENOENT;
 	if (!err)
 		err = inode_permission(dir_of(n), 3);
 	if (!err && (!dir_of(n)->ops->link || S_ISDIR(in->mode)))
@@ -494,6 +505,8 @@ static int rename_checks(struct rename_ends *r, unsigned int flags)
 		err = may_delete(ndir, r->nd,
 				 flags & RENAME_EXCHANGE ? S_ISDIR(nin->mode)
 							 : isdir);
+	else if (!err && dead_dir(r->np.dentry))
+		err = -ENOENT;
 	else if (!err)
 		err = inode_permission(ndir, 3);
 	/* A directory that changes parent rewrites its "..". */

@@ -100,6 +100,8 @@ static int create_in(const struct path *parent, const char *last, int flags,
 		return err;
 	if ((*out)->inode)
 		return (flags & O_EXCL) ? -EEXIST : 0;
+	if (parent->dentry->flags & DENTRY_DEAD)
+		return -ENOENT; /* a removed directory */
 	err = inode_permission(dir, 3);
 	if (!err && path_readonly(parent))
 		err = -EROFS;

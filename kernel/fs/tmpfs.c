@@ -36,12 +36,15 @@ static int tmpfs_charge(struct inode *in, long pages)
 	return 0;
 }
 
-/* The pages go after this, each uncharged by the page cache. */
+/* The pages go first, uncharged while the instance is there: the last
+ * inode of an unmounted instance frees it. */
 static void tmpfs_release(struct inode *in)
 {
 	if (S_ISLNK(in->mode))
 		kfree(in->priv);
+	inode_drop_pages(in, 0);
 	__atomic_sub_fetch(&info(in)->inodes, 1, __ATOMIC_RELAXED);
+	tmpfs_sb_put(in->sb);
 }
 
 /* The operations for an inode of mode. */
@@ -84,6 +87,7 @@ struct inode *tmpfs_new(struct super_block *sb, struct inode *dir,
 		*err = -ENOMEM;
 		return NULL;
 	}
+	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
 	in->uid = c->fsuid;
 	in->gid = c->fsgid;
 	in->rdev = rdev;

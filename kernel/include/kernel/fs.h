@@ -326,6 +326,9 @@ void d_put(struct dentry *d);
 /* Pin d for a file system that keeps its tree in the dcache (tmpfs). */
 void d_pin(struct dentry *d);
 void d_unpin(struct dentry *d);
+/* Delete every name under root and root itself, unpinning them: a file
+ * system's whole tree, at its last umount (tmpfs). */
+void d_drop_tree(struct dentry *root);
 /* Does dir have a positive child? (rmdir's ENOTEMPTY). */
 bool d_has_children(struct dentry *dir);
 /*
