@@ -44,6 +44,7 @@ struct pipe {
 	uint64_t head, tail; /* bytes written, read since it last emptied */
 	int readers, writers;
 	unsigned int r_opens, w_opens; /* FIFO opens so far, for the waits */
+	int ends; /* pipe(2)'s open ends (atomic): the last one frees */
 };
 
 static struct pipe *pipe_new(void)
@@ -317,11 +318,18 @@ static bool pipe_end_release(struct pipe *p, struct file *f)
 	return last;
 }
 
+/*
+ * "Last" is decided by a count dropped when an end is done with the pipe
+ * (its lock and queues included), not by the counts under the lock: the
+ * other end's release, on another CPU, may see none left while this one
+ * is still waking or unlocking. (A FIFO's ends serialise on fifo_lock.)
+ */
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = pipe_of(f);
 
-	if (pipe_end_release(p, f))
+	pipe_end_release(p, f);
+	if (__atomic_sub_fetch(&p->ends, 1, __ATOMIC_ACQ_REL) == 0)
 		pipe_free(p);
 }
 
@@ -414,6 +422,7 @@ static long do_pipe(uintptr_t ufds, int flags)
 	in->gid = fs_cred()->fsgid;
 	p->readers = p->writers = 1;
 	p->r_opens = p->w_opens = 1;
+	p->ends = 2;
 	err = pipe_ends(in, p, flags, &r, &w);
 	inode_put(in); /* the files hold it */
 	if (err)
