@@ -187,6 +187,9 @@ struct inode_ops {
 	/* A new regular file, device, FIFO or socket named by negative d. */
 	int (*create)(struct inode *dir, struct dentry *d, uint32_t mode,
 		      uint32_t rdev);
+	/* A regular file with no name (O_TMPFILE, memfd_create), bound to
+	 * d, which the caller then deletes: 0 or -errno. */
+	int (*tmpfile)(struct inode *dir, struct dentry *d, uint32_t mode);
 	int (*mkdir)(struct inode *dir, struct dentry *d, uint32_t mode);
 	int (*symlink)(struct inode *dir, struct dentry *d, const char *target);
 	int (*link)(struct dentry *old, struct inode *dir, struct dentry *d);
