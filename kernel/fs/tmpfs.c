@@ -100,6 +100,9 @@ struct inode *tmpfs_new(struct super_block *sb, struct inode *dir,
 	}
 	if (S_ISDIR(mode))
 		in->size = 2 * BOGO_DIRENT_SIZE;
+	/* Linux's tmpfs files take seals, but only memfd's come unsealed. */
+	in->sealable = S_ISREG(mode);
+	in->seals = F_SEAL_SEAL;
 	set_ops(in);
 	return in;
 }
@@ -318,6 +321,7 @@ static const struct inode_ops tmpfs_special_iops = {
 static const struct file_ops tmpfs_file_ops = {
 	.read = filemap_read,
 	.write = filemap_write,
+	.mmap = filemap_mmap,
 	.seekable = true,
 };
 
