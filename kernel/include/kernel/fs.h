@@ -293,6 +293,9 @@ bool inode_owner_or_root(const struct inode *inode);
 struct dentry_ops {
 	/* Is this cached dentry still right (procfs: is the process alive)? */
 	bool (*revalidate)(struct dentry *d);
+	/* The name d_path gives d instead of a path (pipes: "pipe:[INO]"),
+	 * into buf: its length (more than size: cut). */
+	long (*d_dname)(struct dentry *d, char *buf, size_t size);
 };
 
 struct dentry {
@@ -541,6 +544,8 @@ void memfd_init(void);
 /* A mount of a file system of type that no path reaches (memfd's
  * tmpfs): its own parent, not in /proc/mounts. NULL: -errno in *err. */
 struct mount *kern_mount(const char *type, int *err);
+/* The same for a super_block made by hand (pipefs); NULL: no memory. */
+struct mount *kern_mount_sb(struct super_block *sb);
 
 /*
  * Character devices (chardev.c): a major (with all its minors, or one
