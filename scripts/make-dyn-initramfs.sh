@@ -14,7 +14,7 @@
 #   /lib64/ld-linux-x86-64.so.2    the dynamic linker named by PT_INTERP
 #   /etc/passwd, /etc/group        root, for ls -l's names
 #   /data/...                      user/dynamic/ (words, table, numbers,
-#                                  script.bash), sums (md5sum -c's input)
+#                                  script.bash, jobs.bash), sums (md5sum -c's input)
 #                                  and tree/: files, a folder, a symlink and
 #                                  a hard link with fixed sizes, modes and
 #                                  modification times
@@ -80,7 +80,7 @@ done
 echo "root:x:0:0:root:/root:/bin/bash" >"$dir/etc/passwd"
 echo "root:x:0:" >"$dir/etc/group"
 
-for f in words table numbers script.bash; do
+for f in words table numbers script.bash jobs.bash; do
 	put "$ROOT/user/dynamic/$f" "data/$f" 644
 done
 (cd "$dir/data" && md5sum words table >sums &&
