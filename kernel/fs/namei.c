@@ -33,11 +33,16 @@ void namespace_unlock(void)
 	mutex_unlock(&ns_lock);
 }
 
+/* Paths this short walk without a PATH_MAX allocation (most do). */
+#define WALK_INLINE 192
+
 struct walk {
 	struct path cur;  /* referenced */
 	struct path root; /* the process's root, referenced */
-	char *buf;	  /* PATH_MAX: what is left to walk */
+	char *buf;	  /* what is left to walk: small, or PATH_MAX */
+	size_t cap;	  /* buf's size */
 	unsigned int links, flags;
+	char small[WALK_INLINE];
 };
 
 /* Where a walk starts: dirfd's directory, the cwd or the root. */
@@ -70,7 +75,8 @@ static void walk_end(struct walk *w)
 {
 	path_put(&w->cur);
 	path_put(&w->root);
-	kfree(w->buf);
+	if (w->buf != w->small)
+		kfree(w->buf);
 }
 
 static void step(struct walk *w, struct mount *mnt, struct dentry *d)
@@ -176,6 +182,18 @@ static int splice_link(struct walk *w, struct inode *link, const char *rest)
 		tl = -ENAMETOOLONG;
 	if (tl == 0)
 		tl = -ENOENT;
+	if (tl > 0 && (size_t)tl + 1 + rl + 1 > w->cap) {
+		char *big = kmalloc(PATH_MAX); /* buf was the small one */
+
+		if (big) {
+			memcpy(big, rest, rl + 1);
+			rest = big;
+			w->buf = big;
+			w->cap = PATH_MAX;
+		} else {
+			tl = -ENOMEM;
+		}
+	}
 	if (tl > 0) {
 		tmp[tl] = rl ? '/' : '\0';
 		memcpy(tmp + tl + 1, rest, rl + 1);
@@ -326,9 +344,15 @@ static int walk_prepare(struct walk *w, int dirfd, const char *path)
 		return -ENAMETOOLONG;
 	if (!len && !(w->flags & LOOKUP_EMPTY))
 		return -ENOENT;
-	w->buf = kmalloc(PATH_MAX);
-	if (!w->buf)
-		return -ENOMEM;
+	if (len < WALK_INLINE) {
+		w->buf = w->small;
+		w->cap = WALK_INLINE;
+	} else {
+		w->buf = kmalloc(PATH_MAX);
+		if (!w->buf)
+			return -ENOMEM;
+		w->cap = PATH_MAX;
+	}
 	memcpy(w->buf, path, len + 1);
 	return walk_start(w, dirfd, path[0] == '/');
 }
@@ -374,9 +398,17 @@ int copy_path(uintptr_t upath, char **out)
 int path_walk_user(int dirfd, uintptr_t upath, unsigned int flags,
 		   struct path *out)
 {
-	char *path;
-	int err = copy_path(upath, &path);
+	char small[WALK_INLINE], *path;
+	long len = strncpy_from_user(small, upath, sizeof(small));
+	int err;
 
+	/* A short path needs no PATH_MAX buffer (stat, open: most); a
+	 * longer one (-ENAMETOOLONG here) is copied again whole. */
+	if (len >= 0)
+		return path_walk(dirfd, small, flags, out);
+	if (len != -ENAMETOOLONG)
+		return (int)len;
+	err = copy_path(upath, &path);
 	if (err)
 		return err;
 	err = path_walk(dirfd, path, flags, out);

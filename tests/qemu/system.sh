@@ -58,6 +58,12 @@ expect() {
 	check "system: $1" "no line '$2' (x${3:-1}) in $LOG" wait_lines "$2" "${3:-1}"
 }
 
+# expect_in NAME REGEX: a line of the log contains REGEX (screen output
+# full of escape sequences).
+expect_in() {
+	check "system: $1" "nothing matching '$2' in $LOG" wait_lines ".*$2.*" 1
+}
+
 # say BYTES: type on the serial line (printf format: \r, \003...).
 say() {
 	# shellcheck disable=SC2059
@@ -195,6 +201,16 @@ say 'ihello from vi\033'
 say ':wq\r'
 say 'cat /tmp/v.txt\r'
 expect "vi writes a file" 'hello from vi'
+
+# busybox ps shows a terminal as MAJOR,MINOR: ttyS0 is 4,64.
+say 'ps -o tty,comm | grep -c "^4,64 *sh\$"\r'
+expect "ps: the shell's process on ttyS0 (from /proc)" '[1-9]'
+say 'top\r'
+sleep 4
+say 'q'
+say 'echo top$((2+3))\r'
+expect_in "top draws its screen" 'Mem: [0-9]+K used, [0-9]+K free'
+expect "  q leaves it" 'top5'
 
 # ---- the screen: tty1's shell, then tty2's
 expect_screen "tty1 shows its shell's banner" 'Enter .help. for a list of built-in commands\.'

@@ -209,6 +209,8 @@ noreturn void proc_exit_group(int status);
 /* Is the process group pgid orphaned (no member's parent outside it in
  * the same session)? Tree lock held. */
 bool pgrp_orphaned_locked(pid_t pgid);
+/* The same once gone (exiting) is no longer there to count. */
+bool pgrp_orphaned_without_locked(pid_t pgid, const struct proc *gone);
 
 /*
  * For a reader in another process (procfs): a reference to p's address
