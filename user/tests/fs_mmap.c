@@ -331,6 +331,31 @@ static void fixed_remap(void)
 	T_OK("  ftruncate to 6 pages", ftruncate(fd, 6 * PG));
 	T_STREQ("  then it reads zero", touch(g + 3 * PG, 0), "ok 0");
 	munmap(g, 4 * PG);
+
+	/* MREMAP_FIXED to another size: the region is new_len long. */
+	char *m = mmap(area + 8 * PG, PG, RW, MAP_SHARED | MAP_FIXED, fd, 0);
+	char *h = mremap(m, PG, 3 * PG, MREMAP_MAYMOVE | MREMAP_FIXED,
+			 area + 24 * PG);
+	T_EQ("mremap MREMAP_FIXED growing 1 page to 3", h == area + 24 * PG, 1);
+	T_EQ("  page 1 of the file", h[PG + 1], (PG + 1) % 127);
+	T_EQ("  page 2 of the file", h[2 * PG + 6], 'M');
+	char *k = mremap(h, 3 * PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED,
+			 area + 8 * PG);
+	T_EQ("mremap MREMAP_FIXED shrinking 3 pages to 1", k == area + 8 * PG,
+	     1);
+	T_EQ("  page 0 of the file", k[6], 6);
+	T_STREQ("  the old place is gone", touch(h + 2 * PG, 0),
+		"SIGSEGV code 1");
+	T_STREQ("  past its new end, the reserved range", touch(k + PG, 0),
+		"SIGSEGV code 2");
+	T_SYSERR(
+		"MREMAP_FIXED onto itself",
+		t_sys5(SYS_mremap, k, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, k),
+		EINVAL);
+	T_SYSERR("MREMAP_FIXED at an unaligned address",
+		 t_sys5(SYS_mremap, k, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED,
+			k + 8 * PG + 1),
+		 EINVAL);
 	munmap(area, 32 * PG);
 	close(fd);
 }
