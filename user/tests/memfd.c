@@ -14,7 +14,8 @@
  *   writable; private ones still write their copies), F_SEAL_FUTURE_WRITE (mappings made before still
  *   write; new ones may not, nor be mprotect'ed to), F_SEAL_SEAL; unknown
  *   seals: EINVAL; a read-only open: EPERM; a pipe: EINVAL; a plain tmpfs
- *   file: F_SEAL_SEAL.
+ *   file: F_SEAL_SEAL. A program copied into a memfd runs through
+ *   execveat(AT_EMPTY_PATH) and through its /proc/self/fd link.
  */
 #define _GNU_SOURCE
 #include "lib/t.h"
@@ -247,6 +248,36 @@ static void other_files(void)
 	unlink("/memfd-plain");
 }
 
+/* A program run from a memfd: execveat(AT_EMPTY_PATH) and its /proc
+ * link, as fexecve and runc do. */
+static void exec_from(void)
+{
+	int src = open("/bin/echoargs", O_RDONLY), fd = memfd("exe", 0);
+	char buf[PG], path[64];
+	ssize_t n;
+	int copied = src >= 0 && fd >= 0;
+
+	while (copied && (n = read(src, buf, sizeof(buf))) > 0)
+		copied = write(fd, buf, (size_t)n) == n;
+	CHECK("copy /bin/echoargs into a memfd", copied);
+	close(src);
+	char *argv[] = {"echoargs", "from-memfd", NULL}, *envp[] = {NULL};
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		t_sys5(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+		_exit(127);
+	}
+	T_STATUS("execveat(memfd, \"\", AT_EMPTY_PATH)", t_wait(pid), "exit 0");
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	pid = t_fork();
+	if (pid == 0) {
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	T_STATUS("execve /proc/self/fd/N of a memfd", t_wait(pid), "exit 0");
+	close(fd);
+}
+
 int main(void)
 {
 	mkdir("/proc", 0555);
@@ -259,6 +290,7 @@ int main(void)
 	write_seal();
 	future_write();
 	other_files();
+	exec_from();
 	T_OK("umount /proc", umount("/proc"));
 	t_done();
 }
