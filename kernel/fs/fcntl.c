@@ -29,6 +29,8 @@
 #define F_DUPFD_CLOEXEC 1030
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
 #define FD_CLOEXEC 1
 
 #define LOCK_SH 1
@@ -194,6 +196,10 @@ SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, unsigned long, arg)
 	case F_GETPIPE_SZ: /* a pipe's, and anything else is not a pipe */
 		ret = f->ops && f->ops->fcntl ? f->ops->fcntl(f, cmd, arg)
 					      : -EBADF;
+		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		ret = memfd_fcntl(f, cmd, arg);
 		break;
 	default:
 		ret = f->ops && f->ops->fcntl ? f->ops->fcntl(f, cmd, arg)

@@ -12,6 +12,7 @@
 #include <kernel/fs.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
+#include <kernel/uvm.h>
 
 #include "fs_priv.h"
 
@@ -63,8 +64,11 @@ static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 		uint64_t off = (pos + done) % PAGE_SIZE;
 		size_t chunk = MIN(n - done, PAGE_SIZE - off);
 		struct page *page;
-		int err = inode_get_page(in, (pos + done) / PAGE_SIZE, &page);
+		/* Sealed, a write stops where Linux's does: at the page. */
+		int err = seals_check_write(in, pos + done, chunk);
 
+		if (!err)
+			err = inode_get_page(in, (pos + done) / PAGE_SIZE, &page);
 		if (!err) {
 			err = copy_from_user((char *)page_address(page) + off,
 					     ubuf + done, chunk);
@@ -103,18 +107,28 @@ long filemap_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 	return ret;
 }
 
-/* Truncate or extend, inode locked: pages beyond go, the tail zeroed. */
+/*
+ * Truncate or extend, inode locked: pages beyond go, from the page cache
+ * and from every mapping (whose next access there is a SIGBUS), and the
+ * tail of the last page is zeroed. The size changes first, so that a
+ * fault racing with this sees the new one (uvm_file.c).
+ */
 int filemap_set_size(struct inode *in, uint64_t size)
 {
-	uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE, old = in->size;
+	int err;
 
 	if (size > FILE_SIZE_MAX)
 		return -EFBIG;
-	if (size < in->size) {
+	err = seals_check_size(in, size);
+	if (err)
+		return err;
+	in->size = size;
+	if (size < old) {
+		uvm_unmap_file(in, keep, UINT64_MAX, true);
 		inode_drop_pages(in, keep);
 		inode_zero_page_tail(in, size);
 	}
-	in->size = size;
 	inode_touch(in, true);
 	return 0;
 }
@@ -122,11 +136,16 @@ int filemap_set_size(struct inode *in, uint64_t size)
 int filemap_allocate(struct inode *in, uint64_t off, uint64_t len, bool extend)
 {
 	uint64_t last = (off + len - 1) / PAGE_SIZE;
+	/* F_SEAL_GROW: Linux refuses even FALLOC_FL_KEEP_SIZE past the end. */
+	int err = seals_check_size(in, MAX(in->size, off + len));
+
+	if (err)
+		return err;
 
 	for (uint64_t i = off / PAGE_SIZE; i <= last; i++) {
 		struct page *page;
-		int err = inode_get_page(in, i, &page);
 
+		err = inode_get_page(in, i, &page);
 		if (err)
 			return err;
 		page_put(page);
@@ -149,11 +168,20 @@ static void zero_in_page(struct inode *in, uint64_t index, size_t off,
 	}
 }
 
+/*
+ * The whole pages of the hole leave the cache and the mappings that show
+ * them (private copies stay, as on Linux); the partial pages at its ends
+ * are zeroed in place, where every mapping sees it.
+ */
 int filemap_punch_hole(struct inode *in, uint64_t off, uint64_t len)
 {
 	uint64_t end = off + len;
 	uint64_t first = (off + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint64_t last = end / PAGE_SIZE;
+	int err = seals_check_punch(in);
+
+	if (err)
+		return err;
 
 	if (first > last) { /* within one page */
 		zero_in_page(in, off / PAGE_SIZE, off % PAGE_SIZE, len);
@@ -161,10 +189,16 @@ int filemap_punch_hole(struct inode *in, uint64_t off, uint64_t len)
 		if (off % PAGE_SIZE)
 			zero_in_page(in, off / PAGE_SIZE, off % PAGE_SIZE,
 				     PAGE_SIZE - off % PAGE_SIZE);
+		uvm_unmap_file(in, first, last, false);
 		inode_drop_range(in, first, last);
 		if (end % PAGE_SIZE)
 			zero_in_page(in, last, 0, end % PAGE_SIZE);
 	}
 	inode_touch(in, true);
+	return 0;
+}
+
+int filemap_mmap(struct file *f)
+{
 	return 0;
 }

@@ -15,6 +15,7 @@ void fs_init(void)
 	anon_init();
 	if (tmpfs_mount_root())
 		panic("fs: no root file system");
+	memfd_init();
 	devtmpfs_init();
 	procfs_init();
 	sysfs_init();

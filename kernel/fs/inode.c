@@ -74,6 +74,8 @@ struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
 	mutex_init(&in->lock, "inode");
 	spin_lock_init(&in->cache_lock, "inode cache", LOCK_RANK_INODE);
 	list_init(&in->locks);
+	mutex_init(&in->mmap_lock, "inode mmaps");
+	list_init(&in->mmaps);
 	return in;
 }
 

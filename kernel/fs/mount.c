@@ -171,6 +171,41 @@ int vfs_mount(const char *type, const char *source, const struct path *at,
 	return err;
 }
 
+struct mount *kern_mount_sb(struct super_block *sb)
+{
+	struct mount *m = kzalloc(sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->sb = sb;
+	m->root = d_get(sb->root);
+	m->parent = m; /* d_path names its files from its root: "/NAME" */
+	m->mountpoint = m->root;
+	m->refcount = 1; /* kept for good: never unmounted */
+	strlcpy(m->source, sb->type->name, sizeof(m->source));
+	list_init(&m->link);
+	sb->mounts++;
+	return m;
+}
+
+struct mount *kern_mount(const char *type, int *err)
+{
+	const struct fs_type *t = fs_find(type);
+	struct super_block *sb;
+	struct mount *m;
+
+	*err = t ? t->mount(t, type, 0, NULL, &sb) : -ENODEV;
+	if (*err)
+		return NULL;
+	m = kern_mount_sb(sb);
+	if (!m) {
+		if (sb->ops && sb->ops->put_super)
+			sb->ops->put_super(sb);
+		*err = -ENOMEM;
+	}
+	return m;
+}
+
 int mount_bind(const struct path *from, const struct path *at,
 	       unsigned long flags)
 {

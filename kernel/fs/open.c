@@ -164,7 +164,7 @@ static int open_tmpfile(const struct path *p, int flags, uint32_t mode,
 	int err = 0;
 
 	namespace_lock();
-	if (!(dir->ops && dir->ops->create))
+	if (!(dir->ops && dir->ops->tmpfile))
 		err = -EOPNOTSUPP;
 	if (!err)
 		err = inode_permission(dir, 3);
@@ -174,15 +174,12 @@ static int open_tmpfile(const struct path *p, int flags, uint32_t mode,
 	if (!err && !d)
 		err = -ENOMEM;
 	if (!err)
-		err = dir->ops->create(
+		err = dir->ops->tmpfile(
 			dir, d,
-			S_IFREG | (mode & 07777 & ~current_proc()->fs->umask),
-			0);
+			S_IFREG | (mode & 07777 & ~current_proc()->fs->umask));
 	if (d) {
-		if (!err) {
-			d->inode->nlink = 0;
+		if (!err)
 			d->inode->linkable = !(flags & O_EXCL);
-		}
 		d_delete(d); /* no name: it goes with its last open */
 		if (!err) {
 			out->mnt = p->mnt;

@@ -16,6 +16,12 @@
 #include "fs_priv.h"
 #include "tmpfs_priv.h"
 
+/*
+ * A directory's size, as Linux's tmpfs reports it (ls -l shows it): 20
+ * bytes a name, and 40 for "." and "..".
+ */
+#define BOGO_DIRENT_SIZE 20
+
 static const struct inode_ops tmpfs_dir_iops, tmpfs_file_iops, tmpfs_link_iops,
 	tmpfs_special_iops;
 static const struct file_ops tmpfs_file_ops, tmpfs_dir_ops;
@@ -96,6 +102,11 @@ struct inode *tmpfs_new(struct super_block *sb, struct inode *dir,
 		if (S_ISDIR(mode))
 			in->mode |= S_ISGID;
 	}
+	if (S_ISDIR(mode))
+		in->size = 2 * BOGO_DIRENT_SIZE;
+	/* Linux's tmpfs files take seals, but only memfd's come unsealed. */
+	in->sealable = S_ISREG(mode);
+	in->seals = F_SEAL_SEAL;
 	set_ops(in);
 	return in;
 }
@@ -105,7 +116,16 @@ static void tmpfs_bind(struct inode *dir, struct dentry *d, struct inode *in)
 {
 	d_instantiate(d, in);
 	d_pin(d);
+	dir->size += BOGO_DIRENT_SIZE;
 	inode_touch(dir, true);
+}
+
+/* A name of dir goes (unlink, rmdir, the old name of a rename). */
+static void tmpfs_unbind(struct inode *dir, struct dentry *d)
+{
+	dir->size -= BOGO_DIRENT_SIZE;
+	inode_touch(dir, true);
+	d_delete(d);
 }
 
 static int tmpfs_create(struct inode *dir, struct dentry *d, uint32_t mode,
@@ -117,6 +137,19 @@ static int tmpfs_create(struct inode *dir, struct dentry *d, uint32_t mode,
 	if (!in)
 		return err;
 	tmpfs_bind(dir, d, in);
+	return 0;
+}
+
+/* O_TMPFILE and memfd_create: a file with no name, so no size for dir. */
+static int tmpfs_tmpfile(struct inode *dir, struct dentry *d, uint32_t mode)
+{
+	int err;
+	struct inode *in = tmpfs_new(dir->sb, dir, mode, 0, &err);
+
+	if (!in)
+		return err;
+	in->nlink = 0;
+	d_instantiate(d, in);
 	return 0;
 }
 
@@ -173,8 +206,7 @@ static int tmpfs_unlink(struct inode *dir, struct dentry *d)
 
 	in->nlink--;
 	inode_touch(in, false);
-	inode_touch(dir, true);
-	d_delete(d);
+	tmpfs_unbind(dir, d);
 	return 0;
 }
 
@@ -184,8 +216,7 @@ static int tmpfs_rmdir(struct inode *dir, struct dentry *d)
 		return -ENOTEMPTY;
 	d->inode->nlink = 0;
 	dir->nlink--;
-	inode_touch(dir, true);
-	d_delete(d);
+	tmpfs_unbind(dir, d);
 	return 0;
 }
 
@@ -237,9 +268,13 @@ static int tmpfs_rename(struct inode *odir, struct dentry *old,
 			if (S_ISDIR(target->mode))
 				ndir->nlink--;
 			inode_touch(target, false);
-			d_delete(new);
+			tmpfs_unbind(ndir, new);
 		}
 		err = d_move(old, new->parent, new->name, new->len);
+		if (!err) {
+			odir->size -= BOGO_DIRENT_SIZE;
+			ndir->size += BOGO_DIRENT_SIZE;
+		}
 		if (!err && S_ISDIR(in->mode) && odir != ndir) {
 			odir->nlink--;
 			ndir->nlink++;
@@ -262,6 +297,7 @@ static long tmpfs_readlink(struct inode *in, char *buf, size_t size)
 
 static const struct inode_ops tmpfs_dir_iops = {
 	.create = tmpfs_create,
+	.tmpfile = tmpfs_tmpfile,
 	.mkdir = tmpfs_mkdir,
 	.symlink = tmpfs_symlink,
 	.link = tmpfs_link,
@@ -289,6 +325,7 @@ static const struct inode_ops tmpfs_special_iops = {
 static const struct file_ops tmpfs_file_ops = {
 	.read = filemap_read,
 	.write = filemap_write,
+	.mmap = filemap_mmap,
 	.seekable = true,
 };
 

@@ -187,6 +187,9 @@ struct inode_ops {
 	/* A new regular file, device, FIFO or socket named by negative d. */
 	int (*create)(struct inode *dir, struct dentry *d, uint32_t mode,
 		      uint32_t rdev);
+	/* A regular file with no name (O_TMPFILE, memfd_create), bound to
+	 * d, which the caller then deletes: 0 or -errno. */
+	int (*tmpfile)(struct inode *dir, struct dentry *d, uint32_t mode);
 	int (*mkdir)(struct inode *dir, struct dentry *d, uint32_t mode);
 	int (*symlink)(struct inode *dir, struct dentry *d, const char *target);
 	int (*link)(struct dentry *old, struct inode *dir, struct dentry *d);
@@ -239,6 +242,19 @@ struct inode {
 
 	bool linkable; /* O_TMPFILE, no O_EXCL: linkat may name it */
 
+	/*
+	 * The regions that map it (struct vma, by their file_link), for
+	 * truncate to unmap what goes: mmap_lock, a mutex taken inside the
+	 * mappers' mm->lock. shared_maps counts the regions that may write
+	 * to the file (MAP_SHARED of a writable open), for F_SEAL_WRITE.
+	 */
+	struct mutex mmap_lock;
+	struct list_head mmaps;
+	int shared_maps;
+	/* memfd seals (F_SEAL_*, memfd.c); sealable: tmpfs files only. */
+	unsigned int seals;
+	bool sealable;
+
 	struct pipe *pipe;	  /* a FIFO's, while it is open */
 	struct list_head locks;	  /* record locks and flocks (locks.c) */
 	struct unix_sock *socket; /* a bound AF_UNIX socket */
@@ -285,6 +301,9 @@ bool inode_owner_or_root(const struct inode *inode);
 struct dentry_ops {
 	/* Is this cached dentry still right (procfs: is the process alive)? */
 	bool (*revalidate)(struct dentry *d);
+	/* The name d_path gives d instead of a path (pipes: "pipe:[INO]"),
+	 * into buf: its length (more than size: cut). */
+	long (*d_dname)(struct dentry *d, char *buf, size_t size);
 };
 
 struct dentry {
@@ -428,8 +447,9 @@ struct file_ops {
 	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 	/* fcntl commands of this kind of file (F_SETPIPE_SZ...). */
 	long (*fcntl)(struct file *f, int cmd, unsigned long arg);
-	/* mmap of a device (else the inode's page cache is mapped). */
-	int (*mmap)(struct file *f, struct vma *v);
+	/* May f be mapped (mmap maps its inode's page cache)? 0 or -errno.
+	 * NULL: the file cannot be mapped (ENODEV). */
+	int (*mmap)(struct file *f);
 	void (*release)(struct file *f);
 	bool seekable;
 };
@@ -520,6 +540,35 @@ int initramfs_init(void);
 
 /* A shared anonymous memory object of size bytes (MAP_SHARED|ANON). */
 struct inode *shmem_create(uint64_t size);
+
+/*
+ * File seals (memfd.c; fcntl F_ADD_SEALS, F_GET_SEALS): what may no
+ * longer happen to a file's data and size, as Linux's memfd has them.
+ * The checks, each 0 or -EPERM, for the inode's lock holders: a write
+ * of [pos, pos + len); a new size; a hole punched; a new mapping that
+ * may write (shared_writable: MAP_SHARED of a writable open; prot_write:
+ * PROT_WRITE asked) under mmap_lock.
+ */
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#define F_SEAL_FUTURE_WRITE 0x0010
+int seals_check_write(const struct inode *inode, uint64_t pos, uint64_t len);
+int seals_check_size(const struct inode *inode, uint64_t size);
+int seals_check_punch(const struct inode *inode);
+int seals_check_mmap(const struct inode *inode, bool shared_writable,
+		     bool prot_write);
+/* fcntl's F_ADD_SEALS and F_GET_SEALS on f: the seals, 0, or -errno. */
+long memfd_fcntl(struct file *f, int cmd, unsigned long arg);
+/* The file operations' mmap of page-cache files: any may be mapped. */
+int filemap_mmap(struct file *f);
+void memfd_init(void);
+/* A mount of a file system of type that no path reaches (memfd's
+ * tmpfs): its own parent, not in /proc/mounts. NULL: -errno in *err. */
+struct mount *kern_mount(const char *type, int *err);
+/* The same for a super_block made by hand (pipefs); NULL: no memory. */
+struct mount *kern_mount_sb(struct super_block *sb);
 
 /*
  * Character devices (chardev.c): a major (with all its minors, or one
