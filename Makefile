@@ -39,7 +39,7 @@ else
 LIMINE_MEDIA := limine-missing
 endif
 
-.PHONY: all kernel rastboot iso img limine limine-missing run debug test \
+.PHONY: all kernel rastboot iso img limine limine-missing run rootfs debug test \
 	host-tests clean deps format
 all: iso img limine
 
@@ -194,12 +194,23 @@ limine-missing:
 		"$(LIMINE_ISO) and $(LIMINE_IMG); $(ISO) and $(IMG) boot on BIOS only" >&2
 
 # ---------------------------------------------------------------- use
-# run-qemu.sh picks the medium: build/rastos.iso, or with RUNFLAGS="--loader
-# limine" build/rastos-limine.iso (--uefi boots either through OVMF).
-run: all
+# The busybox system of `make run` (scripts/make-rootfs.sh, user/rootfs/);
+# INITRD= (empty) boots the kernel alone, to its monitor prompt. run-qemu.sh
+# makes a temporary ISO with it (rastboot on BIOS; RUNFLAGS="--loader
+# limine" the real Limine, --uefi through OVMF).
+ROOTFS := $(BUILD)/rootfs.cpio.gz
+INITRD ?= $(ROOTFS)
+
+$(ROOTFS): scripts/make-rootfs.sh $(shell find user/rootfs -type f)
+	@scripts/deps.sh run
+	scripts/make-rootfs.sh $@
+
+rootfs: $(ROOTFS)
+
+run: all $(if $(INITRD),$(INITRD))
 	@scripts/deps.sh run
 	@# Status 3: QEMU quit by itself (Ctrl-A X, power off): a normal end here.
-	scripts/run-qemu.sh $(RUNFLAGS) || test $$? -eq 3
+	scripts/run-qemu.sh $(if $(INITRD),--initrd $(INITRD)) $(RUNFLAGS) || test $$? -eq 3
 
 debug: $(ISO)
 	@scripts/deps.sh test
@@ -488,3 +499,30 @@ $(BUILD)/tests/fuzz/fuzz_inflate: tests/fuzz/fuzz_inflate.c $(INFLATE_DEPS)
 	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -o $@ $< $(INFLATE_PURE)
 
 fuzz: $(BUILD)/tests/fuzz/fuzz_inflate
+
+# ---------------------------------------------------------------- path walk
+# The VFS's path walk and name calls (kernel/fs/namei.c, namei_ops.c) with
+# what they stand on (the dentry and inode caches, mounts, tmpfs, the
+# descriptor table, open, stat, chdir, mount), built for the host as they
+# are, with tests/host/vfs_shim.c for the rest of the kernel. test_namei
+# checks walks and errnos against Linux's; fuzz_namei (make fuzz) runs its
+# input as a script of operations and checks the dcache's invariants.
+VFS_PURE := $(addprefix kernel/fs/,namei.c namei_ops.c dcache.c mount.c \
+	mount_syscalls.c inode.c tmpfs.c tmpfs_super.c permission.c d_path.c \
+	cwd.c stat.c open.c file.c fdtable.c filemap.c attr.c) kernel/lib/avl.c
+VFS_SHIM := tests/host/vfs_shim.c
+VFS_DEPS := $(VFS_PURE) $(VFS_SHIM) tests/host/vfs_shim.h \
+	kernel/fs/fs_priv.h kernel/fs/tmpfs_priv.h kernel/include/kernel/fs.h
+
+$(BUILD)/tests/host/test_namei: tests/host/test_namei.c tests/host/testlib.h \
+		$(VFS_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -Ikernel/fs -o $@ $< \
+		$(VFS_SHIM) $(VFS_PURE)
+
+$(BUILD)/tests/fuzz/fuzz_namei: tests/fuzz/fuzz_namei.c $(VFS_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -Ikernel/fs -o $@ $< \
+		$(VFS_SHIM) $(VFS_PURE)
+
+fuzz: $(BUILD)/tests/fuzz/fuzz_namei

@@ -47,7 +47,10 @@ GOALS="user_getpid 0.33
 user_fork_exit_wait 0.33
 user_fork_exec_wait 0.5
 user_page_fault 0.5
-user_context_switch 0.5"
+user_context_switch 0.5
+user_pipe_pingpong 0.5
+user_pwrite_pread_4k 0.5
+user_boot_tsc 0.05"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rastos-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -199,7 +202,8 @@ print_table() {
     done <"$1"
 }
 
-# markdown_table ROWS RASTOS LINUX: the comparison for README.md.
+# markdown_table ROWS RASTOS LINUX [ROW]: the comparison for README.md,
+# ROW (markdown) added at its end.
 markdown_table() {
     local name r l ratio goal met
     echo "| probe | rastOS ns | Linux ns | rastOS/Linux | goal | met |"
@@ -209,6 +213,7 @@ markdown_table() {
         echo "| \`$name\` | $(thousands "$r") | $(thousands "$l") | $ratio |" \
             "$goal | $met |"
     done <"$1"
+    [ -z "${4:-}" ] || echo "$4"
     echo
     echo "Clock check, virtual ns per 1000 instructions of a dec/jnz loop:" \
         "rastOS $(value user_ns_per_1000_insns "$2")," \
@@ -247,13 +252,49 @@ write_readme() {
     echo "bench: wrote the table into $README"
 }
 
+# small_memory: boot make run's busybox system (scripts/make-rootfs.sh)
+# in 16 MiB of RAM and type a command on its serial shell: "yes" when the
+# shell answers (and poweroff ends QEMU), else "no".
+small_memory() {
+    local log=$LOGS/rastos-16mib.log fifo=$tmp/serial16 fd pid ok=no i
+    scripts/make-rootfs.sh "$tmp/rootfs.cpio.gz" >&2 || die "make-rootfs.sh failed"
+    echo "bench: rastOS, the busybox system in 16 MiB" >&2
+    mkfifo "$fifo"
+    exec {fd}<>"$fifo"
+    set -m
+    scripts/run-qemu.sh --initrd "$tmp/rootfs.cpio.gz" --mem 16 --smp 1 \
+        --timeout "$BOOT_TIMEOUT" --cmdline loglevel=err <"$fifo" >"$log" 2>&1 &
+    pid=$!
+    set +m
+    for ((i = 0; i < 2 * BOOT_TIMEOUT; i++)); do
+        grep -q "Enter 'help'" "$log" && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    printf 'echo small$((8*2))\r' >&"$fd"
+    for ((i = 0; i < 60; i++)); do
+        tr -d '\r' <"$log" | grep -qx 'small16' && ok=yes && break
+        sleep 0.5
+    done
+    printf 'poweroff\r' >&"$fd"
+    for ((i = 0; i < 60; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    kill -0 "$pid" 2>/dev/null && ok=no
+    kill -TERM -- "-$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    exec {fd}>&-
+    echo "$ok"
+}
+
 # missing RASTOS LINUX: the probes Linux measured but rastOS did not.
 missing() {
     awk 'FILENAME == ARGV[1] { r[$1] = 1; next } !($1 in r) { print $1 }' "$1" "$2"
 }
 
 main() {
-    local k=$tmp/kernel r=$tmp/rastos l=$tmp/linux rows=$tmp/rows lost
+    local k=$tmp/kernel r=$tmp/rastos l=$tmp/linux rows=$tmp/rows lost small
     case $BENCH_LINUX in
     boot | cached) ;;
     *) die "BENCH_LINUX is 'boot' (the default) or 'cached', not '$BENCH_LINUX'" ;;
@@ -288,8 +329,13 @@ main() {
         die "no rastOS figure for: ${lost}(see $LOGS/rastos-user.log);" \
             "$RESULTS and $README not written"
     fi
+    small=$(small_memory)
+    echo "busybox system (make run's) in 16 MiB of RAM, its shell answering: $small"
     write_results "$k" "$r" "$l"
-    markdown_table "$rows" "$r" "$l" >"$tmp/table.md"
+    echo "# make run's busybox system in 16 MiB, its shell answering: $small" >>"$RESULTS"
+    markdown_table "$rows" "$r" "$l" \
+        "| busybox system (\`make run\`'s) in 16 MiB | shell answers: $small | does not boot in 80 MiB | - | runs | $small |" \
+        >"$tmp/table.md"
     write_readme "$tmp/table.md"
 }
 

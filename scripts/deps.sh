@@ -10,8 +10,9 @@ pkgs=(gcc make binutils nasm xorriso mtools dosfstools qemu-system-x86 cpio
 	gdisk)		    # sgdisk: the GPT of the Limine disk image
 case "$what" in
 build) ;;
-run) pkgs+=(ovmf) ;; # UEFI firmware for QEMU (run-qemu.sh --uefi)
-test) pkgs+=(ovmf clang llvm libclang-rt-14-dev musl-tools busybox-static gdb) ;;
+run) pkgs+=(ovmf busybox-static) ;; # OVMF: run-qemu.sh --uefi; busybox: make run's system
+test) pkgs+=(ovmf clang llvm libclang-rt-14-dev musl-tools busybox-static gdb
+	coreutils bash libc-bin) ;; # the dynamic test's programs and ldd
 *) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 esac
 

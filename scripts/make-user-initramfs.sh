@@ -13,8 +13,9 @@
 # --busybox: busybox sh as PID 1:
 #   /init            user/busybox/init (#!/bin/busybox sh)
 #   /bin/busybox     Debian's busybox-static
-#   /data/...        user/busybox/*.sh (script.sh, the suite's area
-#                    scripts and lib.sh), user/busybox/in/ as /data/in/
+#   /data/...        user/busybox/*.sh (script.sh, procfs.sh, the
+#                    suite's area scripts and lib.sh), user/busybox/in/
+#                    as /data/in/
 # --bench: the user-space benchmarks (make bench, scripts/bench.sh):
 #   /init            build/user/bench/bench_probes (user/bench/probes.c)
 #   /bin/bench_true  build/user/bench/bench_true, what the exec probe runs

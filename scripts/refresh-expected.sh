@@ -2,13 +2,16 @@
 # Record what Linux prints for the user-space tests: the expected output
 # that tests/qemu/user.sh compares rastOS with.
 #
-#   scripts/refresh-expected.sh [--check [--smp N]]
+#   scripts/refresh-expected.sh [--check [--smp N]] [--only user|busybox|dynamic]
 #
 # Builds the test initramfs (scripts/make-user-initramfs.sh), boots it on
 # Debian's Linux with ../shared/tools/linux-ref (or $LINUX_REF), splits the
 # serial log at the runner's markers (scripts/split-sections.sh) into
 # tests/expected/user/NAME.out, then does the same for the busybox
-# initramfs into tests/expected/busybox/NAME.out. syscall_fuzz is not
+# initramfs into tests/expected/busybox/NAME.out, and the dynamic
+# executables' (scripts/make-dyn-initramfs.sh) into
+# tests/expected/dynamic/NAME.out. --only records one of the three.
+# syscall_fuzz is not
 # recorded (its counts are rastOS's own business). A program that does not
 # exit 0 on Linux is a bug in the test: the script then fails and writes
 # nothing. --check writes nothing either but compares with the checked-in
@@ -25,12 +28,13 @@ cd "$ROOT"
 BUILD=${BUILD:-build}
 LINUX_REF=${LINUX_REF:-$ROOT/../shared/tools/linux-ref}
 [ -x "$LINUX_REF" ] || LINUX_REF=/work/shared/tools/linux-ref
-check=0 smp=1
+check=0 smp=1 only=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--check) check=1 ;;
 	--smp) smp=$2 && shift ;;
-	*) echo "usage: scripts/refresh-expected.sh [--check [--smp N]]" >&2 && exit 2 ;;
+	--only) only=$2 && shift ;;
+	*) echo "usage: scripts/refresh-expected.sh [--check [--smp N]] [--only user|busybox|dynamic]" >&2 && exit 2 ;;
 	esac
 	shift
 done
@@ -59,14 +63,15 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
 
-# record LAYOUT-OPTION EXPECTED-DIR: boot one initramfs, split, compare or
-# replace the expected files.
+# record EXPECTED-DIR MAKER [OPTION]: boot the initramfs that MAKER lays
+# out into a directory, split, compare or replace the expected files.
 record() {
-	local opt=$1 dest=$2 name log got=$tmp/got-$2
+	local dest=$1 name log got=$tmp/got-$1
+	shift
+	[ -z "$only" ] || [ "$only" = "$(basename "$dest")" ] || return 0
 	log=$BUILD/user/linux-ref-$(basename "$dest").log
 	rm -rf "$tmp/root"
-	# shellcheck disable=SC2086 # $opt: no option at all, or one word
-	scripts/make-user-initramfs.sh $opt "$tmp/root"
+	"$@" "$tmp/root"
 	mkdir -p "$BUILD/user"
 	echo "refresh-expected: booting Linux ($smp CPU) with $dest ($log)" >&2
 	linux_boot "$tmp/root" "$log"
@@ -100,6 +105,7 @@ record() {
 	fi
 }
 
-record "" tests/expected/user || status=1
-record --busybox tests/expected/busybox || status=1
+record tests/expected/user scripts/make-user-initramfs.sh || status=1
+record tests/expected/busybox scripts/make-user-initramfs.sh --busybox || status=1
+record tests/expected/dynamic scripts/make-dyn-initramfs.sh || status=1
 exit $status

@@ -18,6 +18,12 @@
 #define UTIME_OMIT ((1L << 30) - 2)
 #define FALLOC_FL_KEEP_SIZE 1
 #define FALLOC_FL_PUNCH_HOLE 2
+#define FALLOC_FL_NO_HIDE_STALE 4
+#define FALLOC_FL_COLLAPSE_RANGE 8
+#define FALLOC_FL_ZERO_RANGE 0x10
+#define FALLOC_FL_INSERT_RANGE 0x20
+#define FALLOC_FL_UNSHARE_RANGE 0x40
+#define FALLOC_FL_KNOWN 0x7f
 
 /* What an attribute call acts on: from a path or an open file. */
 struct target {
@@ -348,13 +354,15 @@ SYSCALL_DEFINE2(truncate, uintptr_t, upath, int64_t, len)
 
 SYSCALL_DEFINE2(ftruncate, int, fd, int64_t, len)
 {
-	struct file *f = fd_get(fd);
+	struct file *f;
 	long err;
 
+	if (len < 0)
+		return -EINVAL; /* before the descriptor, as Linux */
+	f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	if (len < 0 || !file_writable(f) || !f->inode ||
-	    !S_ISREG(f->inode->mode))
+	if (!file_writable(f) || !f->inode || !S_ISREG(f->inode->mode))
 		err = f->flags & O_PATH ? -EBADF : -EINVAL;
 	else
 		err = vfs_truncate(f->inode, (uint64_t)len);
@@ -362,32 +370,59 @@ SYSCALL_DEFINE2(ftruncate, int, fd, int64_t, len)
 	return err;
 }
 
+/*
+ * fallocate's checks, in Linux's order (vfs_fallocate): the arguments
+ * and the mode before the descriptor's access, the kind of file, the
+ * size; then what tmpfs supports (allocating and punching holes).
+ */
+static int fallocate_checks(struct file *f, int mode, int64_t off, int64_t len)
+{
+	int64_t end;
+
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~FALLOC_FL_KNOWN)
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) &&
+	    (mode & (FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE)) !=
+		    FALLOC_FL_KEEP_SIZE)
+		return -EOPNOTSUPP;
+	if (((mode & FALLOC_FL_COLLAPSE_RANGE) &&
+	     mode != FALLOC_FL_COLLAPSE_RANGE) ||
+	    ((mode & FALLOC_FL_INSERT_RANGE) &&
+	     mode != FALLOC_FL_INSERT_RANGE) ||
+	    ((mode & FALLOC_FL_UNSHARE_RANGE) &&
+	     (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE))))
+		return -EINVAL;
+	if (!file_writable(f))
+		return -EBADF;
+	if (!f->inode || S_ISFIFO(f->inode->mode))
+		return -ESPIPE;
+	if (S_ISDIR(f->inode->mode))
+		return -EISDIR;
+	if (!S_ISREG(f->inode->mode))
+		return -ENODEV;
+	if (__builtin_add_overflow(off, len, &end))
+		return -EFBIG;
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 SYSCALL_DEFINE4(fallocate, int, fd, int, mode, int64_t, off, int64_t, len)
 {
 	struct file *f = fd_get(fd);
-	long err = 0;
+	struct inode *in;
+	long err;
 
 	if (!f)
 		return -EBADF;
-	if (off < 0 || len <= 0 || off + len < off)
-		err = -EINVAL;
-	else if (!file_writable(f))
-		err = -EBADF;
-	else if (!f->inode || S_ISFIFO(f->inode->mode))
-		err = -ESPIPE;
-	else if (!S_ISREG(f->inode->mode))
-		err = S_ISDIR(f->inode->mode) ? -EISDIR : -ENODEV;
-	else if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE) ||
-		 (mode & FALLOC_FL_PUNCH_HOLE && !(mode & FALLOC_FL_KEEP_SIZE)))
-		err = -EOPNOTSUPP;
-	else if ((uint64_t)(off + len) > FILE_SIZE_MAX)
-		err = -EFBIG;
+	err = fallocate_checks(f, mode, off, len);
+	in = f->inode;
 	if (!err) {
-		struct inode *in = f->inode;
-
 		mutex_lock(&in->lock);
 		if (mode & FALLOC_FL_PUNCH_HOLE)
-			err = filemap_zero_range(in, (uint64_t)off,
+			err = filemap_punch_hole(in, (uint64_t)off,
 						 (uint64_t)len);
 		else
 			err = filemap_allocate(in, (uint64_t)off, (uint64_t)len,

@@ -31,6 +31,11 @@ long d_path_locked(const struct path *path, const struct path *root, char *buf,
 
 	if (size < 2)
 		return -ENAMETOOLONG;
+	if (d->ops && d->ops->d_dname) {
+		long n = d->ops->d_dname(d, buf, size);
+
+		return n < 0 || (size_t)n < size ? n : -ENAMETOOLONG;
+	}
 	buf[pos] = '\0';
 	while (!err && !(d == root->dentry && mnt == root->mnt)) {
 		if (d == mnt->root) {

@@ -232,6 +232,46 @@ void d_put(struct dentry *d)
 	}
 }
 
+/* The first child of d (positive or negative), referenced, or NULL. */
+static struct dentry *first_child(struct dentry *d)
+{
+	unsigned long flags = spin_lock_irqsave(&dcache_lock);
+	struct dentry *c = NULL;
+
+	if (!list_empty(&d->children))
+		c = d_get(
+			list_first_entry(&d->children, struct dentry, sibling));
+	spin_unlock_irqrestore(&dcache_lock, flags);
+	return c;
+}
+
+/*
+ * Depth first, a loop (trees can be deep): go down to a name with no
+ * children, delete it, go back up to its parent. Each step takes one
+ * name off a children list, so the walk ends.
+ */
+void d_drop_tree(struct dentry *root)
+{
+	struct dentry *d = d_get(root), *c;
+
+	for (;;) {
+		c = first_child(d);
+		if (c) {
+			d_put(d); /* c holds its parent */
+			d = c;
+			continue;
+		}
+		if (d == root)
+			break;
+		c = d_get(d->parent);
+		d_delete(d);
+		d_put(d);
+		d = c;
+	}
+	d_delete(root);
+	d_put(root);
+}
+
 int d_move(struct dentry *d, struct dentry *new_parent, const char *name,
 	   size_t len)
 {

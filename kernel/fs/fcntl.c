@@ -27,12 +27,17 @@
 #define F_OFD_SETLKW 38
 #define F_GETLEASE 1025
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
 #define FD_CLOEXEC 1
 
 #define LOCK_SH 1
 #define LOCK_EX 2
 #define LOCK_NB 4
 #define LOCK_UN 8
+#define LOCK_MAND 32
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
@@ -56,7 +61,8 @@ static long dupfd(struct file *f, long min, bool cloexec)
 	return ret;
 }
 
-/* struct flock's range as [start, end]: 0 or -EINVAL. */
+/* struct flock's range as [start, end]: 0, -EINVAL (before byte 0) or
+ * -EOVERFLOW (past LOCK_OFFSET_MAX), checked in Linux's order. */
 static int flock_range(struct file *f, const struct flock_k *fl,
 		       struct file_lock_req *req)
 {
@@ -75,20 +81,23 @@ static int flock_range(struct file *f, const struct flock_k *fl,
 	default:
 		return -EINVAL;
 	}
-	if (__builtin_add_overflow(base, fl->start, &start) || start < 0)
+	if (__builtin_add_overflow(base, fl->start, &start))
+		return -EOVERFLOW; /* base >= 0: only upwards */
+	if (start < 0)
 		return -EINVAL;
 	if (fl->len > 0) {
 		if (__builtin_add_overflow(start, fl->len - 1, &end))
 			return -EOVERFLOW;
 	} else if (fl->len < 0) {
 		end = start - 1;
-		if (__builtin_add_overflow(start, fl->len, &start) || start < 0)
+		start += fl->len; /* no overflow: start >= 0 */
+		if (start < 0)
 			return -EINVAL;
 	} else {
-		end = -1; /* to the end of the file, however far */
+		end = (int64_t)LOCK_OFFSET_MAX; /* to the end, however far */
 	}
 	req->start = (uint64_t)start;
-	req->end = end < 0 ? UINT64_MAX : (uint64_t)end;
+	req->end = (uint64_t)end;
 	return 0;
 }
 
@@ -122,7 +131,7 @@ static long fcntl_lock(struct file *f, int cmd, uintptr_t uarg)
 		if (req.type != F_UNLCK) {
 			fl.whence = 0;
 			fl.start = (int64_t)req.start;
-			fl.len = req.end == UINT64_MAX
+			fl.len = req.end == LOCK_OFFSET_MAX
 					 ? 0
 					 : (int64_t)(req.end - req.start + 1);
 			fl.pid = req.pid;
@@ -183,6 +192,15 @@ SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, unsigned long, arg)
 	case F_GETLEASE:
 		ret = F_UNLCK;
 		break;
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ: /* a pipe's, and anything else is not a pipe */
+		ret = f->ops && f->ops->fcntl ? f->ops->fcntl(f, cmd, arg)
+					      : -EBADF;
+		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		ret = memfd_fcntl(f, cmd, arg);
+		break;
 	default:
 		ret = f->ops && f->ops->fcntl ? f->ops->fcntl(f, cmd, arg)
 					      : -EINVAL;
@@ -191,28 +209,40 @@ SYSCALL_DEFINE3(fcntl, int, fd, int, cmd, unsigned long, arg)
 	return ret;
 }
 
+/* flock(2)'s operation (less LOCK_NB) as a lock type, or -EINVAL. */
+static int flock_type(unsigned int op)
+{
+	switch (op & ~LOCK_NB) {
+	case LOCK_SH:
+		return F_RDLCK;
+	case LOCK_EX:
+		return F_WRLCK;
+	case LOCK_UN:
+		return F_UNLCK;
+	default:
+		return -EINVAL;
+	}
+}
+
 SYSCALL_DEFINE2(flock, int, fd, unsigned int, op)
 {
-	struct file *f = fd_get(fd);
 	struct file_lock_req req = {
-		.start = 0, .end = UINT64_MAX, .kind = LOCK_KIND_FLOCK};
-	unsigned int what = op & ~LOCK_NB;
+		.start = 0, .end = LOCK_OFFSET_MAX, .kind = LOCK_KIND_FLOCK};
+	struct file *f;
 	long err;
 
+	/* Linux's order: LOCK_MAND requests are ignored (their support is
+	 * gone), then the operation is checked, then the descriptor. */
+	if (op & LOCK_MAND)
+		return 0;
+	req.type = flock_type(op);
+	if (req.type < 0)
+		return req.type;
+	f = fd_get(fd);
 	if (!f)
 		return -EBADF;
 	req.owner = f;
-	if (what == LOCK_SH)
-		req.type = F_RDLCK;
-	else if (what == LOCK_EX)
-		req.type = F_WRLCK;
-	else if (what == LOCK_UN)
-		req.type = F_UNLCK;
-	else
-		req.type = -1;
-	if (req.type < 0)
-		err = -EINVAL;
-	else if ((f->flags & O_PATH) || !f->inode)
+	if ((f->flags & O_PATH) || !f->inode)
 		err = -EBADF;
 	else
 		err = locks_set(f->inode, &req, !(op & LOCK_NB));

@@ -126,9 +126,8 @@ static struct files *my_files(void)
 	return current_proc()->files;
 }
 
-struct file *fd_get(int fd)
+struct file *files_fd_get(struct files *fs, int fd, bool *cloexec)
 {
-	struct files *fs = my_files();
 	struct file *f = NULL;
 	unsigned long flags;
 
@@ -138,9 +137,32 @@ struct file *fd_get(int fd)
 	if ((unsigned int)fd < fs->size && fs->fd[fd]) {
 		f = fs->fd[fd];
 		file_get(f);
+		if (cloexec)
+			*cloexec = fs->cloexec[fd / 64] >> (fd % 64) & 1;
 	}
 	spin_unlock_irqrestore(&fs->lock, flags);
 	return f;
+}
+
+int files_next_fd(struct files *fs, int from)
+{
+	unsigned long flags = spin_lock_irqsave(&fs->lock);
+	int found = -1;
+
+	for (unsigned int i = from < 0 ? 0 : (unsigned int)from; i < fs->size;
+	     i++) {
+		if (fs->fd[i]) {
+			found = (int)i;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&fs->lock, flags);
+	return found;
+}
+
+struct file *fd_get(int fd)
+{
+	return files_fd_get(my_files(), fd, NULL);
 }
 
 static void set_cloexec(struct files *fs, unsigned int fd, bool on)
@@ -227,6 +249,21 @@ int fd_install(struct file *f, int min, bool cloexec)
 		if (grow(fs, MAX(size + 1, (unsigned int)min + 1)))
 			return -ENOMEM;
 	}
+}
+
+int fd_room(void)
+{
+	struct files *fs = my_files();
+	uint64_t limit = nofile_limit();
+	unsigned long flags = spin_lock_irqsave(&fs->lock);
+	int err = fs->size < limit ? 0 : -EMFILE; /* the table may grow */
+
+	for (unsigned int i = 0; err && i < fs->size && i < limit; i++) {
+		if (!fs->fd[i])
+			err = 0;
+	}
+	spin_unlock_irqrestore(&fs->lock, flags);
+	return err;
 }
 
 int fd_install_at(struct file *f, int fd, bool cloexec)

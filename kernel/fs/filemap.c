@@ -4,14 +4,26 @@
  * of any other. Data moves between user memory and the inode's cached
  * pages, which are the pages mmap maps: a write is seen by every mapping
  * at once. Writes hold the inode's lock (size and data change together);
- * a file system may refuse new pages (tmpfs's size limit: ENOSPC).
+ * a file system may refuse new pages (tmpfs's size limit: ENOSPC). On a
+ * file system with nothing to read pages from (tmpfs), a page missing
+ * from the cache is a hole: it reads as zeroes and takes no memory.
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
+#include <kernel/uvm.h>
 
 #include "fs_priv.h"
+
+/* The page at index for reading; NULL with 0 for a hole. */
+static int read_page(struct inode *in, uint64_t index, struct page **out)
+{
+	if (in->ops && in->ops->read_page)
+		return inode_get_page(in, index, out);
+	*out = inode_find_page(in, index);
+	return 0;
+}
 
 long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 {
@@ -26,9 +38,11 @@ long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 		uint64_t off = (pos + done) % PAGE_SIZE;
 		size_t chunk = MIN(n - done, PAGE_SIZE - off);
 		struct page *page;
-		int err = inode_get_page(in, (pos + done) / PAGE_SIZE, &page);
+		int err = read_page(in, (pos + done) / PAGE_SIZE, &page);
 
-		if (!err) {
+		if (!err && !page) {
+			err = clear_user(ubuf + done, chunk);
+		} else if (!err) {
 			err = copy_to_user(ubuf + done,
 					   (char *)page_address(page) + off,
 					   chunk);
@@ -41,25 +55,6 @@ long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 	return (long)done;
 }
 
-/* The page at index for writing: a new one is charged to the fs first. */
-static int write_page(struct inode *in, uint64_t index, struct page **out)
-{
-	int err;
-
-	*out = inode_find_page(in, index);
-	if (*out)
-		return 0;
-	if (in->ops && in->ops->charge) {
-		err = in->ops->charge(in, 1);
-		if (err)
-			return err;
-	}
-	err = inode_get_page(in, index, out);
-	if (err && in->ops && in->ops->charge)
-		in->ops->charge(in, -1);
-	return err;
-}
-
 /* Write at pos with the inode locked: bytes written, or -errno. */
 static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 			 uint64_t pos)
@@ -70,8 +65,11 @@ static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 		uint64_t off = (pos + done) % PAGE_SIZE;
 		size_t chunk = MIN(n - done, PAGE_SIZE - off);
 		struct page *page;
-		int err = write_page(in, (pos + done) / PAGE_SIZE, &page);
+		/* Sealed, a write stops where Linux's does: at the page. */
+		int err = seals_check_write(in, pos + done, chunk);
 
+		if (!err)
+			err = inode_get_page(in, (pos + done) / PAGE_SIZE, &page);
 		if (!err) {
 			err = copy_from_user((char *)page_address(page) + off,
 					     ubuf + done, chunk);
@@ -86,14 +84,23 @@ static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 	return (long)done;
 }
 
+/*
+ * O_APPEND writes at the end whatever pos says, pwrite(2) included (as on
+ * Linux); the end is read under the inode's lock, so that appends from
+ * several processes never overwrite each other.
+ */
 long filemap_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 {
 	struct inode *in = f->inode;
 	long ret;
 
-	if (pos + n < pos || pos + n > FILE_SIZE_MAX)
-		return -EFBIG;
 	mutex_lock(&in->lock);
+	if (f->flags & O_APPEND)
+		pos = in->size;
+	if (pos + n < pos || pos + n > FILE_SIZE_MAX) {
+		mutex_unlock(&in->lock);
+		return -EFBIG;
+	}
 	ret = write_locked(in, ubuf, n, pos);
 	if (ret > 0)
 		inode_touch(in, true);
@@ -101,21 +108,28 @@ long filemap_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 	return ret;
 }
 
-/* Truncate or extend, inode locked: pages beyond go, the tail zeroed. */
+/*
+ * Truncate or extend, inode locked: pages beyond go, from the page cache
+ * and from every mapping (whose next access there is a SIGBUS), and the
+ * tail of the last page is zeroed. The size changes first, so that a
+ * fault racing with this sees the new one (uvm_file.c).
+ */
 int filemap_set_size(struct inode *in, uint64_t size)
 {
-	uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-	uint64_t before = in->cached_pages;
+	uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE, old = in->size;
+	int err;
 
 	if (size > FILE_SIZE_MAX)
 		return -EFBIG;
-	if (size < in->size) {
+	err = seals_check_size(in, size);
+	if (err)
+		return err;
+	in->size = size;
+	if (size < old) {
+		uvm_unmap_file(in, keep, UINT64_MAX, true);
 		inode_drop_pages(in, keep);
 		inode_zero_page_tail(in, size);
-		if (in->ops && in->ops->charge)
-			in->ops->charge(in, -(long)(before - in->cached_pages));
 	}
-	in->size = size;
 	inode_touch(in, true);
 	return 0;
 }
@@ -123,11 +137,16 @@ int filemap_set_size(struct inode *in, uint64_t size)
 int filemap_allocate(struct inode *in, uint64_t off, uint64_t len, bool extend)
 {
 	uint64_t last = (off + len - 1) / PAGE_SIZE;
+	/* F_SEAL_GROW: Linux refuses even FALLOC_FL_KEEP_SIZE past the end. */
+	int err = seals_check_size(in, MAX(in->size, off + len));
+
+	if (err)
+		return err;
 
 	for (uint64_t i = off / PAGE_SIZE; i <= last; i++) {
 		struct page *page;
-		int err = write_page(in, i, &page);
 
+		err = inode_get_page(in, i, &page);
 		if (err)
 			return err;
 		page_put(page);
@@ -138,21 +157,49 @@ int filemap_allocate(struct inode *in, uint64_t off, uint64_t len, bool extend)
 	return 0;
 }
 
-int filemap_zero_range(struct inode *in, uint64_t off, uint64_t len)
+/* Zero [off, off + len) of the page at index, if it is cached. */
+static void zero_in_page(struct inode *in, uint64_t index, size_t off,
+			 size_t len)
 {
-	uint64_t end = MIN(off + len, in->size);
+	struct page *page = inode_find_page(in, index);
 
-	while (off < end) {
-		uint64_t at = off % PAGE_SIZE;
-		size_t chunk = MIN(end - off, PAGE_SIZE - at);
-		struct page *page = inode_find_page(in, off / PAGE_SIZE);
+	if (page) { /* an uncached page is a hole already */
+		memset((char *)page_address(page) + off, 0, len);
+		page_put(page);
+	}
+}
 
-		if (page) { /* an uncached page reads as zeroes already */
-			memset((char *)page_address(page) + at, 0, chunk);
-			page_put(page);
-		}
-		off += chunk;
+/*
+ * The whole pages of the hole leave the cache and the mappings that show
+ * them (private copies stay, as on Linux); the partial pages at its ends
+ * are zeroed in place, where every mapping sees it.
+ */
+int filemap_punch_hole(struct inode *in, uint64_t off, uint64_t len)
+{
+	uint64_t end = off + len;
+	uint64_t first = (off + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t last = end / PAGE_SIZE;
+	int err = seals_check_punch(in);
+
+	if (err)
+		return err;
+
+	if (first > last) { /* within one page */
+		zero_in_page(in, off / PAGE_SIZE, off % PAGE_SIZE, len);
+	} else {
+		if (off % PAGE_SIZE)
+			zero_in_page(in, off / PAGE_SIZE, off % PAGE_SIZE,
+				     PAGE_SIZE - off % PAGE_SIZE);
+		uvm_unmap_file(in, first, last, false);
+		inode_drop_range(in, first, last);
+		if (end % PAGE_SIZE)
+			zero_in_page(in, last, 0, end % PAGE_SIZE);
 	}
 	inode_touch(in, true);
+	return 0;
+}
+
+int filemap_mmap(struct file *f)
+{
 	return 0;
 }

@@ -15,8 +15,11 @@ void fs_init(void)
 	anon_init();
 	if (tmpfs_mount_root())
 		panic("fs: no root file system");
+	memfd_init();
 	devtmpfs_init();
+	procfs_init();
+	sysfs_init();
 	chardev_init_mem();
-	console_dev_init();
+	devpts_init();
 	initramfs_init(); /* logs what it found, or why it has nothing */
 }

@@ -8,6 +8,8 @@
 
 /* inode.c, dcache.c, file.c */
 void inode_init(void);
+/* Drop the cached pages of index [first, end) (a punched hole). */
+void inode_drop_range(struct inode *inode, uint64_t first, uint64_t end);
 void dcache_init(void);
 void file_cache_init(void);
 
@@ -21,6 +23,10 @@ void file_cache_init(void);
  */
 int path_walk_parent_locked(int dirfd, uintptr_t upath, struct path *parent,
 			    char **last, bool *trailing);
+/* The same, following a symlink at the end if follow (open O_CREAT
+ * makes a dangling symlink's target). */
+int path_walk_create_locked(int dirfd, uintptr_t upath, bool follow,
+			    struct path *parent, char **last, bool *trailing);
 /* The same for a kernel path, namespace_lock held by the caller. */
 int path_walk_parent_held(int dirfd, const char *path, struct path *parent,
 			  char **last, bool *trailing);
@@ -36,8 +42,8 @@ int filemap_set_size(struct inode *inode, uint64_t size);
  * now rather than at a write), extending the size if asked. */
 int filemap_allocate(struct inode *inode, uint64_t off, uint64_t len,
 		     bool extend);
-/* Zero [off, off + len) within the size (a punched hole). */
-int filemap_zero_range(struct inode *inode, uint64_t off, uint64_t len);
+/* Punch a hole at [off, off + len): whole pages go, the ends are zeroed. */
+int filemap_punch_hole(struct inode *inode, uint64_t off, uint64_t len);
 
 /* permission.c: the file-system identity of the current process. */
 struct cred;
@@ -108,10 +114,11 @@ extern const struct file_ops fifo_fops;
 void fifo_release(struct file *f);
 
 /* file.c: descriptor slots. */
+/* Is there a free descriptor below RLIMIT_NOFILE? 0 or -EMFILE. */
+int fd_room(void);
 bool fd_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);
 int fd_install_at(struct file *f, int fd, bool cloexec);
-struct file *fd_remove(int fd);
 
 /*
  * locks.c: advisory locks. A request: [start, end] (inclusive), type
@@ -125,6 +132,10 @@ struct file *fd_remove(int fd);
 #define LOCK_KIND_POSIX 0
 #define LOCK_KIND_OFD 1
 #define LOCK_KIND_FLOCK 2
+
+/* The last byte a lock can cover (Linux's OFFSET_MAX): a lock "to the
+ * end of the file" ends here, and so does one that reaches it. */
+#define LOCK_OFFSET_MAX ((uint64_t)INT64_MAX)
 
 struct file_lock_req {
 	uint64_t start, end;
@@ -145,9 +156,13 @@ void fd_close_file(struct files *files, struct file *f);
 /* tmpfs.c: the root file system, for initramfs.c. */
 int tmpfs_mount_root(void);
 
-/* devtmpfs.c, chardev.c, console.c: /dev and its first devices. */
+/* proc/root.c, sysfs.c: register "proc" and "sysfs". */
+void procfs_init(void);
+void sysfs_init(void);
+
+/* devtmpfs.c, chardev.c, devpts.c: /dev and its first devices. */
 void devtmpfs_init(void);
 void chardev_init_mem(void);
-void console_dev_init(void);
+void devpts_init(void);
 
 #endif

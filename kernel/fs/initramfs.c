@@ -273,7 +273,9 @@ static int unpack_gzip(struct unpack *u, const uint8_t *in, size_t len,
 	uint8_t *out = NULL;
 	size_t bad;
 
-	if (gzip_isize(in, len, &hint))
+	/* A cut or damaged stream ends in any 4 bytes: believe its size
+	 * only if DEFLATE could reach it (at most 1032:1). */
+	if (gzip_isize(in, len, &hint) || hint / 1032 > len)
 		hint = 0;
 	cap = MAX((uint64_t)hint + 1, (uint64_t)len * 4);
 	while (n == -ENOSPC && cap <= GUNZIP_MAX) {

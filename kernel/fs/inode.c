@@ -3,7 +3,9 @@
  * kept in pages indexed by page number, filled on first use by the
  * filesystem's read_page; read(2) copies from these pages and mmap maps
  * them, so both see the same data. The cache holds one reference to
- * each page; whoever maps a page holds another.
+ * each page; whoever maps a page holds another. Every page that enters
+ * or leaves the cache is charged to the file system (inode_ops->charge),
+ * so that tmpfs counts exactly the pages it holds.
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
@@ -132,6 +134,8 @@ struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
 	mutex_init(&in->lock, "inode");
 	spin_lock_init(&in->cache_lock, "inode cache", LOCK_RANK_INODE);
 	list_init(&in->locks);
+	mutex_init(&in->mmap_lock, "inode mmaps");
+	list_init(&in->mmaps);
 	return in;
 }
 
@@ -140,15 +144,25 @@ void inode_get(struct inode *in)
 	__atomic_add_fetch(&in->refcount, 1, __ATOMIC_RELAXED);
 }
 
-void inode_drop_pages(struct inode *in, uint64_t from)
+/*
+ * Account pages added to (or, negative, dropped from) the cache to the
+ * file system (tmpfs's size limit): 0, or -ENOSPC to refuse them.
+ */
+static int charge(struct inode *in, long pages)
+{
+	return in->ops && in->ops->charge ? in->ops->charge(in, pages) : 0;
+}
+
+void inode_drop_range(struct inode *in, uint64_t first, uint64_t end)
 {
 	for (;;) {
 		unsigned long flags = spin_lock_irqsave(&in->cache_lock);
-		struct avl_node *n = avl_last(&in->cache);
+		struct avl_node *n =
+			avl_lower_bound(&in->cache, &first, index_key);
 		struct cached_page *c =
 			n ? avl_entry(n, struct cached_page, node) : NULL;
 
-		if (c && c->index >= from) {
+		if (c && c->index < end) {
 			avl_remove(&in->cache, n);
 			in->cached_pages--;
 		} else {
@@ -157,9 +171,15 @@ void inode_drop_pages(struct inode *in, uint64_t from)
 		spin_unlock_irqrestore(&in->cache_lock, flags);
 		if (!c)
 			return;
+		charge(in, -1);
 		page_put(c->page);
 		kmem_cache_free(cached_cache, c);
 	}
+}
+
+void inode_drop_pages(struct inode *in, uint64_t from)
+{
+	inode_drop_range(in, from, UINT64_MAX);
 }
 
 void inode_zero_page_tail(struct inode *in, uint64_t off)
@@ -201,15 +221,23 @@ static struct page *cache_lookup(struct inode *in, uint64_t index)
 	return page;
 }
 
-/* A new page for index, filled; inserted unless another got there. */
+/*
+ * A new page for index, filled; inserted unless another got there. It
+ * is charged to the file system first (tmpfs may refuse: -ENOSPC).
+ */
 static int cache_fill(struct inode *in, uint64_t index, struct page **out)
 {
-	struct cached_page *c = kmem_cache_alloc(cached_cache);
-	struct page *page = pmm_alloc_pages(0, PMM_ZERO | PMM_USE(MM_USE_USER));
+	struct cached_page *c;
+	struct page *page;
 	unsigned long flags;
 	struct avl_node *old;
-	int err = c && page ? 0 : -ENOMEM;
+	int err = charge(in, 1);
 
+	if (err)
+		return err;
+	c = kmem_cache_alloc(cached_cache);
+	page = pmm_alloc_pages(0, PMM_ZERO | PMM_USE(MM_USE_USER));
+	err = c && page ? 0 : -ENOMEM;
 	if (!err && in->ops && in->ops->read_page)
 		err = in->ops->read_page(in, index, page_address(page));
 	if (err) {
@@ -217,6 +245,7 @@ static int cache_fill(struct inode *in, uint64_t index, struct page **out)
 			page_put(page);
 		if (c)
 			kmem_cache_free(cached_cache, c);
+		charge(in, -1);
 		return err;
 	}
 	c->index = index;
@@ -232,6 +261,8 @@ static int cache_fill(struct inode *in, uint64_t index, struct page **out)
 	}
 	page_get(page); /* the caller's */
 	spin_unlock_irqrestore(&in->cache_lock, flags);
+	if (old)
+		charge(in, -1);
 	*out = page;
 	return 0;
 }
@@ -269,12 +300,17 @@ void inode_init(void)
 
 int inode_add_page(struct inode *in, uint64_t index, struct page *page)
 {
-	struct cached_page *c = kmem_cache_alloc(cached_cache);
+	struct cached_page *c;
 	unsigned long flags;
-	int err = 0;
+	int err = charge(in, 1);
 
-	if (!c)
+	if (err)
+		return err;
+	c = kmem_cache_alloc(cached_cache);
+	if (!c) {
+		charge(in, -1);
 		return -ENOMEM;
+	}
 	c->index = index;
 	c->page = page;
 	flags = spin_lock_irqsave(&in->cache_lock);
@@ -285,7 +321,9 @@ int inode_add_page(struct inode *in, uint64_t index, struct page *page)
 		in->cached_pages++;
 	}
 	spin_unlock_irqrestore(&in->cache_lock, flags);
-	if (err)
+	if (err) {
 		kmem_cache_free(cached_cache, c);
+		charge(in, -1);
+	}
 	return err;
 }

@@ -35,7 +35,7 @@
 
 struct file_lock {
 	struct list_head link; /* in inode->locks */
-	uint64_t start, end;   /* inclusive; end UINT64_MAX: to the end */
+	uint64_t start, end;   /* inclusive, at most LOCK_OFFSET_MAX */
 	int type;	       /* F_RDLCK, F_WRLCK */
 	int kind;	       /* LOCK_KIND_* */
 	const void *owner;
@@ -114,11 +114,43 @@ static bool would_deadlock(const void *me, const struct file_lock *holder)
 	return false;
 }
 
+/* Ends are at most LOCK_OFFSET_MAX, so end + 1 does not wrap. */
 static bool adjacent_or_overlapping(const struct file_lock *l, uint64_t s,
 				    uint64_t e)
 {
-	return (l->start <= e || (e != UINT64_MAX && l->start == e + 1)) &&
-	       (s <= l->end || (l->end != UINT64_MAX && l->end + 1 == s));
+	return l->start <= e + 1 && s <= l->end + 1;
+}
+
+/* Is l one of the locks of want's owner, of want's class? */
+static bool same_owner(const struct file_lock *l, const struct file_lock *want)
+{
+	return l->owner == want->owner && same_class(l->kind, want->kind);
+}
+
+/*
+ * Where a new lock nl goes (list_add after the node returned). An
+ * owner's locks stay together and in order of start, as in Linux's
+ * list, because F_GETLK reports the first conflicting lock: before the
+ * first of them that starts after nl, else after the last; when the
+ * owner has none left, where its merged or replaced ones were (after
+ * anchor), else at the end.
+ */
+static struct list_head *insert_point(struct inode *in,
+				      const struct file_lock *nl,
+				      struct list_head *anchor)
+{
+	struct list_head *after = anchor ? anchor : in->locks.prev;
+	struct file_lock *l;
+
+	list_for_each_entry(l, &in->locks, link)
+	{
+		if (!same_owner(l, nl))
+			continue;
+		if (l->start > nl->start)
+			return l->link.prev;
+		after = &l->link;
+	}
+	return after;
 }
 
 /*
@@ -130,13 +162,16 @@ static void apply(struct inode *in, struct file_lock *want,
 		  struct file_lock **spare, struct file_lock **fresh)
 {
 	uint64_t s = want->start, e = want->end;
+	struct list_head *anchor = NULL;
 	struct file_lock *l, *n;
 	bool any_removed = false;
 
 	list_for_each_entry_safe(l, n, &in->locks, link)
 	{
-		if (l->owner != want->owner || !same_class(l->kind, want->kind))
+		if (!same_owner(l, want))
 			continue;
+		if (!anchor) /* not the owner's: stays */
+			anchor = l->link.prev;
 		if (l->type == want->type && adjacent_or_overlapping(l, s, e)) {
 			s = MIN(s, l->start);
 			e = MAX(e, l->end);
@@ -171,10 +206,34 @@ static void apply(struct inode *in, struct file_lock *want,
 		*nl = *want;
 		nl->start = s;
 		nl->end = e;
-		list_add_tail(&nl->link, &in->locks);
+		list_add(&nl->link, insert_point(in, nl, anchor));
 	}
 	if (any_removed || want->type == F_UNLCK || want->type == F_RDLCK)
 		removed(); /* a downgrade may let readers in */
+}
+
+/*
+ * flock(2) changes a lock by dropping the old one first ("not guaranteed
+ * to be atomic", its manual says), so that a conversion that fails under
+ * LOCK_NB leaves none, as on Linux. True when the owner already holds
+ * the type wanted: nothing to do.
+ */
+static bool flock_drop_old(struct inode *in, const struct file_lock *want)
+{
+	struct file_lock *l;
+
+	list_for_each_entry(l, &in->locks, link)
+	{
+		if (l->kind != LOCK_KIND_FLOCK || l->owner != want->owner)
+			continue;
+		if (l->type == want->type)
+			return true;
+		list_del(&l->link);
+		kfree(l);
+		removed();
+		return false;
+	}
+	return false;
 }
 
 int locks_set(struct inode *in, struct file_lock_req *req, bool wait)
@@ -193,7 +252,9 @@ int locks_set(struct inode *in, struct file_lock_req *req, bool wait)
 	int err = spare && fresh ? 0 : -ENOLCK;
 
 	mutex_lock(&locks_mutex);
-	while (!err) {
+	bool held = !err && want.kind == LOCK_KIND_FLOCK &&
+		    flock_drop_old(in, &want);
+	while (!err && !held) {
 		struct file_lock *c =
 			want.type == F_UNLCK ? NULL : find_conflict(in, &want);
 		uint64_t gen = generation;

@@ -42,10 +42,11 @@ size_t fs_list(char *buf, size_t size)
 {
 	size_t n = 0;
 
-	for (struct fs_type *t = types; t && n < size; t = t->next)
-		n += snprintf(buf + n, size - n, "%s\t%s\n",
-			      t->nodev ? "nodev" : "", t->name);
-	return MIN(n, size);
+	for (struct fs_type *t = types; t; t = t->next)
+		n += (size_t)snprintf(n < size ? buf + n : NULL,
+				      n < size ? size - n : 0, "%s\t%s\n",
+				      t->nodev ? "nodev" : "", t->name);
+	return n;
 }
 
 struct super_block *super_alloc(const struct fs_type *type,
@@ -92,6 +93,23 @@ struct mount *mount_at(const struct mount *mnt, const struct dentry *d)
 			found = m; /* the last one made covers the others */
 	}
 	return found;
+}
+
+/*
+ * Is a mount still on d, through any mount (after one went)? The flag is
+ * the dentry's, while mounts sit on (mount, dentry) pairs: one dentry
+ * seen through two mounts (a bind) can carry a mount in each.
+ */
+static bool mounted_on(const struct dentry *d)
+{
+	struct mount *m;
+
+	list_for_each_entry(m, &mounts, link)
+	{
+		if (m->mountpoint == d && m->parent != m)
+			return true;
+	}
+	return false;
 }
 
 void fs_root_path(struct path *out)
@@ -153,6 +171,41 @@ int vfs_mount(const char *type, const char *source, const struct path *at,
 	return err;
 }
 
+struct mount *kern_mount_sb(struct super_block *sb)
+{
+	struct mount *m = kzalloc(sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->sb = sb;
+	m->root = d_get(sb->root);
+	m->parent = m; /* d_path names its files from its root: "/NAME" */
+	m->mountpoint = m->root;
+	m->refcount = 1; /* kept for good: never unmounted */
+	strlcpy(m->source, sb->type->name, sizeof(m->source));
+	list_init(&m->link);
+	sb->mounts++;
+	return m;
+}
+
+struct mount *kern_mount(const char *type, int *err)
+{
+	const struct fs_type *t = fs_find(type);
+	struct super_block *sb;
+	struct mount *m;
+
+	*err = t ? t->mount(t, type, 0, NULL, &sb) : -ENODEV;
+	if (*err)
+		return NULL;
+	m = kern_mount_sb(sb);
+	if (!m) {
+		if (sb->ops && sb->ops->put_super)
+			sb->ops->put_super(sb);
+		*err = -ENOMEM;
+	}
+	return m;
+}
+
 int mount_bind(const struct path *from, const struct path *at,
 	       unsigned long flags)
 {
@@ -183,7 +236,7 @@ int mount_move(struct mount *m, const struct path *at)
 	if (at->dentry->flags & DENTRY_DEAD)
 		return -ENOENT;
 	list_del(&m->link);
-	if (!mount_at(m->parent, old))
+	if (!mounted_on(old))
 		old->flags &= ~DENTRY_MOUNTED;
 	m->parent = at->mnt;
 	m->mountpoint = d_get(at->dentry);
@@ -228,7 +281,7 @@ int mount_remove(struct mount *m, bool lazy)
 		return -EBUSY;
 	list_del(&m->link);
 	list_init(&m->link);
-	if (!mount_at(m->parent, mp))
+	if (!mounted_on(mp))
 		mp->flags &= ~DENTRY_MOUNTED;
 	if (in_use)
 		return 0;
@@ -240,7 +293,7 @@ int mount_remove(struct mount *m, bool lazy)
 	return 0;
 }
 
-/* "-" for an empty field; escapes as /proc/mounts does (\040 for space). */
+/* Escaped as /proc/mounts does (\040 for a space...): bytes written. */
 static size_t put_escaped(char *buf, size_t size, const char *s)
 {
 	size_t n = 0;
@@ -255,33 +308,49 @@ static size_t put_escaped(char *buf, size_t size, const char *s)
 	return n;
 }
 
+/* One line of /proc/mounts into line (2 * PATH_MAX): its length. */
+static size_t mount_line(const struct mount *m, const char *where, char *line)
+{
+	size_t size = 2 * PATH_MAX, n;
+
+	n = put_escaped(line, size, m->source);
+	line[n++] = ' ';
+	n += put_escaped(line + n, size - n, where);
+	/* relatime: Linux's default, and all that rastOS does. */
+	n += snprintf(line + n, size - n, " %s %s%s%s%s,relatime 0 0\n",
+		      m->sb->type->name, m->flags & MS_RDONLY ? "ro" : "rw",
+		      m->flags & MS_NOSUID ? ",nosuid" : "",
+		      m->flags & MS_NODEV ? ",nodev" : "",
+		      m->flags & MS_NOEXEC ? ",noexec" : "");
+	return MIN(n, size);
+}
+
 size_t mounts_list(const struct path *root, char *buf, size_t size)
 {
-	char *where = kmalloc(PATH_MAX);
+	char *where = kmalloc(PATH_MAX), *line = kmalloc(2 * PATH_MAX);
 	struct mount *m;
 	size_t n = 0;
 
-	if (!where)
+	if (!where || !line) {
+		kfree(where);
+		kfree(line);
 		return 0;
+	}
 	namespace_lock();
 	list_for_each_entry(m, &mounts, link)
 	{
 		struct path p = {m, m->root};
+		size_t len;
 
-		if (d_path_locked(&p, root, where, PATH_MAX) < 0 ||
-		    n + 8 >= size)
+		if (d_path_locked(&p, root, where, PATH_MAX) < 0)
 			continue;
-		n += put_escaped(buf + n, size - n, m->source);
-		buf[n++] = ' ';
-		n += put_escaped(buf + n, size - n, where);
-		n += snprintf(buf + n, size - n, " %s %s%s%s%s 0 0\n",
-			      m->sb->type->name,
-			      m->flags & MS_RDONLY ? "ro" : "rw",
-			      m->flags & MS_NOSUID ? ",nosuid" : "",
-			      m->flags & MS_NODEV ? ",nodev" : "",
-			      m->flags & MS_NOEXEC ? ",noexec" : "");
+		len = mount_line(m, where, line);
+		if (n < size)
+			memcpy(buf + n, line, MIN(len, size - n));
+		n += len;
 	}
 	namespace_unlock();
 	kfree(where);
-	return MIN(n, size);
+	kfree(line);
+	return n;
 }

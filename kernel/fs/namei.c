@@ -33,11 +33,15 @@ void namespace_unlock(void)
 	mutex_unlock(&ns_lock);
 }
 
+/* Paths this short walk without a PATH_MAX allocation (most do). */
+#define WALK_INLINE 192
+
 struct walk {
 	struct path cur;  /* referenced */
 	struct path root; /* the process's root, referenced */
-	char *buf;	  /* PATH_MAX: what is left to walk */
+	char *buf;	  /* what is left to walk: small, or kmalloc'd */
 	unsigned int links, flags;
+	char small[WALK_INLINE];
 };
 
 /* Where a walk starts: dirfd's directory, the cwd or the root. */
@@ -70,7 +74,8 @@ static void walk_end(struct walk *w)
 {
 	path_put(&w->cur);
 	path_put(&w->root);
-	kfree(w->buf);
+	if (w->buf != w->small)
+		kfree(w->buf);
 }
 
 static void step(struct walk *w, struct mount *mnt, struct dentry *d)
@@ -82,21 +87,6 @@ static void step(struct walk *w, struct mount *mnt, struct dentry *d)
 	w->cur = next;
 }
 
-/* "..": up, out of mounts at their roots, never above the root. */
-static void step_up(struct walk *w)
-{
-	for (;;) {
-		struct mount *m = w->cur.mnt;
-
-		if (w->cur.dentry == w->root.dentry && m == w->root.mnt)
-			return;
-		if (w->cur.dentry != m->root || m->parent == m)
-			break;
-		step(w, m->parent, m->mountpoint);
-	}
-	step(w, w->cur.mnt, w->cur.dentry->parent);
-}
-
 /* Into whatever is mounted on the current dentry, all the way down. */
 static void cross_mounts(struct walk *w)
 {
@@ -104,6 +94,28 @@ static void cross_mounts(struct walk *w)
 
 	while ((m = mount_at(w->cur.mnt, w->cur.dentry)))
 		step(w, m, m->root);
+}
+
+/*
+ * "..": up, out of mounts at their roots, never above the root; then, as
+ * any step, into what is mounted where it lands (Linux: a cwd under a
+ * directory mounted on since goes up into the mount; "/.." into one on
+ * the root).
+ */
+static void step_up(struct walk *w)
+{
+	for (;;) {
+		struct mount *m = w->cur.mnt;
+
+		if (w->cur.dentry == w->root.dentry && m == w->root.mnt)
+			goto cross;
+		if (w->cur.dentry != m->root || m->parent == m)
+			break;
+		step(w, m->parent, m->mountpoint);
+	}
+	step(w, w->cur.mnt, w->cur.dentry->parent);
+cross:
+	cross_mounts(w);
 }
 
 /*
@@ -164,30 +176,49 @@ static int child(struct dentry *dir, const char *name, size_t len,
 	return err;
 }
 
-/* Replace what is left to walk by target + "/" + rest. */
+/*
+ * Replace what is left to walk by target + "/" + rest, in a new buffer:
+ * as on Linux, a target and the rest of the path may together pass
+ * PATH_MAX (each is shorter; the walk holds at most SYMLOOP_MAX + 1).
+ */
 static int splice_link(struct walk *w, struct inode *link, const char *rest)
 {
-	char *tmp = kmalloc(PATH_MAX);
 	size_t rl = strlen(rest);
+	char *buf = kmalloc(PATH_MAX + 1 + rl + 1);
 	long tl = -EINVAL;
 
-	if (!tmp)
+	if (!buf)
 		return -ENOMEM;
 	if (link->ops && link->ops->readlink)
-		tl = link->ops->readlink(link, tmp, PATH_MAX);
-	if (tl >= 0 && (size_t)tl + 1 + rl + 1 > PATH_MAX)
-		tl = -ENAMETOOLONG;
+		tl = link->ops->readlink(link, buf, PATH_MAX);
 	if (tl == 0)
 		tl = -ENOENT;
-	if (tl > 0) {
-		tmp[tl] = rl ? '/' : '\0';
-		memcpy(tmp + tl + 1, rest, rl + 1);
-		memcpy(w->buf, tmp, (size_t)tl + 1 + rl + 1);
-		if (tmp[0] == '/')
-			step(w, w->root.mnt, w->root.dentry);
+	if (tl < 0) {
+		kfree(buf);
+		return (int)tl;
 	}
-	kfree(tmp);
-	return tl < 0 ? (int)tl : 0;
+	buf[tl] = rl ? '/' : '\0';
+	memcpy(buf + tl + 1, rest, rl + 1);
+	if (w->buf != w->small)
+		kfree(w->buf);
+	w->buf = buf;
+	if (buf[0] == '/')
+		step(w, w->root.mnt, w->root.dentry);
+	return 0;
+}
+
+/* Go on from where a magic link leads, with rest left to walk. */
+static int jump_link(struct walk *w, struct inode *link, const char *rest)
+{
+	struct path to;
+	int err = link->ops->get_link(link, &to);
+
+	if (err)
+		return err;
+	path_put(&w->cur);
+	w->cur = to;
+	memmove(w->buf, rest, strlen(rest) + 1);
+	return 0;
 }
 
 /* One component; rest follows it. 0 done, 1 a symlink spliced, -err. */
@@ -215,8 +246,12 @@ static int walk_one(struct walk *w, const char *name, size_t len,
 	if (err)
 		return err;
 	if (S_ISLNK(d->inode->mode) && follow) {
-		err = ++w->links > SYMLOOP_MAX ? -ELOOP
-					       : splice_link(w, d->inode, rest);
+		if (++w->links > SYMLOOP_MAX)
+			err = -ELOOP;
+		else if (d->inode->ops && d->inode->ops->get_link)
+			err = jump_link(w, d->inode, rest);
+		else
+			err = splice_link(w, d->inode, rest);
 		d_put(d);
 		return err ? err : 1;
 	}
@@ -227,8 +262,39 @@ static int walk_one(struct walk *w, const char *name, size_t len,
 }
 
 /*
+ * The last component name[0..len), about to be created (open O_CREAT):
+ * if it is a symlink to follow, splice its target in to walk instead,
+ * as Linux creates a dangling symlink's target. 1 spliced, 0 not a
+ * symlink (or no such name), -errno.
+ */
+static int follow_last(struct walk *w, const char *name, size_t len)
+{
+	struct inode *dir = w->cur.dentry->inode;
+	struct dentry *d;
+	int err;
+
+	if (!S_ISDIR(dir->mode) || len > NAME_MAX ||
+	    (len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return 0; /* the caller reports these */
+	err = inode_permission(dir, 1);
+	if (!err)
+		err = child(w->cur.dentry, name, len, &d);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	if (!S_ISLNK(d->inode->mode)) {
+		d_put(d);
+		return 0;
+	}
+	err = ++w->links > SYMLOOP_MAX ? -ELOOP : splice_link(w, d->inode, "");
+	d_put(d);
+	return err ? err : 1;
+}
+
+/*
  * Walk w->buf. stop_at_last: leave the last component unwalked in *last
- * (a pointer into w->buf), for the calls that create or remove it.
+ * (a pointer into w->buf), for the calls that create or remove it; with
+ * LOOKUP_FOLLOW, a symlink there is followed first.
  */
 static int walk(struct walk *w, const char **last)
 {
@@ -239,8 +305,11 @@ static int walk(struct walk *w, const char **last)
 
 		while (*p == '/')
 			p++;
-		if (!*p)
-			return 0;
+		if (!*p) { /* slashes only: a magic link's trailing one */
+			bool dir = S_ISDIR(w->cur.dentry->inode->mode);
+
+			return p == w->buf || dir ? 0 : -ENOTDIR;
+		}
 		end = strchrnul(p, '/');
 		rest = end;
 		while (*rest == '/')
@@ -249,13 +318,19 @@ static int walk(struct walk *w, const char **last)
 		final = !*rest;
 		if (final && last) {
 			*end = '\0';
+			r = (w->flags & LOOKUP_FOLLOW) && !trailing
+				    ? follow_last(w, p, (size_t)(end - p))
+				    : 0;
+			if (r < 0)
+				return r;
+			if (r > 0)
+				continue; /* walk the symlink's target */
 			*last = p;
 			return trailing ? 2 : 1;
 		}
-		/* A symlink's target keeps a trailing slash ("link/"): it
-		 * must then be a directory too, as on Linux. */
-		r = walk_one(w, p, (size_t)(end - p),
-			     final && trailing ? end : rest,
+		/* A symlink's target goes on with the rest, or with the
+		 * trailing slash that requires a directory at the end. */
+		r = walk_one(w, p, (size_t)(end - p), final ? end : rest,
 			     !final || trailing || (w->flags & LOOKUP_FOLLOW));
 		if (r < 0)
 			return r;
@@ -276,9 +351,13 @@ static int walk_prepare(struct walk *w, int dirfd, const char *path)
 		return -ENAMETOOLONG;
 	if (!len && !(w->flags & LOOKUP_EMPTY))
 		return -ENOENT;
-	w->buf = kmalloc(PATH_MAX);
-	if (!w->buf)
-		return -ENOMEM;
+	if (len < WALK_INLINE) {
+		w->buf = w->small;
+	} else {
+		w->buf = kmalloc(len + 1);
+		if (!w->buf)
+			return -ENOMEM;
+	}
 	memcpy(w->buf, path, len + 1);
 	return walk_start(w, dirfd, path[0] == '/');
 }
@@ -324,9 +403,17 @@ int copy_path(uintptr_t upath, char **out)
 int path_walk_user(int dirfd, uintptr_t upath, unsigned int flags,
 		   struct path *out)
 {
-	char *path;
-	int err = copy_path(upath, &path);
+	char small[WALK_INLINE], *path;
+	long len = strncpy_from_user(small, upath, sizeof(small));
+	int err;
 
+	/* A short path needs no PATH_MAX buffer (stat, open: most); a
+	 * longer one (-ENAMETOOLONG here) is copied again whole. */
+	if (len >= 0)
+		return path_walk(dirfd, small, flags, out);
+	if (len != -ENAMETOOLONG)
+		return (int)len;
+	err = copy_path(upath, &path);
 	if (err)
 		return err;
 	err = path_walk(dirfd, path, flags, out);
@@ -334,10 +421,12 @@ int path_walk_user(int dirfd, uintptr_t upath, unsigned int flags,
 	return err;
 }
 
-int path_walk_parent_held(int dirfd, const char *path, struct path *parent,
-			  char **last, bool *trailing)
+/* path_walk_parent_held, following a symlink at the end with flags
+ * LOOKUP_FOLLOW (open O_CREAT). */
+static int walk_parent(int dirfd, const char *path, unsigned int flags,
+		       struct path *parent, char **last, bool *trailing)
 {
-	struct walk w = {0};
+	struct walk w = {.flags = flags};
 	const char *name = NULL;
 	int err = walk_prepare(&w, dirfd, path);
 
@@ -365,6 +454,29 @@ int path_walk_parent_held(int dirfd, const char *path, struct path *parent,
 		*last = NULL;
 	}
 	walk_end(&w);
+	return err;
+}
+
+int path_walk_parent_held(int dirfd, const char *path, struct path *parent,
+			  char **last, bool *trailing)
+{
+	return walk_parent(dirfd, path, 0, parent, last, trailing);
+}
+
+int path_walk_create_locked(int dirfd, uintptr_t upath, bool follow,
+			    struct path *parent, char **last, bool *trailing)
+{
+	char *path;
+	int err = copy_path(upath, &path);
+
+	if (err)
+		return err;
+	namespace_lock();
+	err = walk_parent(dirfd, path, follow ? LOOKUP_FOLLOW : 0, parent, last,
+			  trailing);
+	kfree(path);
+	if (err)
+		namespace_unlock();
 	return err;
 }
 

@@ -71,11 +71,20 @@ static struct inode *dir_of(const struct named *n)
 	return n->parent.dentry->inode;
 }
 
-/* After "does it exist": read-only, then permission on the parent. */
+/* A removed directory: nothing new may be named in it (ENOENT). */
+static bool dead_dir(const struct dentry *dir)
+{
+	return dir->flags & DENTRY_DEAD;
+}
+
+/* After "does it exist": read-only, a removed directory, then
+ * permission on the parent. */
 static int may_create(const struct path *parent)
 {
 	if (path_readonly(parent))
 		return -EROFS;
+	if (dead_dir(parent->dentry))
+		return -ENOENT;
 	return inode_permission(parent->dentry->inode, 3);
 }
 
@@ -206,6 +215,42 @@ SYSCALL_DEFINE4(mknodat, int, dirfd, uintptr_t, upath, uint32_t, mode, uint64_t,
 	return do_mknod(dirfd, upath, mode, dev);
 }
 
+int vfs_mknod_socket(const char *path, uint32_t mode, struct inode **out)
+{
+	struct named n;
+	int err;
+
+	namespace_lock();
+	err = path_walk_parent_held(AT_FDCWD, path, &n.parent, &n.last,
+				    &n.trailing);
+	if (err) {
+		namespace_unlock();
+		return err;
+	}
+	n.d = NULL;
+	if (is_dot_or_dotdot(n.last))
+		err = -EEXIST;
+	else
+		err = vfs_child(n.parent.dentry, n.last, &n.d);
+	if (!err)
+		err = check_new_name(&n, false);
+	if (!err)
+		err = may_create(&n.parent);
+	if (!err && !dir_of(&n)->ops->create)
+		err = -EPERM;
+	if (!err)
+		err = dir_of(&n)->ops->create(
+			dir_of(&n), n.d,
+			S_IFSOCK | (mode & 07777 & ~current_proc()->fs->umask),
+			0);
+	if (!err) {
+		*out = n.d->inode;
+		inode_get(*out);
+	}
+	named_put(&n);
+	return err;
+}
+
 static long do_symlink(uintptr_t utarget, int dirfd, uintptr_t upath)
 {
 	struct named n;
@@ -264,6 +309,34 @@ static int may_link_to(struct inode *in)
 	return 0;
 }
 
+/*
+ * The checks of a new link to old as name n, in Linux's order (do_linkat,
+ * vfs_link): the new name, the mounts, the protection of others' files,
+ * the directory's permission, the kind of file, a file with no name left
+ * (unless an O_TMPFILE that may still be named).
+ */
+static int link_checks(const struct path *old, const struct named *n, bool dots)
+{
+	struct inode *in = old->dentry->inode;
+	int err = check_new_name(n, dots);
+
+	if (!err && path_readonly(&n->parent))
+		err = -EROFS;
+	if (!err && old->mnt != n->parent.mnt)
+		err = -EXDEV;
+	if (!err)
+		err = may_link_to(in);
+	if (!err && dead_dir(n->parent.dentry))
+		err = -ENOENT;
+	if (!err)
+		err = inode_permission(dir_of(n), 3);
+	if (!err && (!dir_of(n)->ops->link || S_ISDIR(in->mode)))
+		err = -EPERM;
+	if (!err && in->nlink == 0 && !in->linkable)
+		err = -ENOENT;
+	return err;
+}
+
 static long do_link(int olddirfd, uintptr_t uold, int newdirfd, uintptr_t unew,
 		    int flags)
 {
@@ -274,6 +347,10 @@ static long do_link(int olddirfd, uintptr_t uold, int newdirfd, uintptr_t unew,
 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	/* Naming an open file needs CAP_DAC_READ_SEARCH; without it Linux
+	 * treats "" as any other missing name. */
+	if ((flags & AT_EMPTY_PATH) && !proc_capable())
+		flags &= ~AT_EMPTY_PATH;
 	err = path_at(
 		olddirfd, uold,
 		(flags & AT_EMPTY_PATH) |
@@ -286,22 +363,11 @@ static long do_link(int olddirfd, uintptr_t uold, int newdirfd, uintptr_t unew,
 		path_put(&old);
 		return err;
 	}
-	err = check_new_name(&n, dots);
-	if (!err && old.mnt != n.parent.mnt)
-		err = -EXDEV;
-	if (!err)
-		err = may_create(&n.parent);
-	if (!err && S_ISDIR(old.dentry->inode->mode))
-		err = -EPERM;
-	if (!err && old.dentry->inode->nlink == 0 &&
-	    !(old.dentry->flags & DENTRY_DEAD))
-		err = -ENOENT;
-	if (!err)
-		err = may_link_to(old.dentry->inode);
-	if (!err && !dir_of(&n)->ops->link)
-		err = -EPERM;
+	err = link_checks(&old, &n, dots);
 	if (!err)
 		err = dir_of(&n)->ops->link(old.dentry, dir_of(&n), n.d);
+	if (!err)
+		old.dentry->inode->linkable = false; /* named now */
 	named_put(&n);
 	path_put(&old);
 	return err;
@@ -439,6 +505,8 @@ static int rename_checks(struct rename_ends *r, unsigned int flags)
 		err = may_delete(ndir, r->nd,
 				 flags & RENAME_EXCHANGE ? S_ISDIR(nin->mode)
 							 : isdir);
+	else if (!err && dead_dir(r->np.dentry))
+		err = -ENOENT;
 	else if (!err)
 		err = inode_permission(ndir, 3);
 	/* A directory that changes parent rewrites its "..". */

@@ -21,6 +21,7 @@
 #include <kernel/fs.h>
 #include <kernel/heap.h>
 #include <kernel/poll.h>
+#include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/syscall.h>
@@ -34,13 +35,14 @@
 #define FIONREAD 0x541b
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
+#define PIPEFS_MAGIC 0x50495045
 
 struct pipe {
 	struct mutex lock;
 	struct wait_queue rd_wq, wr_wq;
 	struct page **pages; /* npages slots; NULL until written */
 	unsigned int npages;
-	uint64_t head, tail; /* bytes written, bytes read, ever */
+	uint64_t head, tail; /* bytes written, read since it last emptied */
 	int readers, writers;
 	unsigned int r_opens, w_opens; /* FIFO opens so far, for the waits */
 };
@@ -145,8 +147,12 @@ static long pipe_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 		p->tail += n;
 		ret = (long)n;
 	}
-	if (!used(p)) /* nothing in it: no pages held */
+	if (!used(p)) { /* nothing in it: no pages held */
 		free_pages_of(p);
+		/* and the next data starts a page, as a fresh Linux pipe
+		 * buffer does: F_SETPIPE_SZ counts the pages data spans */
+		p->head = p->tail = 0;
+	}
 	mutex_unlock(&p->lock);
 	wake_up_all(&p->wr_wq);
 	return ret;
@@ -312,47 +318,77 @@ static bool pipe_end_release(struct pipe *p, struct file *f)
 	return last;
 }
 
-static void pipe_release(struct file *f)
-{
-	struct pipe *p = pipe_of(f);
-
-	if (pipe_end_release(p, f))
-		pipe_free(p);
-}
-
-static const struct file_ops pipe_fops = {
-	.read = pipe_read,
-	.write = pipe_write,
-	.poll = pipe_poll,
-	.ioctl = pipe_ioctl,
-	.fcntl = pipe_fcntl,
-	.release = pipe_release,
-};
-
 /* ---- pipe(2) ------------------------------------------------------------- */
 
-static struct super_block *pipefs;
+/*
+ * pipe(2) makes a FIFO with no name: an inode of pipefs (a file system
+ * no path reaches) whose ends are opened as a FIFO's, so that
+ * /proc/PID/fd/N (bash's /dev/fd/63, /dev/stdin) opens the pipe again
+ * as Linux does. Its dentry names it "pipe:[INO]" in /proc.
+ */
+static struct mount *pipe_mnt;
+static struct mutex pipefs_lock = MUTEX_INIT(pipefs_lock, "pipefs");
 
+static long pipefs_dname(struct dentry *d, char *buf, size_t size)
+{
+	return snprintf(buf, size, "pipe:[%lu]", (unsigned long)d->inode->ino);
+}
+
+static const struct dentry_ops pipefs_dops = {.d_dname = pipefs_dname};
 static const struct fs_type pipefs_type = {.name = "pipefs", .nodev = true};
 
-static struct file *pipe_end(struct inode *in, struct pipe *p,
+static struct mount *pipefs_make(void)
+{
+	struct super_block *sb = super_alloc(&pipefs_type, NULL);
+	struct inode *root;
+	struct mount *m;
+
+	if (!sb)
+		return NULL;
+	sb->magic = PIPEFS_MAGIC; /* fstatfs's f_type */
+	root = inode_alloc(sb, S_IFDIR | 0700, NULL, NULL);
+	sb->root = root ? d_make_root(sb, root) : NULL;
+	m = sb->root ? kern_mount_sb(sb) : NULL;
+	if (!m) { /* kept: a later pipe(2) tries again with a new one */
+		if (sb->root)
+			d_put(sb->root);
+		kfree(sb);
+	}
+	return m;
+}
+
+/* The pipes' mount, made at the first pipe(2) (once, even when two CPUs
+ * get there together). */
+static struct mount *pipefs_get(void)
+{
+	struct mount *m = __atomic_load_n(&pipe_mnt, __ATOMIC_ACQUIRE);
+
+	if (m)
+		return m;
+	mutex_lock(&pipefs_lock);
+	if (!pipe_mnt && (m = pipefs_make()))
+		__atomic_store_n(&pipe_mnt, m, __ATOMIC_RELEASE);
+	m = pipe_mnt;
+	mutex_unlock(&pipefs_lock);
+	return m;
+}
+
+static struct file *pipe_end(const struct path *path, struct pipe *p,
 			     unsigned int flags)
 {
-	struct file *f = file_open_inode(in, flags);
+	struct file *f = file_alloc(path, path->dentry->inode, flags);
 
-	if (f) {
-		f->ops = &pipe_fops;
-		f->priv = p;
-	}
+	if (f)
+		f->priv = p; /* f->ops: the inode's, fifo_fops */
 	return f;
 }
 
-/* Two ends of p on in; NULL both if either cannot be made. */
-static int pipe_ends(struct inode *in, struct pipe *p, int flags,
+/* Two ends of p at path; NULL both if either cannot be made. */
+static int pipe_ends(const struct path *path, struct pipe *p, int flags,
 		     struct file **r, struct file **w)
 {
-	*r = pipe_end(in, p, O_RDONLY | (flags & O_NONBLOCK));
-	*w = pipe_end(in, p, O_WRONLY | (flags & O_NONBLOCK));
+	*r = pipe_end(path, p, O_RDONLY | (flags & O_NONBLOCK));
+	*w = pipe_end(path, p, O_WRONLY | (flags & O_NONBLOCK));
 	if (*r && *w)
 		return 0;
 	for (int i = 0; i < 2; i++) {
@@ -363,35 +399,51 @@ static int pipe_ends(struct inode *in, struct pipe *p, int flags,
 			file_put(f);
 		}
 	}
+	path->dentry->inode->pipe = NULL;
 	pipe_free(p);
 	return -ENOMEM;
 }
 
+/* A new pipe's inode and dentry in pipefs (referenced), or NULL. */
+static struct dentry *pipe_dentry(struct mount *m, struct pipe *p)
+{
+	struct inode *in = inode_alloc(m->sb, S_IFIFO | 0600, NULL, &fifo_fops);
+	struct dentry *d = in ? d_alloc(m->root, "pipe", 4) : NULL;
+
+	if (!d) {
+		inode_put(in);
+		return NULL;
+	}
+	in->uid = fs_cred()->fsuid;
+	in->gid = fs_cred()->fsgid;
+	in->pipe = p;
+	d->ops = &pipefs_dops;
+	d_instantiate(d, in);
+	return d;
+}
+
 static long do_pipe(uintptr_t ufds, int flags)
 {
+	struct path path = {NULL, NULL};
 	struct file *r, *w;
-	struct inode *in;
 	struct pipe *p;
 	int fds[2];
 	long err;
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
-	if (!pipefs)
-		pipefs = super_alloc(&pipefs_type, NULL);
-	p = pipefs ? pipe_new() : NULL;
-	in = p ? inode_alloc(pipefs, S_IFIFO | 0600, NULL, &pipe_fops) : NULL;
-	if (!in) {
+	path.mnt = pipefs_get();
+	p = path.mnt ? pipe_new() : NULL;
+	path.dentry = p ? pipe_dentry(path.mnt, p) : NULL;
+	if (!path.dentry) {
 		if (p)
 			pipe_free(p);
 		return -ENOMEM;
 	}
-	in->uid = fs_cred()->fsuid;
-	in->gid = fs_cred()->fsgid;
 	p->readers = p->writers = 1;
 	p->r_opens = p->w_opens = 1;
-	err = pipe_ends(in, p, flags, &r, &w);
-	inode_put(in); /* the files hold it */
+	err = pipe_ends(&path, p, flags, &r, &w);
+	d_put(path.dentry); /* the files hold it */
 	if (err)
 		return err;
 	fds[0] = fd_install(r, 0, flags & O_CLOEXEC);
@@ -433,8 +485,13 @@ static int wait_partner(struct pipe *p, unsigned int *opens, unsigned int seen)
 	return 0;
 }
 
+/*
+ * A FIFO's open waits for the other end (or fails, a writer with
+ * O_NONBLOCK); a pipe's, through /proc/PID/fd, never does (as Linux).
+ */
 static int fifo_open(struct inode *in, struct file *f)
 {
+	bool is_pipe = in->sb && in->sb->magic == PIPEFS_MAGIC;
 	bool rd = file_readable(f), wr = file_writable(f);
 	unsigned int r_seen, w_seen;
 	struct pipe *p;
@@ -447,7 +504,7 @@ static int fifo_open(struct inode *in, struct file *f)
 		return -ENOMEM;
 	}
 	mutex_lock(&p->lock);
-	if (wr && !rd && !p->readers && (f->flags & O_NONBLOCK))
+	if (wr && !rd && !p->readers && (f->flags & O_NONBLOCK) && !is_pipe)
 		err = -ENXIO;
 	if (!err) {
 		p->readers += rd;
@@ -464,6 +521,8 @@ static int fifo_open(struct inode *in, struct file *f)
 	f->priv = p;
 	wake_up_all(&p->rd_wq);
 	wake_up_all(&p->wr_wq);
+	if (is_pipe)
+		return 0;
 	if (rd && !wr && !p->writers && !(f->flags & O_NONBLOCK))
 		err = wait_partner(p, &p->w_opens, w_seen);
 	else if (wr && !rd && !p->readers)

@@ -25,11 +25,6 @@
 #define FIOCLEX 0x5451
 #define FIONCLEX 0x5450
 
-struct iovec_k {
-	uintptr_t base;
-	uint64_t len;
-};
-
 static long do_rw(struct file *f, uintptr_t ubuf, size_t n, bool write,
 		  int64_t offset)
 {
@@ -37,6 +32,10 @@ static long do_rw(struct file *f, uintptr_t ubuf, size_t n, bool write,
 	uint64_t pos;
 	long ret;
 
+	/* A positional call on what cannot seek: ESPIPE before the access
+	 * mode's EBADF, as Linux checks (pread on a pipe's write end). */
+	if (offset >= 0 && !(f->flags & O_PATH) && f->ops && !f->ops->seekable)
+		return -ESPIPE;
 	if (write ? !file_writable(f) : !file_readable(f))
 		return -EBADF;
 	if (f->inode && S_ISDIR(f->inode->mode))
@@ -46,11 +45,8 @@ static long do_rw(struct file *f, uintptr_t ubuf, size_t n, bool write,
 		return -EINVAL;
 	if (n > RW_MAX)
 		n = RW_MAX;
-	if (offset >= 0) {
-		if (!f->ops->seekable)
-			return -ESPIPE;
+	if (offset >= 0)
 		return op(f, ubuf, n, (uint64_t)offset);
-	}
 	if (!f->ops->seekable)
 		return op(f, ubuf, n, 0);
 	mutex_lock(&f->pos_lock);
@@ -118,40 +114,87 @@ SYSCALL_DEFINE4(pwrite64, int, fd, uintptr_t, ubuf, size_t, n, int64_t, off)
 	return off < 0 ? -EINVAL : rw_fd(fd, ubuf, n, true, off);
 }
 
+/*
+ * The vector of readv/writev, checked whole before any byte moves, as
+ * Linux does: a negative length is EINVAL, a buffer outside user memory
+ * EFAULT (a bad address within it shows up later, as a short count).
+ * Lengths are cut so that the total stays below RW_MAX. kfree *out.
+ */
+static long iovec_import(uintptr_t uiov, int cnt, struct iovec_k **out)
+{
+	struct iovec_k *v;
+	uint64_t total = 0;
+
+	*out = NULL;
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	if (!cnt)
+		return 0;
+	v = kmalloc((size_t)cnt * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (copy_from_user(v, uiov, (size_t)cnt * sizeof(*v))) {
+		kfree(v);
+		return -EFAULT;
+	}
+	for (int i = 0; i < cnt; i++) {
+		long err = (int64_t)v[i].len < 0	     ? -EINVAL
+			   : !access_ok(v[i].base, v[i].len) ? -EFAULT
+							     : 0;
+
+		if (err) {
+			kfree(v);
+			return err;
+		}
+		v[i].len = MIN(v[i].len, RW_MAX - total);
+		total += v[i].len;
+	}
+	*out = v;
+	return 0;
+}
+
 /* readv/writev: one buffer after the other, stopping at a short one. */
 static long rw_vec(int fd, uintptr_t uiov, int cnt, bool write, int64_t off)
 {
-	struct file *f;
-	long total = 0;
+	struct iovec_k *v;
+	struct file *f = fd_get(fd);
+	long total = 0, err;
 
-	if (cnt < 0 || cnt > IOV_MAX)
-		return -EINVAL;
-	f = fd_get(fd);
 	if (!f)
 		return -EBADF;
+	err = iovec_import(uiov, cnt, &v);
+	if (!err && (write ? !file_writable(f) : !file_readable(f)))
+		err = -EBADF; /* even for no bytes at all */
+	if (err) {
+		kfree(v);
+		file_put(f);
+		return err;
+	}
+	if (off < 0 && f->ops &&
+	    (write ? f->ops->write_iov : f->ops->read_iov)) {
+		/* The file takes the vector whole (a socket's datagram). */
+		total = write ? f->ops->write_iov(f, v, cnt)
+			      : f->ops->read_iov(f, v, cnt);
+		kfree(v);
+		file_put(f);
+		return total;
+	}
 	for (int i = 0; i < cnt; i++) {
-		struct iovec_k v;
 		long r;
 
-		if (copy_from_user(&v, uiov + i * sizeof(v), sizeof(v))) {
-			total = total ? total : -EFAULT;
-			break;
-		}
-		if (v.len > RW_MAX || (int64_t)v.len < 0) {
-			total = total ? total : -EINVAL;
-			break;
-		}
-		if (!v.len)
+		if (!v[i].len)
 			continue;
-		r = do_rw(f, v.base, v.len, write, off < 0 ? -1 : off + total);
+		r = do_rw(f, v[i].base, v[i].len, write,
+			  off < 0 ? -1 : off + total);
 		if (r < 0) {
 			total = total ? total : r;
 			break;
 		}
 		total += r;
-		if ((uint64_t)r < v.len)
+		if ((uint64_t)r < v[i].len)
 			break;
 	}
+	kfree(v);
 	file_put(f);
 	return total;
 }
@@ -278,22 +321,105 @@ static long splice_files(struct file *in, int64_t *inpos, struct file *out,
 	return done;
 }
 
-static long copy_between(int infd, uintptr_t uinoff, int outfd,
-			 uintptr_t uoutoff, size_t n)
+/* An offset argument (uoff 0: none, the file position instead). */
+static int get_offset(uintptr_t uoff, const struct file *f, int64_t *off)
+{
+	if (!uoff) {
+		*off = (int64_t)f->pos;
+		return 0;
+	}
+	return get_user(*off, uoff) ? -EFAULT : 0;
+}
+
+/* sendfile's checks, in Linux's order (do_sendfile, do_splice_direct). */
+static int sendfile_checks(struct file *in, bool has_off, int64_t off,
+			   struct file *out)
+{
+	if (!file_readable(in))
+		return -EBADF;
+	if (has_off && off < 0)
+		return -EINVAL;
+	if (!out || !file_writable(out))
+		return -EBADF;
+	return out->flags & O_APPEND ? -EINVAL : 0;
+}
+
+SYSCALL_DEFINE4(sendfile, int, outfd, int, infd, uintptr_t, uoff, size_t, n)
+{
+	struct file *in, *out;
+	int64_t off = 0;
+	long ret;
+
+	if (uoff && get_user(off, uoff))
+		return -EFAULT;
+	in = fd_get(infd);
+	if (!in)
+		return -EBADF;
+	out = fd_get(outfd);
+	ret = sendfile_checks(in, uoff, off, out);
+	if (!ret)
+		ret = splice_files(in, uoff ? &off : NULL, out, NULL,
+				   MIN(n, RW_MAX));
+	if (ret >= 0 && uoff && put_user(off, uoff))
+		ret = -EFAULT;
+	file_put(in);
+	if (out)
+		file_put(out);
+	return ret;
+}
+
+/*
+ * copy_file_range's checks, in Linux's order (generic_copy_file_checks):
+ * regular files, opened the right way, offsets that do not wrap, the
+ * count cut at the input's end, no overlap within one file.
+ */
+static int copy_range_checks(struct file *in, int64_t ipos, struct file *out,
+			     int64_t opos, size_t *count)
+{
+	struct inode *a = in->inode, *b = out->inode;
+	uint64_t n = *count;
+
+	if (!a || !b)
+		return -EINVAL;
+	if (S_ISDIR(a->mode) || S_ISDIR(b->mode))
+		return -EISDIR;
+	if (!S_ISREG(a->mode) || !S_ISREG(b->mode))
+		return -EINVAL;
+	if (!file_readable(in) || !file_writable(out) ||
+	    (out->flags & O_APPEND))
+		return -EBADF;
+	if ((uint64_t)ipos + n < (uint64_t)ipos ||
+	    (uint64_t)opos + n < (uint64_t)opos)
+		return -EOVERFLOW;
+	if (ipos < 0 || opos < 0)
+		return -EINVAL;
+	n = (uint64_t)ipos >= a->size ? 0 : MIN(n, a->size - (uint64_t)ipos);
+	if (a == b && (uint64_t)opos + n > (uint64_t)ipos &&
+	    (uint64_t)opos < (uint64_t)ipos + n)
+		return -EINVAL;
+	*count = (size_t)n;
+	return 0;
+}
+
+SYSCALL_DEFINE6(copy_file_range, int, infd, uintptr_t, uinoff, int, outfd,
+		uintptr_t, uoutoff, size_t, n, unsigned int, flags)
 {
 	struct file *in = fd_get(infd), *out = fd_get(outfd);
 	int64_t inoff, outoff;
 	long ret = in && out ? 0 : -EBADF;
 
-	if (!ret && uinoff && get_user(inoff, uinoff))
-		ret = -EFAULT;
-	if (!ret && uoutoff && get_user(outoff, uoutoff))
-		ret = -EFAULT;
-	if (!ret && ((uinoff && inoff < 0) || (uoutoff && outoff < 0)))
-		ret = -EINVAL;
 	if (!ret)
+		ret = get_offset(uinoff, in, &inoff);
+	if (!ret)
+		ret = get_offset(uoutoff, out, &outoff);
+	if (!ret && flags)
+		ret = -EINVAL;
+	n = MIN(n, RW_MAX);
+	if (!ret)
+		ret = copy_range_checks(in, inoff, out, outoff, &n);
+	if (!ret && n)
 		ret = splice_files(in, uinoff ? &inoff : NULL, out,
-				   uoutoff ? &outoff : NULL, MIN(n, RW_MAX));
+				   uoutoff ? &outoff : NULL, n);
 	if (ret >= 0 && uinoff && put_user(inoff, uinoff))
 		ret = -EFAULT;
 	if (ret >= 0 && uoutoff && put_user(outoff, uoutoff))
@@ -303,15 +429,4 @@ static long copy_between(int infd, uintptr_t uinoff, int outfd,
 	if (out)
 		file_put(out);
 	return ret;
-}
-
-SYSCALL_DEFINE4(sendfile, int, outfd, int, infd, uintptr_t, uoff, size_t, n)
-{
-	return copy_between(infd, uoff, outfd, 0, n);
-}
-
-SYSCALL_DEFINE6(copy_file_range, int, infd, uintptr_t, uinoff, int, outfd,
-		uintptr_t, uoutoff, size_t, n, unsigned int, flags)
-{
-	return flags ? -EINVAL : copy_between(infd, uinoff, outfd, uoutoff, n);
 }

@@ -247,8 +247,10 @@ SYSCALL_DEFINE2(fstatfs, int, fd, uintptr_t, ubuf)
 		return -EBADF;
 	if (f->path.dentry)
 		err = statfs_of(f->path.dentry->sb, f->path.mnt->flags, ubuf);
+	else if (f->inode && f->inode->sb) /* a pipe: its pseudo file system */
+		err = statfs_of(f->inode->sb, 0, ubuf);
 	else
-		err = -EBADF; /* a pipe or socket: no file system kept */
+		err = -EBADF;
 	file_put(f);
 	return err;
 }

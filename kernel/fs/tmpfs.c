@@ -17,9 +17,8 @@
 #include "tmpfs_priv.h"
 
 /*
- * A directory's size is 20 bytes (Linux's BOGO_DIRENT_SIZE) for each of
- * its names, "." and ".." included, as Linux's tmpfs counts: ls -l, stat
- * and tar show it. It changes with the names, under the same lock.
+ * A directory's size, as Linux's tmpfs reports it (ls -l shows it): 20
+ * bytes a name, and 40 for "." and "..".
  */
 #define BOGO_DIRENT_SIZE 20
 
@@ -43,12 +42,15 @@ static int tmpfs_charge(struct inode *in, long pages)
 	return 0;
 }
 
+/* The pages go first, uncharged while the instance is there: the last
+ * inode of an unmounted instance frees it. */
 static void tmpfs_release(struct inode *in)
 {
-	tmpfs_charge(in, -(long)in->cached_pages);
 	if (S_ISLNK(in->mode))
 		kfree(in->priv);
+	inode_drop_pages(in, 0);
 	__atomic_sub_fetch(&info(in)->inodes, 1, __ATOMIC_RELAXED);
+	tmpfs_sb_put(in->sb);
 }
 
 /* The operations for an inode of mode. */
@@ -91,16 +93,20 @@ struct inode *tmpfs_new(struct super_block *sb, struct inode *dir,
 		*err = -ENOMEM;
 		return NULL;
 	}
+	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
 	in->uid = c->fsuid;
 	in->gid = c->fsgid;
 	in->rdev = rdev;
-	if (S_ISDIR(mode))
-		in->size = 2 * BOGO_DIRENT_SIZE;
 	if (dir && (dir->mode & S_ISGID)) { /* BSD group semantics */
 		in->gid = dir->gid;
 		if (S_ISDIR(mode))
 			in->mode |= S_ISGID;
 	}
+	if (S_ISDIR(mode))
+		in->size = 2 * BOGO_DIRENT_SIZE;
+	/* Linux's tmpfs files take seals, but only memfd's come unsealed. */
+	in->sealable = S_ISREG(mode);
+	in->seals = F_SEAL_SEAL;
 	set_ops(in);
 	return in;
 }
@@ -114,6 +120,14 @@ static void tmpfs_bind(struct inode *dir, struct dentry *d, struct inode *in)
 	inode_touch(dir, true);
 }
 
+/* A name of dir goes (unlink, rmdir, the old name of a rename). */
+static void tmpfs_unbind(struct inode *dir, struct dentry *d)
+{
+	dir->size -= BOGO_DIRENT_SIZE;
+	inode_touch(dir, true);
+	d_delete(d);
+}
+
 static int tmpfs_create(struct inode *dir, struct dentry *d, uint32_t mode,
 			uint32_t rdev)
 {
@@ -123,6 +137,19 @@ static int tmpfs_create(struct inode *dir, struct dentry *d, uint32_t mode,
 	if (!in)
 		return err;
 	tmpfs_bind(dir, d, in);
+	return 0;
+}
+
+/* O_TMPFILE and memfd_create: a file with no name, so no size for dir. */
+static int tmpfs_tmpfile(struct inode *dir, struct dentry *d, uint32_t mode)
+{
+	int err;
+	struct inode *in = tmpfs_new(dir->sb, dir, mode, 0, &err);
+
+	if (!in)
+		return err;
+	in->nlink = 0;
+	d_instantiate(d, in);
 	return 0;
 }
 
@@ -179,9 +206,7 @@ static int tmpfs_unlink(struct inode *dir, struct dentry *d)
 
 	in->nlink--;
 	inode_touch(in, false);
-	dir->size -= BOGO_DIRENT_SIZE;
-	inode_touch(dir, true);
-	d_delete(d);
+	tmpfs_unbind(dir, d);
 	return 0;
 }
 
@@ -191,9 +216,7 @@ static int tmpfs_rmdir(struct inode *dir, struct dentry *d)
 		return -ENOTEMPTY;
 	d->inode->nlink = 0;
 	dir->nlink--;
-	dir->size -= BOGO_DIRENT_SIZE;
-	inode_touch(dir, true);
-	d_delete(d);
+	tmpfs_unbind(dir, d);
 	return 0;
 }
 
@@ -244,18 +267,17 @@ static int tmpfs_rename(struct inode *odir, struct dentry *old,
 				S_ISDIR(target->mode) ? 0 : target->nlink - 1;
 			if (S_ISDIR(target->mode))
 				ndir->nlink--;
-			ndir->size -= BOGO_DIRENT_SIZE;
 			inode_touch(target, false);
-			d_delete(new);
+			tmpfs_unbind(ndir, new);
 		}
 		err = d_move(old, new->parent, new->name, new->len);
-		if (!err && S_ISDIR(in->mode) && odir != ndir) {
-			odir->nlink--;
-			ndir->nlink++;
-		}
 		if (!err) {
 			odir->size -= BOGO_DIRENT_SIZE;
 			ndir->size += BOGO_DIRENT_SIZE;
+		}
+		if (!err && S_ISDIR(in->mode) && odir != ndir) {
+			odir->nlink--;
+			ndir->nlink++;
 		}
 	}
 	inode_touch(odir, true);
@@ -275,6 +297,7 @@ static long tmpfs_readlink(struct inode *in, char *buf, size_t size)
 
 static const struct inode_ops tmpfs_dir_iops = {
 	.create = tmpfs_create,
+	.tmpfile = tmpfs_tmpfile,
 	.mkdir = tmpfs_mkdir,
 	.symlink = tmpfs_symlink,
 	.link = tmpfs_link,
@@ -302,6 +325,7 @@ static const struct inode_ops tmpfs_special_iops = {
 static const struct file_ops tmpfs_file_ops = {
 	.read = filemap_read,
 	.write = filemap_write,
+	.mmap = filemap_mmap,
 	.seekable = true,
 };
 

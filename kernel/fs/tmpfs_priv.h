@@ -11,7 +11,13 @@ struct tmpfs_sb {
 	uint64_t max_pages, used_pages; /* atomic */
 	uint64_t max_inodes, inodes;	/* atomic */
 	uint32_t root_mode, root_uid, root_gid;
+	/* atomic: 1 while mounted, + 1 per inode; the last frees the
+	 * instance (an inode may outlive the umount: a mapping holds it) */
+	uint64_t refs;
 };
+
+/* Drop a reference to the instance sb; the last frees it. */
+void tmpfs_sb_put(struct super_block *sb);
 
 /* A new inode in dir (NULL: the root) for the current process, within the
  * instance's limits: NULL with *err (-ENOSPC, -ENOMEM). */

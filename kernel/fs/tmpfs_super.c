@@ -123,12 +123,23 @@ static int tmpfs_statfs(struct super_block *sb, struct statfs_k *st)
 	return 0;
 }
 
+void tmpfs_sb_put(struct super_block *sb)
+{
+	struct tmpfs_sb *t = sb->priv;
+
+	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	kfree(t);
+	kfree(sb);
+}
+
+/* The last umount: the names go, and with them the inodes nothing else
+ * holds; the instance goes with its last inode. */
 static void tmpfs_put_super(struct super_block *sb)
 {
-	/* The names (and so the inodes) die with the root's pins: only a
-	 * tree with nothing in use gets here; what is left is kept. */
-	kfree(sb->priv);
-	sb->priv = NULL;
+	d_drop_tree(sb->root);
+	sb->root = NULL;
+	tmpfs_sb_put(sb);
 }
 
 static const struct super_ops tmpfs_super_ops = {
@@ -156,6 +167,7 @@ static int tmpfs_mount(const struct fs_type *type, const char *source,
 			source && !strcmp(source, "rootfs") ? 0755 : 01777;
 		sb->priv = t;
 		sb->magic = TMPFS_MAGIC;
+		t->refs = 1;
 		err = parse_options(t, options);
 	}
 	root = err ? NULL

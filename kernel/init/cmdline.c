@@ -18,6 +18,7 @@ struct param {
 };
 
 static char buf[CMDLINE_MAX];
+static char raw_copy[CMDLINE_MAX]; /* as given (/proc/cmdline) */
 static char init_args[CMDLINE_MAX]; /* what follows " -- ", for init */
 static struct param params[CMDLINE_MAX_PARAMS];
 static size_t param_count;
@@ -160,6 +161,7 @@ int cmdline_init(const char *raw)
 	}
 	memcpy(buf, raw ? raw : "", len);
 	buf[len] = '\0';
+	memcpy(raw_copy, buf, len + 1);
 	split_init_args(buf);
 	n = parse(buf, params, CMDLINE_MAX_PARAMS);
 	param_count = MIN(n, CMDLINE_MAX_PARAMS);
@@ -241,4 +243,9 @@ KTEST(cmdline, empty)
 	struct param p[1];
 
 	KT_ASSERT_EQ(parse(s, p, 1), 0);
+}
+
+const char *cmdline_raw(void)
+{
+	return raw_copy;
 }

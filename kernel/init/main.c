@@ -9,6 +9,7 @@
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
 #include <kernel/fs.h>
+#include <kernel/net.h>
 #include <kernel/futex.h>
 #include <kernel/console.h>
 #include <kernel/interrupt.h>
@@ -27,6 +28,7 @@
 #include <kernel/smp.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/tty.h>
 #include <kernel/uvm.h>
 #include <kernel/version.h>
 
@@ -76,6 +78,8 @@ static noreturn void kmain_on_kernel_stack(void)
 	proc_init();		 /* processes, signals */
 	futex_init();
 	fs_init();   /* inodes; the initramfs becomes the file tree */
+	net_init();  /* sockets */
+	tty_init();  /* terminals: the console, VTs, serial, ptys */
 	vdso_init(); /* the user-mode clock, mapped into every process */
 	start_kernel_init(); /* the rest, in a thread of its own */
 	sched_idle_loop();

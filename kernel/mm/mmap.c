@@ -16,8 +16,8 @@
 
 #define MMAP_MIN_ADDR 0x10000
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
-#define MAP_KNOWN                                                          \
-	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_32BIT | MAP_GROWSDOWN |  \
+#define MAP_KNOWN                                                           \
+	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_32BIT | MAP_GROWSDOWN | \
 	 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE |      \
 	 MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_SYNC | \
 	 MAP_FIXED_NOREPLACE)
@@ -77,33 +77,102 @@ static bool range_mapped(struct mm *mm, uintptr_t addr, uintptr_t end)
 	return v != NULL;
 }
 
-/* The object a shared or file mapping maps: a referenced inode. */
-static long mapping_inode(unsigned long flags, unsigned long prot, int fd,
-			  struct inode **out)
+/* What a file mapping maps, and what it may do to it. */
+struct map_target {
+	struct inode *inode; /* referenced; NULL: anonymous memory */
+	unsigned int vflags; /* VMA_MAYWRITE, VMA_FILE_WRITE */
+	bool write_open;     /* shared, of a file open for writing */
+};
+
+/*
+ * The file of a mapping, checked as Linux's do_mmap does, in its order:
+ * a shared mapping that may write needs a writable open, any mapping a
+ * readable one, and the file a page cache to map (ENODEV: directories,
+ * pipes, procfs files...).
+ */
+static long map_file(struct file *f, unsigned long flags, unsigned long prot,
+		     uint64_t len, uint64_t off, struct map_target *t)
+{
+	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+	long err;
+
+	if (f->flags & O_PATH)
+		return -EBADF;
+	if (off + len < off)
+		return -EOVERFLOW;
+	if (shared && (prot & PROT_WRITE) && !file_writable(f))
+		return -EACCES;
+	if (!file_readable(f))
+		return -EACCES;
+	if (!f->inode || !f->ops || !f->ops->mmap)
+		return -ENODEV;
+	if (flags & MAP_GROWSDOWN)
+		return -EINVAL;
+	err = f->ops->mmap(f);
+	if (err)
+		return err;
+	/* A shared mapping may write (now or after mprotect) if the open
+	 * may and no seal forbids it: such mappings are what F_SEAL_WRITE
+	 * waits on. A write-sealed file's mapping stays read-only. */
+	t->write_open = shared && file_writable(f);
+	t->vflags = VMA_MAYWRITE;
+	if (shared &&
+	    (!t->write_open ||
+	     (f->inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))))
+		t->vflags = 0;
+	else if (shared)
+		t->vflags |= VMA_FILE_WRITE;
+	t->inode = f->inode;
+	inode_get(t->inode);
+	file_accessed(f); /* mapping counts as reading, as on Linux */
+	return 0;
+}
+
+static long map_target(unsigned long flags, unsigned long prot, int fd,
+		       uint64_t len, uint64_t off, struct map_target *t)
 {
 	struct file *f;
+	long err;
 
-	*out = NULL;
+	t->inode = NULL;
+	t->vflags = VMA_MAYWRITE;
+	t->write_open = false;
 	if (flags & MAP_ANONYMOUS)
 		return 0;
 	f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	if (!f->inode || !S_ISREG(f->inode->mode)) {
-		file_put(f);
-		return -ENODEV;
-	}
-	if ((f->flags & O_ACCMODE) == O_WRONLY ||
-	    ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
-	     (f->flags & O_ACCMODE) != O_RDWR)) {
-		file_put(f);
-		return -EACCES;
-	}
-	*out = f->inode;
-	inode_get(*out);
-	file_accessed(f); /* mapping counts as reading, as on Linux */
+	err = map_file(f, flags, prot, len, off, t);
 	file_put(f);
-	return 0;
+	return err;
+}
+
+/* A shared writable mapping of a write-sealed file: -EPERM. */
+static long seal_check(const struct map_target *t, unsigned long prot)
+{
+	long err;
+
+	if (!t->inode)
+		return 0;
+	mutex_lock(&t->inode->mmap_lock);
+	err = seals_check_mmap(t->inode, t->write_open, prot & PROT_WRITE);
+	mutex_unlock(&t->inode->mmap_lock);
+	return err;
+}
+
+/*
+ * Was a write seal added between seal_check and the mapping joining the
+ * file's list? F_ADD_SEALS, seeing no mapping, then let it in: undo.
+ * (mmap_lock orders the two: after this, F_ADD_SEALS sees the mapping.)
+ */
+static bool sealed_since(const struct map_target *t)
+{
+	bool sealed;
+
+	mutex_lock(&t->inode->mmap_lock);
+	sealed = t->inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE);
+	mutex_unlock(&t->inode->mmap_lock);
+	return sealed;
 }
 
 static long check_mmap(uintptr_t addr, size_t len, unsigned long prot,
@@ -169,27 +238,36 @@ static bool overcommits(size_t len, unsigned long prot, unsigned long flags,
 }
 
 static long do_mmap(uintptr_t addr, size_t len, unsigned long prot,
-		    unsigned long flags, struct inode *inode,
+		    unsigned long flags, const struct map_target *t,
 		    unsigned long off)
 {
 	struct mm *mm = cur_mm();
-	unsigned int vflags = prot_to_vma(prot);
+	unsigned int vflags = prot_to_vma(prot) | t->vflags;
 	long where;
 
 	if ((flags & MAP_TYPE) != MAP_PRIVATE)
 		vflags |= VMA_SHARED;
+	else
+		vflags = (vflags & ~VMA_FILE_WRITE) | VMA_MAYWRITE;
 	if (flags & MAP_GROWSDOWN)
 		vflags |= VMA_GROWSDOWN;
 	if (flags & MAP_NORESERVE)
 		vflags |= VMA_NORESERVE;
+	if (seal_check(t, prot))
+		return -EPERM;
 	mutex_lock(&mm->lock);
 	where = place(mm, addr, len, flags);
 	if (where >= 0 && (!uvm_may_grow(mm, len / PAGE_SIZE) ||
-			   overcommits(len, prot, flags, inode)))
+			   overcommits(len, prot, flags, t->inode)))
 		where = -ENOMEM;
-	if (where >= 0 && uvm_map(mm, (uintptr_t)where, len, vflags, inode,
+	if (where >= 0 && uvm_map(mm, (uintptr_t)where, len, vflags, t->inode,
 				  off / PAGE_SIZE))
 		where = -ENOMEM;
+	/* A seal added since the check above saw no mapping: undo. */
+	if (where >= 0 && (vflags & VMA_FILE_WRITE) && sealed_since(t)) {
+		uvm_unmap(mm, (uintptr_t)where, len);
+		where = -EPERM;
+	}
 	if (where >= 0 && (flags & MAP_POPULATE))
 		uvm_populate(mm, (uintptr_t)where, len, false);
 	mutex_unlock(&mm->lock);
@@ -199,23 +277,23 @@ static long do_mmap(uintptr_t addr, size_t len, unsigned long prot,
 SYSCALL_DEFINE6(mmap, uintptr_t, addr, size_t, len, unsigned long, prot,
 		unsigned long, flags, int, fd, unsigned long, off)
 {
-	struct inode *inode = NULL;
+	struct map_target t;
 	long ret = check_mmap(addr, len, prot, flags, off);
 
 	if (ret)
 		return ret;
 	len = ALIGN_UP(len, PAGE_SIZE);
-	ret = mapping_inode(flags, prot, fd, &inode);
+	ret = map_target(flags, prot, fd, len, off, &t);
 	if (ret)
 		return ret;
-	if (!inode && (flags & MAP_TYPE) != MAP_PRIVATE) {
-		inode = shmem_create(len); /* shared anonymous memory */
-		if (!inode)
+	if (!t.inode && (flags & MAP_TYPE) != MAP_PRIVATE) {
+		t.inode = shmem_create(len); /* shared anonymous memory */
+		if (!t.inode)
 			return -ENOMEM;
 	}
-	ret = do_mmap(addr, len, prot, flags, inode, off);
-	if (inode)
-		inode_put(inode); /* the region holds its own reference */
+	ret = do_mmap(addr, len, prot, flags, &t, off);
+	if (t.inode)
+		inode_put(t.inode); /* the region holds its own reference */
 	return ret;
 }
 
@@ -242,11 +320,29 @@ SYSCALL_DEFINE2(munmap, uintptr_t, addr, size_t, len)
 	return ret;
 }
 
+/* May every region of [addr, end) take vflags? A shared mapping of a
+ * file not open for writing may not be made writable: -EACCES. */
+static long protect_allowed(struct mm *mm, uintptr_t addr, uintptr_t end,
+			    unsigned int vflags)
+{
+	for (struct vma *v = uvm_find(mm, addr); v && v->start < end;
+	     v = vma_next(v)) {
+		if ((vflags & VMA_WRITE) && (v->flags & VMA_SHARED) &&
+		    !(v->flags & VMA_MAYWRITE))
+			return -EACCES;
+	}
+	return 0;
+}
+
 /* The regions of [addr, end) get vflags' protection; pages follow. */
 static long protect_locked(struct mm *mm, uintptr_t addr, uintptr_t end,
 			   unsigned int vflags)
 {
 	struct vma *v = uvm_find(mm, addr);
+	long err = protect_allowed(mm, addr, end, vflags);
+
+	if (err)
+		return err;
 
 	if (v->start < addr && !(v = vma_split(mm, v, addr)))
 		return -ENOMEM;
@@ -276,16 +372,16 @@ SYSCALL_DEFINE3(mprotect, uintptr_t, addr, size_t, len, unsigned long, prot)
 	uintptr_t end;
 	long ret;
 
-	if (check_range(addr, len) || (prot & ~(PROT_ALL | PROT_GROWSDOWN |
-						 PROT_GROWSUP)))
+	if (check_range(addr, len) ||
+	    (prot & ~(PROT_ALL | PROT_GROWSDOWN | PROT_GROWSUP)))
 		return -EINVAL;
 	if (!len)
 		return 0;
 	end = ALIGN_UP(addr + len, PAGE_SIZE);
 	mutex_lock(&mm->lock);
-	ret = range_mapped(mm, addr, end) ? protect_locked(mm, addr, end,
-							   prot_to_vma(prot))
-					  : -ENOMEM;
+	ret = range_mapped(mm, addr, end)
+		      ? protect_locked(mm, addr, end, prot_to_vma(prot))
+		      : -ENOMEM;
 	mutex_unlock(&mm->lock);
 	return ret;
 }
@@ -353,6 +449,25 @@ SYSCALL_DEFINE3(madvise, uintptr_t, addr, size_t, len, int, advice)
  */
 #define MINCORE_CHUNK 512
 
+/* Is the page at va resident? Mapped here, or, in a file's region, in
+ * the file's page cache (as Linux answers, whoever brought it in). */
+static uint8_t resident(struct mm *mm, uintptr_t va)
+{
+	struct vma *v = uvm_find(mm, va);
+	struct page *page;
+
+	if (vm_translate(mm->space, va, NULL, NULL) == 0)
+		return 1;
+	if (!v || !v->inode)
+		return 0;
+	page = inode_find_page(v->inode,
+			       v->pgoff + (va - v->start) / PAGE_SIZE);
+	if (!page)
+		return 0;
+	page_put(page);
+	return 1;
+}
+
 SYSCALL_DEFINE3(mincore, uintptr_t, addr, size_t, len, uintptr_t, uvec)
 {
 	struct mm *mm = cur_mm();
@@ -366,11 +481,11 @@ SYSCALL_DEFINE3(mincore, uintptr_t, addr, size_t, len, uintptr_t, uvec)
 		bool mapped;
 
 		mutex_lock(&mm->lock);
-		mapped = range_mapped(mm, va, MIN(end, va + MINCORE_CHUNK *
-								      PAGE_SIZE));
+		mapped = range_mapped(mm, va,
+				      MIN(end, va + MINCORE_CHUNK * PAGE_SIZE));
 		for (; mapped && n < MINCORE_CHUNK && va < end;
 		     n++, va += PAGE_SIZE)
-			buf[n] = vm_translate(mm->space, va, NULL, NULL) == 0;
+			buf[n] = resident(mm, va);
 		mutex_unlock(&mm->lock);
 		if (!mapped)
 			return -ENOMEM;
@@ -381,19 +496,28 @@ SYSCALL_DEFINE3(mincore, uintptr_t, addr, size_t, len, uintptr_t, uvec)
 	return 0;
 }
 
+/*
+ * msync: the checks of Linux, in its order. Shared pages are the page
+ * cache itself, and memory file systems have nothing to write back, so
+ * a valid call has nothing left to do.
+ */
 SYSCALL_DEFINE3(msync, uintptr_t, addr, size_t, len, int, flags)
 {
 	struct mm *mm = cur_mm();
-	uintptr_t end = ALIGN_UP(addr + len, PAGE_SIZE);
+	uintptr_t end;
 	long ret = 0;
 
-	if (check_range(addr, len) ||
-	    (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
-	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    addr % PAGE_SIZE || ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
+	end = addr + ALIGN_UP(len, PAGE_SIZE); /* a huge len wraps to 0 */
+	if (end < addr)
+		return -ENOMEM;
+	if (end == addr)
+		return 0;
 	mutex_lock(&mm->lock);
-	if (len && !range_mapped(mm, addr, end))
-		ret = -ENOMEM; /* shared pages are the cache: nothing to write */
+	if (end > vm_user_end() || !range_mapped(mm, addr, end))
+		ret = -ENOMEM;
 	mutex_unlock(&mm->lock);
 	return ret;
 }

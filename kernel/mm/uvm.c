@@ -71,15 +71,21 @@ struct vma *vma_alloc(void)
 
 void vma_free(struct vma *v)
 {
-	if (v->inode)
+	if (v->inode) {
+		vma_unlink_file(v);
 		inode_put(v->inode);
+	}
 	kmem_cache_free(vma_cache, v);
 }
 
+/* v joins mm (and, mapping a file, the file's list of regions). */
 void vma_insert(struct mm *mm, struct vma *v)
 {
 	if (avl_insert(&mm->vmas, &v->node, vma_cmp))
 		panic("uvm: overlapping regions at %lx", v->start);
+	v->mm = mm;
+	if (v->inode)
+		vma_link_file(v);
 }
 
 static uint64_t pages(uintptr_t start, uintptr_t end)
@@ -106,12 +112,13 @@ struct vma *vma_split(struct mm *mm, struct vma *v, uintptr_t addr)
 	return n;
 }
 
+/* Atomic: truncate zaps pages without the mm's lock (uvm_file.c). */
 static void drop_page(uint64_t phys, void *arg)
 {
 	struct mm *mm = arg;
 
 	page_put(phys_to_page(phys));
-	mm->rss_pages--;
+	__atomic_sub_fetch(&mm->rss_pages, 1, __ATOMIC_RELAXED);
 }
 
 /* Forget v's pages in [start, end). */

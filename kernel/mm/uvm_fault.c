@@ -66,7 +66,7 @@ static int map_page(struct mm *mm, uintptr_t va, struct page *page,
 		page_put(page);
 		return err == -EEXIST ? 0 : -ENOMEM;
 	}
-	mm->rss_pages++;
+	__atomic_add_fetch(&mm->rss_pages, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -89,12 +89,17 @@ static int fault_in(struct mm *mm, struct vma *v, uintptr_t va,
 	struct page *page, *copy;
 	int err;
 
+	uint64_t index = v->pgoff + (va - v->start) / PAGE_SIZE;
+
 	if (!v->inode) {
 		page = private_copy(NULL);
 		return page ? map_page(mm, va, page, prot) : -ENOMEM;
 	}
-	err = inode_get_page(v->inode, v->pgoff + (va - v->start) / PAGE_SIZE,
-			     &page);
+	/* A page wholly beyond the end of the file: SIGBUS, as on Linux
+	 * (the rest of the last page reads as zeroes). */
+	if (index >= (v->inode->size + PAGE_SIZE - 1) / PAGE_SIZE)
+		return -EIO;
+	err = inode_get_page(v->inode, index, &page);
 	if (err)
 		return err;
 	if (v->flags & VMA_SHARED)
@@ -126,23 +131,39 @@ static int cow(struct mm *mm, struct vma *v, uintptr_t va, uint64_t phys)
  * thread have mapped it since, fault_in finds out (-EEXIST from vm_map)
  * and the access is simply retried.
  */
-static int resolve(struct mm *mm, uintptr_t addr, unsigned int access,
-		   bool absent)
+static int resolve_in(struct mm *mm, struct vma *v, uintptr_t va,
+		      unsigned int access, bool absent)
 {
-	struct vma *v = uvm_find(mm, addr);
-	uintptr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
 	unsigned int prot;
 	uint64_t phys;
 
-	if (!v && !(v = grow_stack(mm, addr)))
-		return -EFAULT;
-	if (!allowed(v, access))
-		return -EACCES;
 	if (absent || vm_translate(mm->space, va, &phys, &prot) != 0)
 		return fault_in(mm, v, va, access);
 	if ((access & VM_FAULT_WRITE) && !(prot & VM_WRITE))
 		return (v->flags & VMA_SHARED) ? -EACCES : cow(mm, v, va, phys);
 	return 0; /* another thread resolved it already */
+}
+
+/* A file's page is looked up and mapped under its mmap_lock, so that a
+ * truncate cannot come between its check of the size and the mapping
+ * (uvm_file.c). */
+static int resolve(struct mm *mm, uintptr_t addr, unsigned int access,
+		   bool absent)
+{
+	struct vma *v = uvm_find(mm, addr);
+	uintptr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
+	int err;
+
+	if (!v && !(v = grow_stack(mm, addr)))
+		return -EFAULT;
+	if (!allowed(v, access))
+		return -EACCES;
+	if (!v->inode)
+		return resolve_in(mm, v, va, access, absent);
+	mutex_lock(&v->inode->mmap_lock);
+	err = resolve_in(mm, v, va, access, absent);
+	mutex_unlock(&v->inode->mmap_lock);
+	return err;
 }
 
 int uvm_fault_locked(struct mm *mm, uintptr_t addr, unsigned int access)
@@ -204,4 +225,28 @@ int uvm_write(struct mm *mm, uintptr_t uaddr, const void *src, size_t n)
 	err = uvm_write_locked(mm, uaddr, src, n);
 	mutex_unlock(&mm->lock);
 	return err;
+}
+
+long uvm_read(struct mm *mm, uintptr_t uaddr, void *dst, size_t n)
+{
+	uint8_t *d = dst;
+	size_t done = 0;
+
+	mutex_lock(&mm->lock);
+	while (done < n) {
+		uintptr_t va = ALIGN_DOWN(uaddr, PAGE_SIZE);
+		size_t chunk = MIN(n - done, PAGE_SIZE - (uaddr - va));
+		uint64_t phys;
+
+		/* A read fault makes the page present (zero or file page). */
+		if (uvm_fault_locked(mm, va, 0) ||
+		    vm_translate(mm->space, va, &phys, NULL))
+			break;
+		memcpy(d + done, (void *)(mm_hhdm + phys + (uaddr - va)),
+		       chunk);
+		done += chunk;
+		uaddr += chunk;
+	}
+	mutex_unlock(&mm->lock);
+	return done || !n ? (long)done : -EFAULT;
 }

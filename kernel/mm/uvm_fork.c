@@ -53,7 +53,8 @@ int uvm_share_pages(struct mm *from, uintptr_t start, uintptr_t end,
 			if (err)
 				page_put(phys_to_page(c->phys[i]));
 			else
-				to->rss_pages++;
+				__atomic_add_fetch(&to->rss_pages, 1,
+						   __ATOMIC_RELAXED);
 		}
 	}
 	kfree(c);
@@ -66,12 +67,13 @@ static void share_page(uint64_t phys, void *arg)
 	struct mm *child = arg;
 
 	page_get(phys_to_page(phys));
-	child->rss_pages++;
+	__atomic_add_fetch(&child->rss_pages, 1, __ATOMIC_RELAXED);
 }
 
 static int copy_vma(struct mm *parent, struct mm *child, struct vma *v)
 {
 	struct vma *n = vma_alloc();
+	int err;
 
 	if (!n)
 		return -ENOMEM;
@@ -80,11 +82,16 @@ static int copy_vma(struct mm *parent, struct mm *child, struct vma *v)
 	if (n->inode)
 		inode_get(n->inode);
 	vma_insert(child, n);
-	return vm_fork_range(parent->space, child->space, v->start,
-			     v->end - v->start, !(v->flags & VMA_SHARED),
-			     share_page, child) == 0
-		       ? 0
-		       : -ENOMEM;
+	/* A file's pages are copied under its mmap_lock: a truncate then
+	 * zaps both copies or neither (uvm_file.c). */
+	if (n->inode)
+		mutex_lock(&n->inode->mmap_lock);
+	err = vm_fork_range(parent->space, child->space, v->start,
+			    v->end - v->start, !(v->flags & VMA_SHARED),
+			    share_page, child);
+	if (n->inode)
+		mutex_unlock(&n->inode->mmap_lock);
+	return err ? -ENOMEM : 0;
 }
 
 struct mm *mm_fork(struct mm *mm)

@@ -24,6 +24,13 @@ void vma_zap(struct mm *mm, uintptr_t start, uintptr_t end);
 int uvm_share_pages(struct mm *from, uintptr_t start, uintptr_t end,
 		    struct mm *to, intptr_t delta, unsigned int prot);
 
+/*
+ * uvm_file.c: v (with an inode) joins or leaves its inode's list of
+ * regions; v->mm is set. Both take inode->mmap_lock.
+ */
+void vma_link_file(struct vma *v);
+void vma_unlink_file(struct vma *v);
+
 /* mmap's PROT_* as VMA_* flags. */
 unsigned int prot_to_vma(unsigned long prot);
 

@@ -34,15 +34,20 @@ bool exec_randomize(void)
 	return !cmdline_has("norandmaps");
 }
 
-/* The file to run: a referenced regular, executable inode. */
+/*
+ * The file to run: a referenced regular, executable inode, and the path
+ * it was found at (for /proc/PID/exe).
+ */
 static int open_exec(int dirfd, const char *path, int flags,
-		     struct inode **out)
+		     struct inode **out, struct path *where)
 {
+	unsigned int lf = flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW;
 	struct inode *in;
-	int err = path_lookup(dirfd, path, flags & AT_SYMLINK_NOFOLLOW, &in);
+	int err = path_walk(dirfd, path, lf, where);
 
 	if (err)
 		return err;
+	in = where->dentry->inode;
 	if (S_ISLNK(in->mode))
 		err = -ELOOP;
 	else if (!S_ISREG(in->mode))
@@ -52,9 +57,10 @@ static int open_exec(int dirfd, const char *path, int flags,
 	if (!err)
 		err = inode_deny_write_access(in); /* open for writing: ETXTBSY */
 	if (err) {
-		inode_put(in);
+		path_put(where);
 		return err;
 	}
+	inode_get(in);
 	*out = in;
 	return 0;
 }
@@ -108,6 +114,7 @@ struct exec_ctx {
 	char path[PATH_MAX];   /* the file being run (after #! rewrites) */
 	char execfn[PATH_MAX]; /* the name execve was given */
 	struct inode *file;
+	struct path exe;       /* where file was found (none: an fd's) */
 	struct inode *fd_file; /* execveat AT_EMPTY_PATH's, until resolved */
 	struct mm *mm;
 	struct exec_image prog, interp;
@@ -124,6 +131,10 @@ static int exec_fd_file(struct exec_ctx *c, int fd)
 	c->fd_file = f->inode;
 	if (c->fd_file)
 		inode_get(c->fd_file);
+	if (f->path.mnt) {
+		c->exe = f->path;
+		path_get(&c->exe);
+	}
 	file_put(f);
 	if (!c->fd_file)
 		return -EBADF;
@@ -137,7 +148,7 @@ static int open_first(struct exec_ctx *c, int dirfd, int flags)
 	struct inode *in = c->fd_file;
 
 	if (!in)
-		return open_exec(dirfd, c->path, flags, &c->file);
+		return open_exec(dirfd, c->path, flags, &c->file, &c->exe);
 	c->fd_file = NULL;
 	if (!S_ISREG(in->mode) || inode_permission(in, 1)) {
 		inode_put(in);
@@ -167,7 +178,8 @@ static int resolve(struct exec_ctx *c, int dirfd, int flags)
 	char interp[BINPRM_BUF_SIZE], arg[BINPRM_BUF_SIZE];
 
 	for (int depth = 0;; depth++) {
-		int err = depth ? open_exec(dirfd, c->path, flags, &c->file)
+		int err = depth ? open_exec(dirfd, c->path, flags, &c->file,
+					    &c->exe)
 				: open_first(c, dirfd, flags);
 
 		if (err)
@@ -180,6 +192,7 @@ static int resolve(struct exec_ctx *c, int dirfd, int flags)
 		err = exec_args_script(&c->args, interp, arg[0] ? arg : NULL,
 				       c->path);
 		put_file(c);
+		path_put(&c->exe); /* the interpreter is what runs */
 		if (err)
 			return err;
 		strlcpy(c->path, interp, sizeof(c->path));
@@ -264,8 +277,12 @@ static void commit(struct exec_ctx *c)
 {
 	struct proc *p = current_proc();
 	struct task *t = current_task();
-	struct mm *old = p->mm;
-	const char *base = strrchr(c->path, '/');
+	struct mm *old;
+	struct path old_exe;
+	/* As Linux: the name execve was given, not a #! interpreter's. */
+	const char *name = c->execfn[0] ? c->execfn : c->path;
+	const char *base = strrchr(name, '/');
+	unsigned long flags;
 
 	exec_kill_other_threads(p);
 	c->mm->start_code = c->prog.start_code;
@@ -273,9 +290,17 @@ static void commit(struct exec_ctx *c)
 	c->mm->start_data = c->prog.start_data;
 	c->mm->end_data = c->prog.end_data;
 	mm_set_exe(c->mm, c->file);
+	/* Under the tree lock: procfs may be taking references to them. */
+	flags = spin_lock_irqsave(&proc_tree_lock);
+	old = p->mm;
 	p->mm = c->mm;
+	old_exe = p->exe;
+	p->exe = c->exe;
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	c->exe = (struct path){0};
 	uvm_activate(c->mm);
 	mm_put(old);
+	path_put(&old_exe);
 	proc_vfork_release(p);
 	signal_exec_reset(p);
 	files_close_on_exec(p->files);
@@ -287,8 +312,7 @@ static void commit(struct exec_ctx *c)
 		t->personality &= ~PER_CLEAR_ON_SETID; /* as Linux's per_clear */
 	p->cred.suid = p->cred.fsuid = p->cred.euid;
 	p->cred.sgid = p->cred.fsgid = p->cred.egid;
-	strlcpy(t->comm, base ? base + 1 : c->path, sizeof(t->comm));
-	strlcpy(p->exe_path, c->path, sizeof(p->exe_path));
+	strlcpy(t->comm, base ? base + 1 : name, sizeof(t->comm));
 	p->exec_id++;
 	t->clear_child_tid = 0;
 	arch_exec_regs(t, c->interp_base ? c->interp.entry : c->prog.entry,
@@ -332,6 +356,7 @@ static long do_execve(int dirfd, uintptr_t upath, uintptr_t uargv,
 	put_file(c);
 	if (c->fd_file)
 		inode_put(c->fd_file);
+	path_put(&c->exe);
 	exec_args_free(&c->args);
 	kfree(c);
 	return err < 0 ? err : 0;
@@ -377,6 +402,7 @@ int proc_exec_kernel(const char *path, const char *const argv[],
 	else if (c->mm)
 		mm_put(c->mm);
 	put_file(c);
+	path_put(&c->exe);
 	exec_args_free(&c->args);
 	kfree(c);
 	return err;

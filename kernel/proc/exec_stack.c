@@ -140,6 +140,16 @@ static void push_pointers(struct stack_builder *b, const struct exec_args *a,
 	kfree(block);
 }
 
+/* The length of the argument strings (their NULs too): /proc's split. */
+static size_t argv_bytes(const struct exec_args *a)
+{
+	size_t off = 0;
+
+	for (unsigned int i = 0; i < a->argc; i++)
+		off += strlen(a->buf + off) + 1;
+	return off;
+}
+
 int exec_setup_stack(struct mm *mm, const struct exec_args *a,
 		     const struct exec_stack_info *info, uintptr_t *sp)
 {
@@ -154,6 +164,7 @@ int exec_setup_stack(struct mm *mm, const struct exec_args *a,
 	execfn = push_str(&b, info->execfn);
 	strings = push(&b, a->buf, a->len);
 	mm->arg_start = strings;
+	mm->arg_end = mm->env_start = strings + argv_bytes(a);
 	mm->env_end = strings + a->len;
 	platform = push_str(&b, "x86_64");
 	random_bytes(rnd, sizeof(rnd));

@@ -17,6 +17,8 @@
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/tty.h>
+#include <kernel/string.h>
 #include <kernel/uaccess.h>
 #include <kernel/uvm.h>
 
@@ -44,13 +46,36 @@ static bool parent_wants_zombie(const struct proc *p)
 	return a->handler != SIG_IGN && !(a->flags & SA_NOCLDWAIT);
 }
 
+#define ORPHAN_CHECKS 8
+
+/* The groups of p's children that p linked to its session: they may
+ * become orphaned when it goes (at most ORPHAN_CHECKS of them). */
+struct child_groups {
+	pid_t pgid[ORPHAN_CHECKS];
+	unsigned int n;
+};
+
+static void note_child_group(struct child_groups *g, const struct proc *p,
+			     const struct proc *c)
+{
+	if (c->pgid == p->pgid || c->sid != p->sid || c->state != PROC_ALIVE)
+		return;
+	for (unsigned int i = 0; i < g->n; i++) {
+		if (g->pgid[i] == c->pgid)
+			return;
+	}
+	if (g->n < ORPHAN_CHECKS)
+		g->pgid[g->n++] = c->pgid;
+}
+
 /* Children of p go to PID 1; zombies among them are init's to reap. */
-static void reparent_children_locked(struct proc *p)
+static void reparent_children_locked(struct proc *p, struct child_groups *g)
 {
 	struct proc *init = proc_find(1), *c, *n;
 
 	list_for_each_entry_safe(c, n, &p->children, sibling)
 	{
+		note_child_group(g, p, c);
 		list_del(&c->sibling);
 		c->parent = init;
 		if (c->pdeath_signal) {
@@ -66,32 +91,42 @@ static void reparent_children_locked(struct proc *p)
 	}
 }
 
-/*
- * A group whose members have stopped and whose last link out of it goes
- * with p becomes orphaned: POSIX says each member gets SIGHUP then
- * SIGCONT.
- */
-static void orphan_check_locked(struct proc *p)
+/* An orphaned group with stopped members: each gets SIGHUP, SIGCONT. */
+static void hangup_orphans_locked(pid_t pgid)
 {
 	struct proc *q;
 	bool stopped = false;
 
-	if (!p->parent || p->parent->pgid == p->pgid ||
-	    !pgrp_orphaned_locked(p->pgid))
-		return;
-	list_for_each_entry(q, &proc_all, all_link)
-		stopped = stopped || (q->pgid == p->pgid && q->stopped);
+	list_for_each_entry(q, &proc_all, all_link) stopped =
+		stopped || (q->pgid == pgid && q->stopped);
 	if (!stopped)
 		return;
 	list_for_each_entry(q, &proc_all, all_link)
 	{
-		if (q->pgid != p->pgid || q->state != PROC_ALIVE)
+		if (q->pgid != pgid || q->state != PROC_ALIVE)
 			continue;
 		spin_lock(&q->sighand->lock);
 		signal_send_locked(q, NULL, SIGHUP, NULL);
 		signal_send_locked(q, NULL, SIGCONT, NULL);
 		spin_unlock(&q->sighand->lock);
 		proc_notify_flush_locked(q);
+	}
+}
+
+/*
+ * POSIX: a group that p's exit orphans (p was its last link to another
+ * group of the session: p's own group, or a child's) gets SIGHUP then
+ * SIGCONT if a member is stopped, since nothing could continue it.
+ */
+static void orphan_check_locked(struct proc *p, const struct child_groups *g)
+{
+	if (p->parent && p->parent->pgid != p->pgid &&
+	    p->parent->sid == p->sid &&
+	    pgrp_orphaned_without_locked(p->pgid, p))
+		hangup_orphans_locked(p->pgid);
+	for (unsigned int i = 0; i < g->n; i++) {
+		if (pgrp_orphaned_without_locked(g->pgid[i], p))
+			hangup_orphans_locked(g->pgid[i]);
 	}
 }
 
@@ -102,21 +137,41 @@ static int exit_code_of(int status)
 	return status & 0x80 ? CLD_DUMPED : CLD_KILLED;
 }
 
+/*
+ * Let go of the descriptors, the fs context and the executable: the
+ * pointers are cleared under the tree lock, where procfs takes its
+ * references (proc_get_files...), and the references dropped after.
+ */
+static void release_resources(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct files *files = p->files;
+	struct fs_context *fs = p->fs;
+	struct path exe = p->exe;
+
+	p->files = NULL;
+	p->fs = NULL;
+	p->exe = (struct path){0};
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	files_put(files);
+	fs_context_put(fs);
+	path_put(&exe);
+}
+
 /* The last thread is gone: p becomes a zombie (or is reaped). */
 static void proc_end(struct proc *p)
 {
+	struct child_groups groups = {.n = 0};
 	unsigned long flags;
 	int status = p->exit_status;
 
 	itimer_proc_exit(p);
-	files_put(p->files);
-	p->files = NULL;
-	fs_context_put(p->fs);
-	p->fs = NULL;
+	tty_detach(p, true); /* a session leader's hangs its terminal up */
+	release_resources(p);
 	proc_vfork_release(p);
 	flags = spin_lock_irqsave(&proc_tree_lock);
-	reparent_children_locked(p);
-	orphan_check_locked(p);
+	reparent_children_locked(p, &groups);
+	orphan_check_locked(p, &groups);
 	p->state = PROC_ZOMBIE;
 	if (parent_wants_zombie(p)) {
 		proc_notify_parent_locked(p, exit_code_of(status),
@@ -145,6 +200,7 @@ noreturn void proc_exit_thread(int status)
 {
 	struct task *t = current_task();
 	struct proc *p = t->proc;
+	struct mm *mm = NULL;
 	unsigned long flags;
 	bool last;
 
@@ -157,18 +213,24 @@ noreturn void proc_exit_thread(int status)
 	last = --p->nr_threads == 0;
 	p->utime += t->sum_exec;
 	p->nvcsw += t->nr_switches;
-	if (last)
-		p->exit_status = p->group_exiting ? p->group_exit_status
-						  : status;
-	else if (t->tid != p->pid)
+	p->user_ticks += t->user_ticks;
+	p->sys_ticks += t->sys_ticks;
+	if (t->tid == p->pid || (last && !p->comm[0]))
+		memcpy(p->comm, t->comm, sizeof(p->comm)); /* a zombie's name */
+	if (last) {
+		p->exit_status =
+			p->group_exiting ? p->group_exit_status : status;
+		mm = p->mm; /* procfs takes references under this lock */
+		p->mm = NULL;
+	} else if (t->tid != p->pid) {
 		pid_free(t->tid);
+	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
 	task_signal_free(t);
 	t->space = NULL;
 	sched_switch_to_kernel_space();
 	if (last) {
-		mm_put(p->mm);
-		p->mm = NULL;
+		mm_put(mm);
 		if (p->pid == 1)
 			init_ended(p->exit_status);
 		proc_end(p);

@@ -15,6 +15,7 @@
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
+#include <kernel/tty.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <kernel/uvm.h>
@@ -102,7 +103,8 @@ static struct proc *new_proc(const struct clone_args_k *a)
 	p->pgid = me->pgid;
 	p->sid = me->sid;
 	p->exit_signal = a->exit_signal;
-	strlcpy(p->exe_path, me->exe_path, sizeof(p->exe_path));
+	p->exe = me->exe;
+	path_get(&p->exe);
 	p->mm = f & CLONE_VM ? me->mm : mm_fork(me->mm);
 	if (f & CLONE_VM)
 		mm_get(me->mm);
@@ -121,10 +123,12 @@ static struct proc *new_proc(const struct clone_args_k *a)
 		mm_put(p->mm);
 		files_put(p->files);
 		fs_context_put(p->fs);
+		path_put(&p->exe);
 		sighand_put(p->sighand);
 		proc_put(p);
 		return NULL;
 	}
+	tty_fork(p, me);
 	return p;
 }
 

@@ -14,6 +14,7 @@
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
+#include <kernel/tty.h>
 
 #include "exec_priv.h"
 #include "proc_priv.h"
@@ -27,14 +28,16 @@ static const char *init_path(void)
 	return p && *p ? p : "/init";
 }
 
-/* Descriptors 0, 1, 2: the console. */
+/* Descriptors 0, 1, 2: one open of the console, as Linux's. */
 static int open_console(struct proc *p)
 {
-	for (int fd = 0; fd < 3; fd++) {
-		struct file *f = console_file_open();
+	struct file *f = tty_console_open();
 
-		if (!f)
-			return -ENOMEM;
+	if (!f)
+		return -ENOMEM;
+	for (int fd = 0; fd < 3; fd++) {
+		if (fd)
+			file_get(f);
 		p->files->fd[fd] = f;
 	}
 	return 0;
@@ -95,6 +98,9 @@ int proc_start_init(void)
 		err = proc_exec_kernel(path, argv, envp);
 	if (err) {
 		klog(KLOG_ERR, "init: cannot run %s (%d)\n", path, err);
+		/* The console's last close gives its input to the monitor. */
+		files_put(p->files);
+		p->files = NULL;
 		return err; /* the kernel thread stays, for the monitor */
 	}
 	klog(KLOG_INFO, "init: running %s as PID %d\n", path, p->pid);

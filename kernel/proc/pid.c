@@ -51,6 +51,11 @@ pid_t pid_alloc(struct task *t)
 	return -EAGAIN;
 }
 
+pid_t pid_last(void)
+{
+	return __atomic_load_n(&last, __ATOMIC_RELAXED);
+}
+
 void pid_rehash_task(struct task *t)
 {
 	list_add(&t->tid_link, &tid_hash[t->tid % HASH_SIZE]);

@@ -14,7 +14,8 @@
 
 #include "proc_priv.h"
 
-struct spinlock proc_tree_lock = SPINLOCK_INIT("proc_tree", LOCK_RANK_PROC_TREE);
+struct spinlock proc_tree_lock =
+	SPINLOCK_INIT("proc_tree", LOCK_RANK_PROC_TREE);
 LIST_HEAD(proc_all);
 
 static struct kmem_cache *proc_cache;
@@ -100,11 +101,16 @@ void proc_unlink_locked(struct proc *p)
 
 bool pgrp_orphaned_locked(pid_t pgid)
 {
+	return pgrp_orphaned_without_locked(pgid, NULL);
+}
+
+bool pgrp_orphaned_without_locked(pid_t pgid, const struct proc *gone)
+{
 	struct proc *p;
 
 	list_for_each_entry(p, &proc_all, all_link)
 	{
-		if (p->pgid != pgid || p->state != PROC_ALIVE)
+		if (p->pgid != pgid || p->state != PROC_ALIVE || p == gone)
 			continue;
 		/* As Linux: init does not count as a parent outside it. */
 		if (p->parent && p->parent->pid != 1 &&

@@ -42,9 +42,6 @@ void proc_discard(struct proc *p);
 struct proc *proc_alloc(void);
 void proc_add_thread_locked(struct proc *p, struct task *t);
 void proc_unlink_locked(struct proc *p);
-/* Is the process group pgid orphaned (no member's parent outside it in
- * the same session)? Tree lock held. */
-bool pgrp_orphaned_locked(pid_t pgid);
 
 /* The wait status of an exit code, of a signal (with core dump). */
 static inline int status_exited(int code)

@@ -10,6 +10,8 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
+#include <kernel/tty.h>
+
 #include "proc_priv.h"
 
 SYSCALL_DEFINE0(getpid)
@@ -168,5 +170,7 @@ SYSCALL_DEFINE0(setsid)
 		me->pgid = me->pid;
 	}
 	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	if (ret > 0)
+		tty_detach(me, false); /* a new session has no terminal */
 	return ret;
 }

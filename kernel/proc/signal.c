@@ -188,23 +188,27 @@ static void default_info(struct siginfo *info, int sig)
  * SIGNAL_UNKILLABLE): a default action would end the system. A fault of
  * its own is the exception: it is forced.
  */
-static bool init_protected(struct proc *p, struct task *target, int sig)
-{
-	if (p->pid != 1 || p->sighand->action[sig - 1].handler != SIG_DFL)
-		return false;
-	return !(target && target->sig->forcing);
-}
-
 /*
  * A blocked signal is never discarded as ignored: the action may change
- * before it is unblocked, and sigwait or signalfd may take it. For the
- * process, the main thread's mask decides (Linux: the thread kill found).
+ * before it is unblocked, and sigwait or signalfd may take it (what
+ * sigtimedwait waits for counts as blocked). For the process, the main
+ * thread's mask decides (Linux: the thread kill found).
  */
 static bool blocked_by(struct proc *p, struct task *target, int sig)
 {
 	struct task *t = target ? target : p->main_thread;
 
-	return t && t->sig && (t->sig->blocked & sig_bit(sig));
+	return t && t->sig &&
+	       ((t->sig->blocked | t->sig->real_blocked) & sig_bit(sig));
+}
+
+/* A blocked one is queued: delivery drops it if still defaulted. */
+static bool init_protected(struct proc *p, struct task *target, int sig)
+{
+	if (p->pid != 1 || p->sighand->action[sig - 1].handler != SIG_DFL ||
+	    blocked_by(p, target, sig))
+		return false;
+	return !(target && target->sig->forcing);
 }
 
 /*
@@ -322,6 +326,8 @@ void signal_force_fault(int sig, int code, uintptr_t addr)
 		t->sig->blocked &= ~sig_bit(sig);
 		p->sighand->action[sig - 1].handler = SIG_DFL;
 	}
+	if (p->sighand->action[sig - 1].handler == SIG_DFL)
+		p->init_killable = true; /* PID 1 too: it cannot go on */
 	t->sig->forcing = true;
 	signal_send_locked(p, t, sig, &info);
 	t->sig->forcing = false;
@@ -458,6 +464,26 @@ static int kill_many(pid_t pid, int sig, const struct siginfo *info)
 	if (!found)
 		return -ESRCH;
 	return sent ? 0 : err;
+}
+
+int signal_send_pgrp(pid_t pgid, int sig)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_tree_lock);
+	struct proc *p;
+	int found = 0;
+
+	list_for_each_entry(p, &proc_all, all_link)
+	{
+		if (p->pgid != pgid || p->state != PROC_ALIVE)
+			continue;
+		found++;
+		spin_lock(&p->sighand->lock);
+		signal_send_locked(p, NULL, sig, NULL);
+		spin_unlock(&p->sighand->lock);
+		proc_notify_flush_locked(p);
+	}
+	spin_unlock_irqrestore(&proc_tree_lock, flags);
+	return found ? 0 : -ESRCH;
 }
 
 int signal_kill(pid_t pid, int sig, const struct siginfo *info)

@@ -49,8 +49,9 @@ static enum verdict act_default(struct proc *p, int sig)
 		return V_STOPPED;
 	}
 	/* The core bit says a dump was written: only with RLIMIT_CORE. */
-	signal_group_kill_locked(p, status_signaled(sig, is_core_default(sig) &&
-							 p->rlim[RLIMIT_CORE].cur));
+	signal_group_kill_locked(
+		p, status_signaled(sig, is_core_default(sig) &&
+						p->rlim[RLIMIT_CORE].cur));
 	return V_EXIT;
 }
 
@@ -75,6 +76,9 @@ static enum verdict pick(struct task *t, int *sig, struct siginfo *info,
 	a = &p->sighand->action[*sig - 1];
 	if (a->handler == SIG_IGN)
 		return V_AGAIN;
+	/* PID 1 has no default actions (init_protected), a fault aside. */
+	if (a->handler == SIG_DFL && p->pid == 1 && !p->init_killable)
+		return V_AGAIN;
 	if (a->handler == SIG_DFL)
 		return act_default(p, *sig);
 	*act = *a;
@@ -82,7 +86,8 @@ static enum verdict pick(struct task *t, int *sig, struct siginfo *info,
 	ts->restore_saved = false;
 	if (a->flags & SA_RESETHAND)
 		a->handler = SIG_DFL;
-	ts->blocked |= act->mask | ((act->flags & SA_NODEFER) ? 0 : sig_bit(*sig));
+	ts->blocked |=
+		act->mask | ((act->flags & SA_NODEFER) ? 0 : sig_bit(*sig));
 	ts->blocked &= ~SIG_UNBLOCKABLE;
 	return V_HANDLER;
 }
@@ -139,7 +144,8 @@ void signal_deliver(struct trap_frame *frame)
 			continue;
 		case V_EXIT:
 			if (t->sig->zapped)
-				proc_exit_thread(0); /* exec elsewhere: only us */
+				proc_exit_thread(
+					0); /* exec elsewhere: only us */
 			proc_exit_group(t->proc->group_exit_status);
 		case V_NONE:
 			arch_syscall_restart(frame, false, false);

@@ -161,6 +161,7 @@ void proc_discard(struct proc *p)
 	mm_put(p->mm);
 	files_put(p->files);
 	fs_context_put(p->fs);
+	path_put(&p->exe);
 	sighand_put(p->sighand);
 	p->state = PROC_DEAD;
 	proc_put(p);

@@ -21,7 +21,8 @@ static void sleep_until_signal(void)
 	struct task *t = current_task();
 
 	for (;;) {
-		__atomic_store_n(&t->state, TASK_INTERRUPTIBLE, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&t->state, TASK_INTERRUPTIBLE,
+				 __ATOMIC_SEQ_CST);
 		if (sched_signal_pending())
 			break;
 		schedule();
@@ -195,7 +196,9 @@ static long wait_for(struct task *t, sigset_t set, uint64_t ns,
 	sigset_t saved = t->sig->blocked;
 	long sig;
 
-	/* The waited-for signals are unblocked meanwhile, as Linux does. */
+	/* The waited-for signals are unblocked meanwhile, as Linux does;
+	 * they still count as blocked for senders (real_blocked). */
+	t->sig->real_blocked = saved;
 	signal_set_blocked(t, saved & ~set);
 	for (;;) {
 		unsigned long flags = spin_lock_irqsave(&sh->lock);
@@ -216,11 +219,12 @@ static long wait_for(struct task *t, sigset_t set, uint64_t ns,
 		sleep_interruptible(end);
 	}
 	signal_set_blocked(t, saved);
+	t->sig->real_blocked = 0;
 	return sig;
 }
 
-SYSCALL_DEFINE4(rt_sigtimedwait, uintptr_t, uset, uintptr_t, uinfo,
-		uintptr_t, uts, size_t, setsize)
+SYSCALL_DEFINE4(rt_sigtimedwait, uintptr_t, uset, uintptr_t, uinfo, uintptr_t,
+		uts, size_t, setsize)
 {
 	struct siginfo info;
 	sigset_t set;
@@ -274,15 +278,16 @@ SYSCALL_DEFINE2(sigaltstack, uintptr_t, uss, uintptr_t, uold)
 	old.sp = ts->altstack_sp;
 	old.size = ts->altstack_size;
 	old.flags = (int32_t)(on ? SS_ONSTACK
-				 : ts->altstack_size ? (ts->altstack_flags &
-							SS_AUTODISARM)
-						     : SS_DISABLE);
+			      : ts->altstack_size
+				      ? (ts->altstack_flags & SS_AUTODISARM)
+				      : SS_DISABLE);
 	if (uss) {
 		if (copy_from_user(&ss, uss, sizeof(ss)))
 			return -EFAULT;
 		if (on)
 			return -EPERM;
-		err = signal_set_altstack(t, ss.sp, ss.size, (uint32_t)ss.flags);
+		err = signal_set_altstack(t, ss.sp, ss.size,
+					  (uint32_t)ss.flags);
 		if (err)
 			return err;
 	}
@@ -379,8 +384,8 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, pid_t, pid, int, sig, uintptr_t, uinfo)
 	return signal_kill(pid, sig, &info);
 }
 
-SYSCALL_DEFINE4(rt_tgsigqueueinfo, pid_t, tgid, pid_t, tid, int, sig,
-		uintptr_t, uinfo)
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, pid_t, tgid, pid_t, tid, int, sig, uintptr_t,
+		uinfo)
 {
 	struct siginfo info;
 	long err = user_siginfo(&info, sig, uinfo, tgid);

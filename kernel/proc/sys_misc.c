@@ -59,7 +59,7 @@ SYSCALL_DEFINE1(uname, uintptr_t, ubuf)
 
 	memset(&u, 0, sizeof(u));
 	strlcpy(u.sysname, "Linux", UTS_LEN); /* the ABI programs expect */
-	strlcpy(u.nodename, hostname, UTS_LEN);
+	host_name_get(u.nodename, UTS_LEN);
 	strlcpy(u.release, "6.1.0-rastos", UTS_LEN);
 	strlcpy(u.version, RASTOS_NAME " " RASTOS_VERSION, UTS_LEN);
 	strlcpy(u.machine,
@@ -97,9 +97,35 @@ static long set_name(char *dst, uintptr_t uname, int len)
 	return 0;
 }
 
+static DEFINE_SPINLOCK(uts_lock, LOCK_RANK_NONE);
+
+void host_name_get(char *buf, size_t size)
+{
+	unsigned long flags = spin_lock_irqsave(&uts_lock);
+
+	strlcpy(buf, hostname, size);
+	spin_unlock_irqrestore(&uts_lock, flags);
+}
+
+int host_name_set(const char *name, size_t len)
+{
+	unsigned long flags;
+
+	if (len > HOST_NAME_LEN)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&uts_lock);
+	memcpy(hostname, name, len);
+	hostname[len] = '\0';
+	spin_unlock_irqrestore(&uts_lock, flags);
+	return 0;
+}
+
 SYSCALL_DEFINE2(sethostname, uintptr_t, uname, int, len)
 {
-	return set_name(hostname, uname, len);
+	char buf[UTS_LEN];
+	long err = set_name(buf, uname, len);
+
+	return err ? err : host_name_set(buf, (size_t)len);
 }
 
 SYSCALL_DEFINE2(setdomainname, uintptr_t, uname, int, len)
@@ -143,11 +169,14 @@ SYSCALL_DEFINE1(sysinfo, uintptr_t, ubuf)
 	struct sysinfo_k si;
 	struct mm_stats st;
 	struct proc *p;
-	unsigned long flags;
+	unsigned long flags, load[3];
 	unsigned int n = 0;
 
 	mm_get_stats(&st);
 	memset(&si, 0, sizeof(si));
+	sched_loadavg(load);
+	for (int i = 0; i < 3; i++) /* sysinfo's fixed point: 16 bits */
+		si.loads[i] = (uint64_t)load[i] << (16 - LOADAVG_SHIFT);
 	si.uptime = (int64_t)(clock_monotonic_ns() / NSEC_PER_SEC);
 	si.totalram = st.managed_kib * 1024;
 	si.freeram = st.free_kib * 1024;

@@ -453,6 +453,7 @@ void sched_tick(void)
 	struct task *cur = rq->curr;
 	unsigned int cpu;
 
+	cputime_tick(rq, cur);
 	if (cur && cur->proc && cur->proc->state == PROC_ALIVE)
 		itimer_tick(cur->proc, NSEC_PER_SEC / TIMER_HZ);
 

@@ -47,6 +47,9 @@ void sched_switch_mm(struct task *prev, struct task *next);
 /* Move work from the busiest queue here: true if a task came. */
 bool sched_pull(void);
 
+/* cputime.c: charge the tick to this CPU and to cur (sched_tick). */
+void cputime_tick(struct rq *rq, struct task *cur);
+
 /* On a new task's stack after its first switch (task.c). */
 void finish_switch(void);
 /* Where the architecture's first switch to a task lands. */

@@ -30,11 +30,16 @@ tests/host/make-cpio-fixture.sh "$work/cpio" >/dev/null 2>&1 && cp "$work/cpio/"
 build/tests/host/test_elf_exec --write-seeds "$work/seeds/fuzz_elf_exec" >/dev/null 2>&1
 mkdir -p "$work/seeds/fuzz_inflate"
 build/tests/host/test_inflate --write-seeds "$work/seeds/fuzz_inflate" >/dev/null 2>&1
+mkdir -p "$work/seeds/fuzz_namei"
+build/tests/host/test_namei --write-seeds "$work/seeds/fuzz_namei" >/dev/null 2>&1
 
 for f in build/tests/fuzz/fuzz_*; do
     name=$(basename "$f")
     mkdir -p "$work/corpus/$name" "$work/seeds/$name"
+    dict=()
+    [ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
     if "$f" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+        "${dict[@]}" \
         -artifact_prefix="$work/" "$work/corpus/$name" "$work/seeds/$name" \
         >"$work/$name.log" 2>&1; then
         echo "PASS: fuzz: $name ($(grep -oE 'Done [0-9]+ runs' "$work/$name.log" | tail -1))"

@@ -19,14 +19,19 @@
  * vDSO when there is one) and the same as a raw system call, fork + _exit
  * + wait, fork + execve(/bin/bench_true) + wait, the first touch of an
  * anonymous page, a context switch (two processes passing a turn through
- * a shared futex), pthread_create + pthread_join, and mmap + munmap of an
- * untouched 1 MiB. A check of the clock comes first: ns per 1000
- * instructions of a dec/jnz loop, 1000 when the clock counts virtual ns.
+ * a shared futex), pthread_create + pthread_join, mmap + munmap of an
+ * untouched 1 MiB, a pipe ping-pong between two processes (per round
+ * trip), pwrite + pread of 4 KiB on the root file system (tmpfs on both
+ * kernels), open + close and stat of a file. A check of the clock comes
+ * first: ns per 1000 instructions of a dec/jnz loop, 1000 when the clock
+ * counts virtual ns. boot_tsc is not a probe but the TSC when main()
+ * started: power-on to the first instructions of /init, in TSC ticks.
  */
 #define _GNU_SOURCE
 #include "lib/t.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +40,7 @@
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -289,6 +295,89 @@ static long probe_mmap_munmap_1m(long n)
 	return (long)(now_ns() - t0);
 }
 
+/* One byte there and back between two processes through two pipes. */
+static long probe_pipe_pingpong(long n)
+{
+	int there[2], back[2];
+	char c = 'x';
+	pid_t pid;
+
+	if (pipe(there) < 0 || pipe(back) < 0)
+		return fail("pipe", errno);
+	pid = fork();
+	if (pid < 0)
+		return fail("fork", errno);
+	if (pid == 0) {
+		for (long i = 0; i < n; i++) {
+			if (read(there[0], &c, 1) != 1 ||
+			    write(back[1], &c, 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		if (write(there[1], &c, 1) != 1 || read(back[0], &c, 1) != 1)
+			return fail("pipe round trip", errno);
+	}
+	long ns = (long)(now_ns() - t0);
+	close(there[0]);
+	close(there[1]);
+	close(back[0]);
+	close(back[1]);
+	if (reap(pid) != 0)
+		return fail("pipe child", 0);
+	return ns;
+}
+
+#define RW_FILE "/bench_rw"
+#define RW_SIZE 4096
+
+static long probe_pwrite_pread_4k(long n)
+{
+	static char buf[RW_SIZE];
+	int fd = open(RW_FILE, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0)
+		return fail("open " RW_FILE, errno);
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		if (pwrite(fd, buf, RW_SIZE, 0) != RW_SIZE ||
+		    pread(fd, buf, RW_SIZE, 0) != RW_SIZE)
+			return fail("pwrite/pread", errno);
+	}
+	long ns = (long)(now_ns() - t0);
+	close(fd);
+	unlink(RW_FILE);
+	return ns;
+}
+
+static long probe_open_close(long n)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		int fd = open(TRUE_PATH, O_RDONLY);
+
+		if (fd < 0)
+			return fail("open " TRUE_PATH, errno);
+		close(fd);
+	}
+	return (long)(now_ns() - t0);
+}
+
+static long probe_stat(long n)
+{
+	struct stat st;
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		if (stat(TRUE_PATH, &st) < 0)
+			return fail("stat " TRUE_PATH, errno);
+	}
+	return (long)(now_ns() - t0);
+}
+
 /* The iteration counts keep a whole run under about 1e9 instructions on
  * either kernel (under half a minute of TCG with -icount), and each timed
  * loop long enough for figures stable to a per cent. */
@@ -312,6 +401,13 @@ static const struct probe probes[] = {
 	{"thread_create_join", probe_thread_create_join, 1000, 1, NULL},
 	{"mmap_munmap_1m", probe_mmap_munmap_1m, 10000, 1,
 	 "anonymous, never touched"},
+	{"pipe_pingpong", probe_pipe_pingpong, 5000, 1,
+	 "ns per round trip: one byte each way through two pipes between "
+	 "two processes"},
+	{"pwrite_pread_4k", probe_pwrite_pread_4k, 20000, 1,
+	 "ns per pwrite + pread of 4 KiB at offset 0 of a file in / (tmpfs)"},
+	{"open_close", probe_open_close, 20000, 1, "open + close of " TRUE_PATH},
+	{"stat", probe_stat, 20000, 1, "stat of " TRUE_PATH},
 };
 
 /* Warm up with a sixteenth of the iterations, then time them all. */
@@ -348,10 +444,22 @@ static int wanted(const char *name, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	uint32_t lo, hi;
+
+	/* First: the TSC counts from power-on (QEMU resets it to 0). */
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	uint64_t boot_tsc = (uint64_t)hi << 32 | lo;
+
 	/* On Linux, keep the kernel's console messages out of the log. */
 	klogctl(SYSLOG_CONSOLE_LEVEL, NULL, 1);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("# vdso: %s\n", getauxval(AT_SYSINFO_EHDR) ? "yes" : "no");
+	if (wanted("boot_tsc", argc, argv)) {
+		printf("# user_boot_tsc: power-on to /init's main(), TSC ticks "
+		       "(not per operation)\n");
+		printf("bench: user_boot_tsc %llu ticks\n",
+		       (unsigned long long)boot_tsc);
+	}
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		if (!wanted(probes[i].name, argc, argv))
 			continue;

@@ -99,6 +99,7 @@ y_names() {
 	echo "fromfile" >h
 	hostname -F h
 	hostname
+	hostname '(none)' # as it was, for the sections after this one
 	echo "-- hostid"
 	printf '\170\126\064\022' >/etc/hostid
 	hostid

@@ -68,9 +68,22 @@ static const char *const errnames[] = {
 	[EILSEQ] = "EILSEQ",
 	[EUSERS] = "EUSERS",
 	[ENOTSOCK] = "ENOTSOCK",
+	[EDESTADDRREQ] = "EDESTADDRREQ",
+	[EMSGSIZE] = "EMSGSIZE",
+	[EPROTOTYPE] = "EPROTOTYPE",
+	[ENOPROTOOPT] = "ENOPROTOOPT",
+	[EPROTONOSUPPORT] = "EPROTONOSUPPORT",
+	[ESOCKTNOSUPPORT] = "ESOCKTNOSUPPORT",
 	[EOPNOTSUPP] = "EOPNOTSUPP",
 	[EAFNOSUPPORT] = "EAFNOSUPPORT",
 	[EADDRINUSE] = "EADDRINUSE",
+	[EADDRNOTAVAIL] = "EADDRNOTAVAIL",
+	[ECONNRESET] = "ECONNRESET",
+	[ENOBUFS] = "ENOBUFS",
+	[EISCONN] = "EISCONN",
+	[ENOTCONN] = "ENOTCONN",
+	[ETOOMANYREFS] = "ETOOMANYREFS",
+	[ECONNREFUSED] = "ECONNREFUSED",
 	[ETIMEDOUT] = "ETIMEDOUT",
 	[EALREADY] = "EALREADY",
 	[EINPROGRESS] = "EINPROGRESS",
@@ -233,6 +246,16 @@ void t_eq(const char *name, long long got, long long want, int line)
 	} else {
 		t_failures++;
 		t_say("%s: got %lld want %lld line %d", name, got, want, line);
+	}
+}
+
+void t_mode(const char *name, unsigned long got, unsigned long want, int line)
+{
+	if (got == want) {
+		t_say("%s: 0%lo", name, got);
+	} else {
+		t_failures++;
+		t_say("%s: got 0%lo want 0%lo line %d", name, got, want, line);
 	}
 }
 

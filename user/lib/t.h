@@ -84,6 +84,12 @@ void t_eq(const char *name, long long got, long long want, int line);
 #define T_EQ(name, got, want) \
 	t_eq((name), (long long)(got), (long long)(want), __LINE__)
 
+/* Modes or O_ flags that must be equal, in octal: "name: 0644", else
+ * "name: got 0600 want 0644". */
+void t_mode(const char *name, unsigned long got, unsigned long want, int line);
+#define T_MODE(name, got, want) \
+	t_mode((name), (unsigned long)(got), (unsigned long)(want), __LINE__)
+
 /* Strings that must be equal: "name: VALUE", else "name: got "G" want "W"". */
 void t_streq(const char *name, const char *got, const char *want, int line);
 #define T_STREQ(name, got, want) t_streq((name), (got), (want), __LINE__)

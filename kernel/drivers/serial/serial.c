@@ -47,6 +47,7 @@ static bool present;
 static bool rx_irq;	      /* IRQ 4 hooked: the handler fills rx */
 static struct byte_ring rx;   /* received bytes: IRQ handler in, reader out */
 static unsigned long rx_irqs; /* handler runs, for the tests */
+static serial_input_fn *input_fn; /* the tty layer's, once it is open */
 
 static void uart_out(unsigned int reg, uint8_t val)
 {
@@ -125,12 +126,28 @@ void serial_write(const char *buf, size_t len)
 	}
 }
 
+void serial_write_raw(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len && present; i++)
+		put_byte(buf[i]);
+}
+
+void serial_set_input(serial_input_fn *fn)
+{
+	__atomic_store_n(&input_fn, fn, __ATOMIC_RELEASE);
+}
+
 /* Move what the UART holds into the ring (bounded: a FIFO is 16 deep). */
 static void drain_rx(void)
 {
 	for (int i = 0; i < 64 && (uart_in(UART_LSR) & LSR_DATA_READY); i++) {
 		char c = (char)uart_in(UART_DATA);
+		serial_input_fn *fn = __atomic_load_n(&input_fn, __ATOMIC_ACQUIRE);
 
+		if (fn) {
+			fn(&c, 1);
+			continue;
+		}
 		(void)byte_ring_put(&rx, &c, 1); /* full: drop, as a tty does */
 		console_input_wakeup();
 	}

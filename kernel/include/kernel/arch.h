@@ -87,6 +87,16 @@ bool arch_mmu_has_nx(void);	 /* no-execute pages */
 bool arch_mmu_has_gbpages(void); /* 1 GiB pages */
 uint64_t arch_mmu_pat(void);	 /* the page attribute table as found */
 
+/* The CPU as /proc/cpuinfo describes it (read on the calling CPU). */
+struct arch_cpu_info {
+	char vendor[16];
+	char model_name[52];
+	unsigned int family, model, stepping, cpuid_level;
+	unsigned int phys_bits, virt_bits, clflush;
+	char flags[512]; /* Linux's names, blank-separated */
+};
+void arch_cpu_info(struct arch_cpu_info *out);
+
 /* The physical address of the top-level page table the CPU uses now. */
 uint64_t arch_current_root(void);
 void arch_invlpg(uintptr_t va);

@@ -21,6 +21,9 @@ int cmdline_init(const char *raw);
 /* The value of key: "" for a bare flag, NULL if key is absent. */
 const char *cmdline_get(const char *key);
 
+/* The whole command line, as the loader gave it (/proc/cmdline). */
+const char *cmdline_raw(void);
+
 /* Is key present, as a flag or as key=value? */
 bool cmdline_has(const char *key);
 

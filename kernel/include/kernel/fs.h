@@ -170,7 +170,8 @@ const struct fs_type *fs_find(const char *name);
 /* A super_block with its own device number, to be filled. NULL: -ENOMEM. */
 struct super_block *super_alloc(const struct fs_type *type,
 				const struct super_ops *ops);
-/* The list of /proc/filesystems ("nodev\ttmpfs\n"...) into buf. */
+/* The list of /proc/filesystems ("nodev\ttmpfs\n"...) into buf: the
+ * length of the whole list (more than size: buf holds the start). */
 size_t fs_list(char *buf, size_t size);
 
 /* ---- inodes ------------------------------------------------------------ */
@@ -186,6 +187,9 @@ struct inode_ops {
 	/* A new regular file, device, FIFO or socket named by negative d. */
 	int (*create)(struct inode *dir, struct dentry *d, uint32_t mode,
 		      uint32_t rdev);
+	/* A regular file with no name (O_TMPFILE, memfd_create), bound to
+	 * d, which the caller then deletes: 0 or -errno. */
+	int (*tmpfile)(struct inode *dir, struct dentry *d, uint32_t mode);
 	int (*mkdir)(struct inode *dir, struct dentry *d, uint32_t mode);
 	int (*symlink)(struct inode *dir, struct dentry *d, const char *target);
 	int (*link)(struct dentry *old, struct inode *dir, struct dentry *d);
@@ -197,12 +201,20 @@ struct inode_ops {
 		      unsigned int flags);
 	/* A symlink's target into buf, NUL-terminated: its length or -errno. */
 	long (*readlink)(struct inode *inode, char *buf, size_t size);
+	/*
+	 * A "magic" link (procfs's fd/N, exe, cwd, root): the very place
+	 * it stands for, referenced, where a path walk goes on instead of
+	 * walking a target's text (which may name nothing, or something
+	 * else by now): 0 or -errno. namespace_lock held.
+	 */
+	int (*get_link)(struct inode *inode, struct path *out);
 	/* Truncate or extend (zeroes) to size, inode locked: 0 or -errno. */
 	int (*set_size)(struct inode *inode, uint64_t size);
 	/* Fill the page-cache page of index (zeroed already): 0, -EIO. */
 	int (*read_page)(struct inode *inode, uint64_t index, void *page);
-	/* Account pages added to (or, negative, gone from) the cache by
-	 * writes: 0, or -ENOSPC to refuse (tmpfs's size limit). */
+	/* Account pages added to (or, negative, gone from) the page
+	 * cache, whatever adds them (writes, faults, fallocate): 0, or
+	 * -ENOSPC to refuse (tmpfs's size limit). */
 	int (*charge)(struct inode *inode, long pages);
 	/* Free what the file system keeps for inode (its last reference). */
 	void (*release)(struct inode *inode);
@@ -231,10 +243,33 @@ struct inode {
 	struct avl_tree cache;
 	uint64_t cached_pages;
 
+	bool linkable; /* O_TMPFILE, no O_EXCL: linkat may name it */
+
+	/*
+	 * The regions that map it (struct vma, by their file_link), for
+	 * truncate to unmap what goes: mmap_lock, a mutex taken inside the
+	 * mappers' mm->lock. shared_maps counts the regions that may write
+	 * to the file (MAP_SHARED of a writable open), for F_SEAL_WRITE.
+	 */
+	struct mutex mmap_lock;
+	struct list_head mmaps;
+	int shared_maps;
+	/* memfd seals (F_SEAL_*, memfd.c); sealable: tmpfs files only. */
+	unsigned int seals;
+	bool sealable;
+
 	struct pipe *pipe;	  /* a FIFO's, while it is open */
 	struct list_head locks;	  /* record locks and flocks (locks.c) */
 	struct unix_sock *socket; /* a bound AF_UNIX socket */
 };
+
+/*
+ * bind(2) of an AF_UNIX socket: make the socket node at path (a kernel
+ * string, from the working directory) with permissions mode less the
+ * umask: 0 with its inode referenced in *out, or -errno (-EEXIST if the
+ * name exists).
+ */
+int vfs_mknod_socket(const char *path, uint32_t mode, struct inode **out);
 
 /* A new inode of sb (ino, times now, nlink 1, one reference). */
 struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
@@ -280,6 +315,9 @@ bool inode_owner_or_root(const struct inode *inode);
 struct dentry_ops {
 	/* Is this cached dentry still right (procfs: is the process alive)? */
 	bool (*revalidate)(struct dentry *d);
+	/* The name d_path gives d instead of a path (pipes: "pipe:[INO]"),
+	 * into buf: its length (more than size: cut). */
+	long (*d_dname)(struct dentry *d, char *buf, size_t size);
 };
 
 struct dentry {
@@ -321,6 +359,9 @@ void d_put(struct dentry *d);
 /* Pin d for a file system that keeps its tree in the dcache (tmpfs). */
 void d_pin(struct dentry *d);
 void d_unpin(struct dentry *d);
+/* Delete every name under root and root itself, unpinning them: a file
+ * system's whole tree, at its last umount (tmpfs). */
+void d_drop_tree(struct dentry *root);
 /* Does dir have a positive child? (rmdir's ENOTEMPTY). */
 bool d_has_children(struct dentry *dir);
 /*
@@ -367,7 +408,8 @@ void fs_root_path(struct path *out);
 /* Mount a file system of type at path: 0 or -errno (the kernel's own). */
 int vfs_mount(const char *type, const char *source, const struct path *at,
 	      unsigned long flags, const char *options);
-/* Each mount as /proc/mounts shows it, into buf: bytes written. */
+/* Each mount as /proc/mounts shows it, into buf: the length of the
+ * whole list (more than size: buf holds the start). */
 size_t mounts_list(const struct path *root, char *buf, size_t size);
 
 /* ---- path walk (namei.c) ----------------------------------------------- */
@@ -396,12 +438,22 @@ int path_lookup_user(int dirfd, uintptr_t upath, bool nofollow,
 
 /* ---- open files (file.c) ----------------------------------------------- */
 
+/* struct iovec: one buffer of readv/writev (user memory). */
+struct iovec_k {
+	uintptr_t base;
+	uint64_t len;
+};
+
 struct file_ops {
 	/* Set up an open (devices, FIFOs): 0 or -errno. */
 	int (*open)(struct inode *inode, struct file *f);
 	/* -errno, or the bytes moved; the caller advances the position. */
 	long (*read)(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos);
 	long (*write)(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos);
+	/* readv/writev in one call (a socket's datagram is all the buffers
+	 * at once); else each buffer is a read or write of its own. */
+	long (*read_iov)(struct file *f, const struct iovec_k *iov, int cnt);
+	long (*write_iov)(struct file *f, const struct iovec_k *iov, int cnt);
 	long (*ioctl)(struct file *f, unsigned int cmd, uintptr_t arg);
 	/* List a directory: see struct dir_context. */
 	int (*readdir)(struct file *f, struct dir_context *ctx);
@@ -409,8 +461,9 @@ struct file_ops {
 	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 	/* fcntl commands of this kind of file (F_SETPIPE_SZ...). */
 	long (*fcntl)(struct file *f, int cmd, unsigned long arg);
-	/* mmap of a device (else the inode's page cache is mapped). */
-	int (*mmap)(struct file *f, struct vma *v);
+	/* May f be mapped (mmap maps its inode's page cache)? 0 or -errno.
+	 * NULL: the file cannot be mapped (ENODEV). */
+	int (*mmap)(struct file *f);
 	void (*release)(struct file *f);
 	bool seekable;
 };
@@ -468,8 +521,17 @@ void files_put(struct files *files);
 struct file *fd_get(int fd);
 /* Install f at the lowest free slot >= min: the descriptor, -EMFILE. */
 int fd_install(struct file *f, int min, bool cloexec);
+/* Empty slot fd: its file (the caller's reference now), or NULL. */
+struct file *fd_remove(int fd);
 /* exec: close every descriptor marked close-on-exec. */
 void files_close_on_exec(struct files *files);
+/*
+ * For procfs, on another process's table: the file at fd, referenced,
+ * and its close-on-exec flag (cloexec may be NULL), or NULL; the lowest
+ * open descriptor >= from, or -1.
+ */
+struct file *files_fd_get(struct files *files, int fd, bool *cloexec);
+int files_next_fd(struct files *files, int from);
 /* Each open descriptor of files: fn(fd, file, arg) under its lock. */
 void files_for_each(struct files *files,
 		    void (*fn)(int fd, struct file *f, void *arg), void *arg);
@@ -495,6 +557,35 @@ int initramfs_init(void);
 struct inode *shmem_create(uint64_t size);
 
 /*
+ * File seals (memfd.c; fcntl F_ADD_SEALS, F_GET_SEALS): what may no
+ * longer happen to a file's data and size, as Linux's memfd has them.
+ * The checks, each 0 or -EPERM, for the inode's lock holders: a write
+ * of [pos, pos + len); a new size; a hole punched; a new mapping that
+ * may write (shared_writable: MAP_SHARED of a writable open; prot_write:
+ * PROT_WRITE asked) under mmap_lock.
+ */
+#define F_SEAL_SEAL 0x0001
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#define F_SEAL_FUTURE_WRITE 0x0010
+int seals_check_write(const struct inode *inode, uint64_t pos, uint64_t len);
+int seals_check_size(const struct inode *inode, uint64_t size);
+int seals_check_punch(const struct inode *inode);
+int seals_check_mmap(const struct inode *inode, bool shared_writable,
+		     bool prot_write);
+/* fcntl's F_ADD_SEALS and F_GET_SEALS on f: the seals, 0, or -errno. */
+long memfd_fcntl(struct file *f, int cmd, unsigned long arg);
+/* The file operations' mmap of page-cache files: any may be mapped. */
+int filemap_mmap(struct file *f);
+void memfd_init(void);
+/* A mount of a file system of type that no path reaches (memfd's
+ * tmpfs): its own parent, not in /proc/mounts. NULL: -errno in *err. */
+struct mount *kern_mount(const char *type, int *err);
+/* The same for a super_block made by hand (pipefs); NULL: no memory. */
+struct mount *kern_mount_sb(struct super_block *sb);
+
+/*
  * Character devices (chardev.c): a major (with all its minors, or one
  * minor) handled by fops, whose open picks the device by inode->rdev.
  */
@@ -506,8 +597,12 @@ int chardev_register(unsigned int major, int minor, const struct file_ops *fops,
 /* Make /dev/name for dev (devtmpfs), mode with S_IFCHR. */
 int devtmpfs_create(const char *name, uint32_t mode, uint32_t dev);
 
-/* The console as a file (fds 0, 1, 2 of init without /dev/console). */
-struct file *console_file_open(void);
+/*
+ * devpts (devpts.c): the node /dev/pts/index of a new pty slave (owned
+ * as the mount's options say) and its removal.
+ */
+int devpts_add(unsigned int index, uint32_t dev);
+void devpts_remove(unsigned int index);
 
 void fs_init(void);
 

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <kernel/compiler.h>
+#include <kernel/fs.h> /* struct path */
 #include <kernel/list.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
@@ -85,6 +86,7 @@ struct mm;
 struct sighand;
 struct files;
 struct fs_context;
+struct tty;
 
 struct proc {
 	pid_t pid;
@@ -105,11 +107,19 @@ struct proc {
 	unsigned int nr_threads;
 	struct task *main_thread;
 
+	/*
+	 * What the process uses. Only the process itself changes these
+	 * pointers (exec, exit), and it does so under proc_tree_lock, so
+	 * that another process (procfs) can take a reference safely with
+	 * proc_get_mm and friends below.
+	 */
 	struct mm *mm;
 	struct sighand *sighand; /* handlers: shared with CLONE_SIGHAND */
 	struct sigpending shared_pending; /* sent to the process */
 	struct files *files;   /* open files: shared with CLONE_FILES */
+	struct tty *tty;       /* controlling terminal (proc_tree_lock) */
 	struct fs_context *fs; /* cwd, root, umask: CLONE_FS */
+	struct path exe;       /* the file execve ran (/proc/PID/exe) */
 
 	/* Credentials and limits (changed only by the process itself). */
 	struct cred cred;
@@ -122,6 +132,7 @@ struct proc {
 	 */
 	int exit_status;    /* Linux wait status encoding */
 	bool group_exiting; /* exit_group or a fatal signal: all go */
+	bool init_killable; /* PID 1 got a fault it cannot escape */
 	int group_exit_status;
 	bool stopped; /* by SIGSTOP and friends */
 	int stop_signal;
@@ -133,6 +144,9 @@ struct proc {
 
 	/* Time used: ns, of threads gone, of reaped children. */
 	uint64_t utime, stime, cutime, cstime;
+	/* Ticks sampled in user and kernel mode, of threads gone (the
+	 * split of CPU time /proc shows, as struct task's). */
+	uint64_t user_ticks, sys_ticks;
 	uint64_t start_time;	/* monotonic ns */
 	uint64_t nvcsw, nivcsw; /* of threads gone */
 
@@ -146,7 +160,9 @@ struct proc {
 	} cpu_itimer[2];		 /* ITIMER_VIRTUAL, ITIMER_PROF */
 
 	uint64_t exec_id;
-	char exe_path[256]; /* the file execve ran (AT_EXECFN, /proc) */
+	/* The leader's name, kept when the last thread goes (a zombie's
+	 * name in /proc); read the threads' comm while there are any. */
+	char comm[TASK_COMM_LEN];
 };
 
 extern struct spinlock proc_tree_lock;
@@ -189,6 +205,53 @@ void pid_free(pid_t id);
  */
 noreturn void proc_exit_thread(int status);
 noreturn void proc_exit_group(int status);
+
+/* Is the process group pgid orphaned (no member's parent outside it in
+ * the same session)? Tree lock held. */
+bool pgrp_orphaned_locked(pid_t pgid);
+/* The same once gone (exiting) is no longer there to count. */
+bool pgrp_orphaned_without_locked(pid_t pgid, const struct proc *gone);
+
+/*
+ * For a reader in another process (procfs): a reference to p's address
+ * space, descriptor table or fs context (mm_put, files_put,
+ * fs_context_put it), or NULL once p let it go (a zombie); p's
+ * executable into *out (path_put it): true, or false if it has none.
+ */
+struct mm *proc_get_mm(struct proc *p);
+struct files *proc_get_files(struct proc *p);
+struct fs_context *proc_get_fs(struct proc *p);
+bool proc_get_exe(struct proc *p, struct path *out);
+
+/*
+ * CPU time of p (all its threads, those gone included) or of one thread,
+ * in ns, split between user and kernel mode in the proportion the tick
+ * sampled (Linux's way): the total is exact, the split an estimate.
+ */
+void proc_cputime(struct proc *p, uint64_t *user, uint64_t *sys);
+void task_cputime(const struct task *t, uint64_t *user, uint64_t *sys);
+
+/* The last ID handed out (/proc/loadavg's last field). */
+pid_t pid_last(void);
+
+/*
+ * Walks for /proc's listings: the live or zombie process of the lowest
+ * PID >= from, referenced (proc_put it), or NULL; the lowest TID >= from
+ * among p's threads, or 0. With the tree lock held: p's leader (the
+ * thread whose TID is the PID, else any; NULL for a zombie), and p's
+ * thread tid (NULL if it is not one of p's).
+ */
+struct proc *proc_next(pid_t from);
+pid_t proc_next_thread(struct proc *p, pid_t from);
+struct task *proc_leader_locked(struct proc *p);
+struct task *proc_thread_locked(struct proc *p, pid_t tid);
+
+/* The host name (uname's nodename; /proc/sys/kernel/hostname), into buf
+ * NUL-terminated; and setting it (the caller checked privilege): 0,
+ * -EINVAL if too long. */
+#define HOST_NAME_LEN 64
+void host_name_get(char *buf, size_t size);
+int host_name_set(const char *name, size_t len);
 
 /* Permission to signal p with the current credentials (kill(2) rules). */
 bool proc_may_signal(const struct proc *p, int sig);

@@ -87,6 +87,8 @@ struct task {
 	uint64_t vruntime;	  /* weighted ns run: the queue's order */
 	uint64_t exec_start;	  /* when it last started running (ns) */
 	uint64_t sum_exec;	  /* ns run, in all */
+	uint64_t user_ticks;	  /* ticks that found it in user mode */
+	uint64_t sys_ticks;	  /* ...in the kernel (sched_tick) */
 	uint64_t nr_switches;	  /* times it was switched in */
 	struct list_head rq_link; /* in its run queue (not while running) */
 
@@ -205,6 +207,36 @@ void sched_dump_cpus(void);
 /* Statistics for tests and /proc: tasks queued on cpu, switches done. */
 unsigned int sched_nr_queued(unsigned int cpu);
 uint64_t sched_nr_switches(unsigned int cpu);
+
+/*
+ * Where each CPU's time went (kernel/sched/cputime.c), counted at the
+ * tick (TIMER_HZ) as /proc/stat shows it: the tick finds the CPU in user
+ * mode (nice: a task of positive nice), in the kernel, or idle. No
+ * interrupt time or I/O wait is told apart yet: those stay 0.
+ */
+enum cpu_time_kind {
+	CPUTIME_USER,
+	CPUTIME_NICE,
+	CPUTIME_SYSTEM,
+	CPUTIME_IDLE,
+	CPUTIME_IOWAIT,
+	CPUTIME_IRQ,
+	CPUTIME_SOFTIRQ,
+	CPUTIME_STEAL,
+	CPUTIME_NR,
+};
+/* cpu's counts so far, in ticks (all 0 for a CPU that is not there). */
+void sched_cpu_times(unsigned int cpu, uint64_t out[CPUTIME_NR]);
+
+/*
+ * The load average: the number of runnable tasks (running or queued),
+ * averaged exponentially over 1, 5 and 15 minutes, sampled every 5 s;
+ * fixed point with LOADAVG_SHIFT fraction bits, as Linux keeps it.
+ */
+#define LOADAVG_SHIFT 11
+void sched_loadavg(unsigned long out[3]);
+/* Runnable tasks now, on every CPU (the running ones included). */
+unsigned int sched_nr_running(void);
 
 /* ---- wait queues ----------------------------------------------------- */
 

@@ -26,5 +26,11 @@ int serial_irq_init(void);
 
 /* A received byte, or -1 if none is waiting (never blocks). */
 int serial_getc(void);
+/* Write bytes as they are (the tty layer did its own output processing). */
+void serial_write_raw(const char *buf, size_t len);
+/* Hand received bytes to fn (from the interrupt) instead of the ring that
+ * serial_getc reads; NULL: back to the ring. */
+typedef void serial_input_fn(const char *buf, size_t n);
+void serial_set_input(serial_input_fn *fn);
 
 #endif

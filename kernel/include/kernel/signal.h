@@ -175,6 +175,7 @@ struct sighand {
 struct task_signal {
 	sigset_t blocked;
 	sigset_t saved_mask; /* restored after sigsuspend's handler */
+	sigset_t real_blocked; /* the mask sigtimedwait lifted for its wait */
 	bool restore_saved;
 	struct sigpending pending;
 	uint64_t altstack_sp, altstack_size;
@@ -203,6 +204,9 @@ int signal_send_task(struct task *t, int sig, const struct siginfo *info);
 void signal_force_fault(int sig, int code, uintptr_t addr);
 /* SIGSEGV with its default action, whatever the handler (a bad frame). */
 void signal_force_segv(void);
+/* From the kernel (a terminal's ^C, SIGHUP, SIGWINCH): every member of
+ * process group pgid, no permission check: 0, -ESRCH. */
+int signal_send_pgrp(pid_t pgid, int sig);
 /* kill(2) semantics for pid: >0, 0 (own group), -1 (all), <-1 (group). */
 int signal_kill(pid_t pid, int sig, const struct siginfo *info);
 

@@ -63,6 +63,12 @@
 #define VMA_VDSO (1u << 7)	/* the vDSO's pages ([vdso]) */
 #define VMA_VVAR (1u << 8)	/* the vDSO's data ([vvar]) */
 #define VMA_NORESERVE (1u << 9)
+/* mprotect may add PROT_WRITE to a shared region: its file was opened
+ * for writing and is not sealed against it (Linux's VM_MAYWRITE). */
+#define VMA_MAYWRITE (1u << 10)
+/* A shared region of a file opened for writing (Linux's VM_SHARED on a
+ * file): counted in the inode's shared_maps, which F_SEAL_WRITE wants 0. */
+#define VMA_FILE_WRITE (1u << 11)
 
 #define STACK_GUARD_GAP (256 * PAGE_SIZE) /* Linux's stack_guard_gap */
 
@@ -80,6 +86,8 @@ struct vma {
 	 */
 	struct inode *inode;
 	uint64_t pgoff;
+	struct mm *mm;		    /* whose region it is */
+	struct list_head file_link; /* in inode->mmaps (inode->mmap_lock) */
 };
 
 struct mm {
@@ -148,6 +156,23 @@ int uvm_fault_locked(struct mm *mm, uintptr_t addr, unsigned int access);
  */
 int uvm_write(struct mm *mm, uintptr_t uaddr, const void *src, size_t n);
 int uvm_write_locked(struct mm *mm, uintptr_t uaddr, const void *src, size_t n);
+
+/*
+ * Read up to n bytes of mm at uaddr into dst, whether mm is current or
+ * not (/proc/PID/cmdline, environ): the bytes read (fewer at an unmapped
+ * or unreadable page), or -EFAULT if none.
+ */
+long uvm_read(struct mm *mm, uintptr_t uaddr, void *dst, size_t n);
+
+/*
+ * The file's pages from index first to end (exclusive) go from every
+ * region that maps them (truncate, a punched hole), so that the next
+ * access faults: beyond the end of the file, SIGBUS. even_cows: private
+ * copies go too (truncate), else only the page cache's own pages. Takes
+ * inode->mmap_lock; the caller holds the inode's lock, no mm->lock.
+ */
+void uvm_unmap_file(struct inode *inode, uint64_t first, uint64_t end,
+		    bool even_cows);
 
 /* Make [addr, addr + len) present now (MAP_POPULATE), mm->lock held. */
 int uvm_populate(struct mm *mm, uintptr_t addr, size_t len, bool write);
