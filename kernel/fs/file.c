@@ -59,13 +59,9 @@ int file_open_path(const struct path *path, unsigned int flags,
 
 	if (!f)
 		return -ENOMEM;
-	if (file_writable(f) && S_ISREG(in->mode)) {
-		err = inode_get_write_access(in); /* ETXTBSY if it runs */
-		f->write_access = !err;
-	}
-	if (!err && !(flags & O_PATH) && f->ops && f->ops->open)
+	if (!(flags & O_PATH) && f->ops && f->ops->open)
 		err = f->ops->open(in, f);
-	if (!err && !(flags & O_PATH) && !f->ops)
+	if (!(flags & O_PATH) && !f->ops)
 		err = -ENXIO; /* a device nothing drives */
 	if (err) {
 		f->ops = NULL; /* no release for what did not open */
@@ -74,6 +70,17 @@ int file_open_path(const struct path *path, unsigned int flags,
 	}
 	*out = f;
 	return 0;
+}
+
+int file_get_write_access(struct file *f)
+{
+	int err = 0;
+
+	if (file_writable(f) && f->inode && S_ISREG(f->inode->mode)) {
+		err = inode_get_write_access(f->inode);
+		f->write_access = !err; /* file_put gives it back */
+	}
+	return err;
 }
 
 void file_get(struct file *f)

@@ -252,6 +252,11 @@ static long do_open(int dirfd, uintptr_t upath, int flags, uint32_t mode)
 	path_put(&p);
 	if (err)
 		return err;
+	err = file_get_write_access(f);
+	if (err) {
+		file_put(f);
+		return err;
+	}
 	if (!created && (flags & O_TRUNC) && S_ISREG(f->inode->mode)) {
 		/* after the open, as Linux: a running program is ETXTBSY,
 		 * not emptied */

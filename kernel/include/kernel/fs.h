@@ -483,6 +483,11 @@ struct file {
 	struct list_head ep_links; /* epoll items watching it (eventpoll.c) */
 };
 
+/*
+ * open(2)'s files, not the kernel's own (memfd, pipes...), count as
+ * writers of a regular file they may write: -ETXTBSY while it runs.
+ */
+int file_get_write_access(struct file *f);
 /* A file for inode at path (which it references; may be NULL). */
 struct file *file_alloc(const struct path *path, struct inode *inode,
 			unsigned int flags);
