@@ -370,6 +370,28 @@ void locks_release_file(struct file *f)
 {
 }
 
+/* No memfd here (memfd.c is not built): no file has seals. */
+int seals_check_write(const struct inode *inode, uint64_t pos, uint64_t len)
+{
+	return 0;
+}
+
+int seals_check_size(const struct inode *inode, uint64_t size)
+{
+	return 0;
+}
+
+int seals_check_punch(const struct inode *inode)
+{
+	return 0;
+}
+
+/* Nothing maps a file on the host: no regions to take pages from. */
+void uvm_unmap_file(struct inode *inode, uint64_t first, uint64_t end,
+		    bool even_cows)
+{
+}
+
 void locks_remove_posix(struct inode *inode, const void *owner)
 {
 }
