@@ -390,6 +390,29 @@ e_inodes() {
 	chroot jail /bin/busybox sh -c 'cd ../../..; /bin/busybox pwd; /bin/busybox ls /'
 }
 
+e_devices() {
+	stat -c '%n %F %t,%T %a %u:%g' /dev/null /dev/zero /dev/full \
+		/dev/random /dev/urandom /dev/tty /dev/console
+	stat -f -c '%T' /dev
+	echo "-- reading and writing them"
+	head -c 8 /dev/full | od -An -tx1
+	head -c 100 /dev/random | wc -c
+	echo discarded >/dev/zero && echo "writing /dev/zero: fine"
+	dd if=/dev/zero of=/dev/null bs=65536 count=64 status=none && echo "4 MiB to /dev/null"
+	echo x >/dev/tty
+	echo "/dev/tty without a controlling terminal: $?"
+	echo "-- nodes made here"
+	mknod blk b 7 0
+	stat -c '%n %F %t,%T' blk
+	mknod -m 640 chr c 1 3
+	stat -c '%n %F %a' chr
+	mknod pipe p
+	stat -c '%n %F' pipe
+	echo "-- a memory limit"
+	(ulimit -v 200000 && seq 1 1000 | sort -n | tail -n 1)
+	(ulimit -v 2000 && seq 1 1000 | sort -n | tail -n 1) 2>&1 | grep -c .
+}
+
 section edge-exec e_exec
 section edge-limits e_limits
 section edge-bigfiles e_bigfiles
@@ -400,4 +423,5 @@ section edge-paths e_paths
 section edge-tmpfs e_tmpfs
 section edge-parallel e_parallel
 section edge-inodes e_inodes
+section edge-devices e_devices
 section edge-clock e_clock
