@@ -54,8 +54,8 @@ static int open_exec(int dirfd, const char *path, int flags,
 		err = -EACCES;
 	else
 		err = inode_permission(in, 1);
-	if (!err)
-		err = inode_deny_write_access(in); /* open for writing: ETXTBSY */
+	if (!err) /* open for writing somewhere: ETXTBSY */
+		err = inode_deny_write_access(in);
 	if (err) {
 		path_put(where);
 		return err;
@@ -308,8 +308,8 @@ static void commit(struct exec_ctx *c)
 		p->cred.euid = c->file->uid;
 	if (setid_bits(c) & S_ISGID)
 		p->cred.egid = c->file->gid;
-	if (setid_bits(c))
-		t->personality &= ~PER_CLEAR_ON_SETID; /* as Linux's per_clear */
+	if (setid_bits(c)) /* as Linux's per_clear */
+		t->personality &= ~PER_CLEAR_ON_SETID;
 	p->cred.suid = p->cred.fsuid = p->cred.euid;
 	p->cred.sgid = p->cred.fsgid = p->cred.egid;
 	strlcpy(t->comm, base ? base + 1 : name, sizeof(t->comm));
