@@ -41,7 +41,10 @@ struct pipe {
 	struct mutex lock;
 	struct wait_queue rd_wq, wr_wq;
 	struct page **pages; /* npages slots; NULL until written */
+	struct page *spare;  /* one page kept from the last drain (Linux's
+				tmp_page): a ping-pong allocates nothing */
 	unsigned int npages;
+	bool polled;	     /* poll/epoll watch it: wake at every change */
 	uint64_t head, tail; /* bytes written, read since it last emptied */
 	int readers, writers;
 	unsigned int r_opens, w_opens; /* FIFO opens so far, for the waits */
@@ -65,18 +68,28 @@ static struct pipe *pipe_new(void)
 	return p;
 }
 
-static void free_pages_of(struct pipe *p)
+/* Let go of the pages of slots [0, n) (one is kept as the spare). */
+static void free_slots(struct pipe *p, unsigned int n)
 {
-	for (unsigned int i = 0; i < p->npages; i++) {
-		if (p->pages[i])
+	for (unsigned int i = 0; i < n; i++) {
+		if (p->pages[i] && !p->spare)
+			p->spare = p->pages[i];
+		else if (p->pages[i])
 			page_put(p->pages[i]);
 		p->pages[i] = NULL;
 	}
 }
 
+static void free_pages_of(struct pipe *p)
+{
+	free_slots(p, p->npages);
+}
+
 static void pipe_free(struct pipe *p)
 {
 	free_pages_of(p);
+	if (p->spare)
+		page_put(p->spare);
 	kfree(p->pages);
 	kfree(p);
 }
@@ -100,7 +113,10 @@ static int ring_copy(struct pipe *p, uint64_t pos, uintptr_t ubuf, size_t n,
 		size_t off = pos % PAGE_SIZE, chunk = MIN(n, PAGE_SIZE - off);
 		char *at;
 
-		if (!p->pages[slot]) {
+		if (!p->pages[slot] && p->spare) {
+			p->pages[slot] = p->spare;
+			p->spare = NULL;
+		} else if (!p->pages[slot]) {
 			p->pages[slot] = pmm_alloc_pages(0, 0);
 			if (!p->pages[slot])
 				return -ENOMEM;
@@ -124,6 +140,7 @@ static struct pipe *pipe_of(struct file *f)
 static long pipe_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 {
 	struct pipe *p = pipe_of(f);
+	bool wake;
 	long ret;
 
 	if (!n)
@@ -142,19 +159,25 @@ static long pipe_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 		mutex_lock(&p->lock);
 	}
 	n = MIN(n, used(p));
+	/* Writers wait only for PIPE_BUF bytes of room at most. */
+	wake = capacity(p) - used(p) < PIPE_BUF || p->polled;
 	ret = ring_copy(p, p->tail, ubuf, n, false);
 	if (!ret) {
 		p->tail += n;
 		ret = (long)n;
 	}
 	if (!used(p)) { /* nothing in it: no pages held */
-		free_pages_of(p);
+		/* Since it last emptied, data went from slot 0 on. */
+		free_slots(p, (unsigned int)MIN((uint64_t)p->npages,
+						(p->head + PAGE_SIZE - 1) /
+							PAGE_SIZE));
 		/* and the next data starts a page, as a fresh Linux pipe
 		 * buffer does: F_SETPIPE_SZ counts the pages data spans */
 		p->head = p->tail = 0;
 	}
 	mutex_unlock(&p->lock);
-	wake_up_all(&p->wr_wq);
+	if (wake)
+		wake_up_all(&p->wr_wq);
 	return ret;
 }
 
@@ -182,6 +205,7 @@ static long pipe_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 {
 	struct pipe *p = pipe_of(f);
 	size_t done = 0;
+	bool wake;
 	int err = 0;
 
 	if (!n)
@@ -199,12 +223,15 @@ static long pipe_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 			break;
 		}
 		chunk = MIN(left, capacity(p) - used(p));
+		/* Readers wait only on an empty pipe. */
+		wake = !used(p) || p->polled;
 		err = ring_copy(p, p->head, ubuf + done, chunk, true);
 		if (err)
 			break;
 		p->head += chunk;
 		done += chunk;
-		wake_up_all(&p->rd_wq);
+		if (wake)
+			wake_up_all(&p->rd_wq);
 	}
 	mutex_unlock(&p->lock);
 	if (err == -EPIPE)
@@ -217,6 +244,7 @@ static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
 	struct pipe *p = pipe_of(f);
 	unsigned int mask = 0;
 
+	__atomic_store_n(&p->polled, true, __ATOMIC_RELAXED);
 	poll_wait(&p->rd_wq, pt);
 	poll_wait(&p->wr_wq, pt);
 	mutex_lock(&p->lock);
