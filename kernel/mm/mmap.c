@@ -80,6 +80,7 @@ static bool range_mapped(struct mm *mm, uintptr_t addr, uintptr_t end)
 /* What a file mapping maps, and what it may do to it. */
 struct map_target {
 	struct inode *inode; /* referenced; NULL: anonymous memory */
+	struct path path;    /* the file's, referenced (maps' names) */
 	unsigned int vflags; /* VMA_MAYWRITE, VMA_FILE_WRITE */
 	bool write_open;     /* shared, of a file open for writing */
 };
@@ -124,6 +125,10 @@ static long map_file(struct file *f, unsigned long flags, unsigned long prot,
 		t->vflags |= VMA_FILE_WRITE;
 	t->inode = f->inode;
 	inode_get(t->inode);
+	if (f->path.dentry && f->path.dentry->inode == f->inode) {
+		t->path = f->path;
+		path_get(&t->path);
+	}
 	file_accessed(f); /* mapping counts as reading, as on Linux */
 	return 0;
 }
@@ -135,6 +140,7 @@ static long map_target(unsigned long flags, unsigned long prot, int fd,
 	long err;
 
 	t->inode = NULL;
+	t->path = (struct path){0};
 	t->vflags = VMA_MAYWRITE;
 	t->write_open = false;
 	if (flags & MAP_ANONYMOUS)
@@ -292,6 +298,14 @@ SYSCALL_DEFINE6(mmap, uintptr_t, addr, size_t, len, unsigned long, prot,
 			return -ENOMEM;
 	}
 	ret = do_mmap(addr, len, prot, flags, &t, off);
+	if (ret >= 0 && t.path.dentry) {
+		struct mm *mm = cur_mm();
+
+		mutex_lock(&mm->lock);
+		uvm_name_range(mm, (uintptr_t)ret, len, &t.path);
+		mutex_unlock(&mm->lock);
+	}
+	path_put(&t.path);
 	if (t.inode)
 		inode_put(t.inode); /* the region holds its own reference */
 	return ret;

@@ -23,13 +23,18 @@ static long move_region(struct mm *mm, struct vma *v, uintptr_t old, size_t len,
 	unsigned int prot = vma_prot(v), flags = v->flags;
 	struct inode *inode = v->inode;
 	uint64_t pgoff = v->pgoff + (old - v->start) / PAGE_SIZE;
+	struct path name = v->file_path;
 	long err;
 
 	if (inode)
 		inode_get(inode);
+	path_get(&name);
 	err = uvm_map(mm, to, len, flags, inode, pgoff);
 	if (inode)
 		inode_put(inode);
+	if (!err && name.dentry)
+		uvm_name_range(mm, to, len, &name);
+	path_put(&name);
 	if (err)
 		return err;
 	if (!(flags & VMA_SHARED))

@@ -75,6 +75,7 @@ void vma_free(struct vma *v)
 		vma_unlink_file(v);
 		inode_put(v->inode);
 	}
+	path_put(&v->file_path);
 	kmem_cache_free(vma_cache, v);
 }
 
@@ -107,6 +108,7 @@ struct vma *vma_split(struct mm *mm, struct vma *v, uintptr_t addr)
 		inode_get(n->inode);
 		n->pgoff += pages(v->start, addr);
 	}
+	path_get(&n->file_path);
 	v->end = addr;
 	vma_insert(mm, n);
 	return n;
@@ -203,6 +205,19 @@ int uvm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned int flags,
 	return 0;
 }
 
+void uvm_name_range(struct mm *mm, uintptr_t addr, size_t len,
+		    const struct path *p)
+{
+	struct vma *v = uvm_find_after(mm, addr);
+
+	for (; v && v->start < addr + len; v = uvm_find_after(mm, v->end)) {
+		if (v->inode != p->dentry->inode || v->file_path.dentry)
+			continue;
+		v->file_path = *p;
+		path_get(&v->file_path);
+	}
+}
+
 /* The space below a stack region that nothing else may take. */
 static uintptr_t guard_below(const struct vma *v)
 {
@@ -233,8 +248,7 @@ uintptr_t uvm_find_free(struct mm *mm, size_t len, uintptr_t hint)
 			continue;
 		if (v->end <= top && top - v->end >= len)
 			return top - len;
-		top = v->start > guard_below(v) ? v->start - guard_below(v)
-						: 0;
+		top = v->start > guard_below(v) ? v->start - guard_below(v) : 0;
 	}
 	return top >= MMAP_MIN_ADDR + len ? top - len : 0;
 }

@@ -81,6 +81,7 @@ static int copy_vma(struct mm *parent, struct mm *child, struct vma *v)
 	n->node = (struct avl_node){0};
 	if (n->inode)
 		inode_get(n->inode);
+	path_get(&n->file_path);
 	vma_insert(child, n);
 	/* A file's pages are copied under its mmap_lock: a truncate then
 	 * zaps both copies or neither (uvm_file.c). */

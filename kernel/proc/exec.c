@@ -38,8 +38,8 @@ bool exec_randomize(void)
  * The file to run: a referenced regular, executable inode, and the path
  * it was found at (for /proc/PID/exe).
  */
-static int open_exec(int dirfd, const char *path, int flags,
-		     struct inode **out, struct path *where)
+static int open_exec(int dirfd, const char *path, int flags, struct inode **out,
+		     struct path *where)
 {
 	unsigned int lf = flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW;
 	struct inode *in;
@@ -236,6 +236,7 @@ static int build_mm(struct exec_ctx *c)
 {
 	const struct cred *cr = &current_proc()->cred;
 	struct exec_stack_info info = {.execfn = c->execfn};
+	struct path ipath;
 	struct inode *ip;
 	int err;
 
@@ -245,14 +246,20 @@ static int build_mm(struct exec_ctx *c)
 	mutex_lock(&c->mm->lock);
 	place_mmap_base(c->mm);
 	err = exec_load_elf(c->mm, c->file, c->path, false, &c->prog);
+	if (!err && c->exe.dentry)
+		uvm_name_range(c->mm, 0, vm_user_end(), &c->exe);
 	if (!err && c->prog.has_interp) {
-		err = path_lookup(AT_FDCWD, c->prog.interp, false, &ip);
+		err = path_walk(AT_FDCWD, c->prog.interp, LOOKUP_FOLLOW,
+				&ipath);
 		if (!err) {
-			err = S_ISREG(ip->mode) ? exec_load_elf(c->mm, ip,
-								c->prog.interp,
-								true, &c->interp)
-						: -EACCES;
-			inode_put(ip);
+			ip = ipath.dentry->inode;
+			err = S_ISREG(ip->mode)
+				      ? exec_load_elf(c->mm, ip, c->prog.interp,
+						      true, &c->interp)
+				      : -EACCES;
+			if (!err)
+				uvm_name_range(c->mm, 0, vm_user_end(), &ipath);
+			path_put(&ipath);
 		}
 		c->interp_base = c->interp.bias;
 	}
@@ -362,8 +369,7 @@ static long do_execve(int dirfd, uintptr_t upath, uintptr_t uargv,
 	return err < 0 ? err : 0;
 }
 
-SYSCALL_DEFINE3(execve, uintptr_t, upath, uintptr_t, uargv, uintptr_t,
-		uenvp)
+SYSCALL_DEFINE3(execve, uintptr_t, upath, uintptr_t, uargv, uintptr_t, uenvp)
 {
 	return do_execve(AT_FDCWD, upath, uargv, uenvp, 0);
 }

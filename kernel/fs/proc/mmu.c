@@ -43,10 +43,12 @@ void proc_mm_sizes(struct mm *mm, struct proc_mm_sizes *out)
 	mutex_unlock(&mm->lock);
 }
 
-/* The name at the end of a region's line: its file or its kind. */
+/* The name at the end of a region's line: its file or its kind. With
+ * namespace_lock held; name is a PATH_MAX buffer it may fill. */
 static const char *region_name(const struct vma *v,
 			       const struct inode *exe_inode,
-			       const char *exe_name)
+			       const char *exe_name, const struct path *root,
+			       char *name)
 {
 	if (v->flags & VMA_HEAP)
 		return "[heap]";
@@ -56,8 +58,10 @@ static const char *region_name(const struct vma *v,
 		return "[vdso]";
 	if (v->flags & VMA_VVAR)
 		return "[vvar]";
-	/* Regions know their inode, not its name: the executable's is
-	 * the one name known. */
+	/* A file mapped from a path: where it was, as Linux shows it. */
+	if (v->file_path.dentry &&
+	    d_path_locked(&v->file_path, root, name, PATH_MAX) >= 0)
+		return name;
 	if (v->inode && v->inode == exe_inode)
 		return exe_name;
 	return NULL;
@@ -91,35 +95,37 @@ static void show_region(struct seq_buf *s, const struct vma *v,
 int proc_show_maps(struct seq_buf *s, struct proc_node *n)
 {
 	struct mm *mm = proc_get_mm(n->p);
-	char *buf = kmalloc(PATH_MAX);
+	char *buf = kmalloc(PATH_MAX), *name = kmalloc(PATH_MAX);
 	struct fs_context *fs = current_proc()->fs;
 	struct inode *exe_inode = NULL;
 	struct path exe = {0}, root;
 
-	if (!mm || !buf) {
+	if (!mm || !buf || !name) {
 		if (mm)
 			mm_put(mm);
 		kfree(buf);
+		kfree(name);
 		return mm ? -ENOMEM : 0;
 	}
-	/* The executable's name, as the reader sees it, before mm->lock. */
-	if (proc_get_exe(n->p, &exe)) {
-		namespace_lock();
-		root = fs->root;
-		path_get(&root);
-		if (d_path_locked(&exe, &root, buf, PATH_MAX) >= 0)
-			exe_inode = exe.dentry->inode;
-		namespace_unlock();
-		path_put(&root);
-	}
+	/* Names as the reader sees them; namespace_lock comes before
+	 * mm->lock (a fault under a path walk takes them in that order). */
+	namespace_lock();
+	root = fs->root;
+	path_get(&root);
+	if (proc_get_exe(n->p, &exe) &&
+	    d_path_locked(&exe, &root, buf, PATH_MAX) >= 0)
+		exe_inode = exe.dentry->inode;
 	mutex_lock(&mm->lock);
 	for (struct vma *v = uvm_find_after(mm, 0); v && !s->overflow;
 	     v = uvm_find_after(mm, v->end))
-		show_region(s, v, region_name(v, exe_inode, buf));
+		show_region(s, v, region_name(v, exe_inode, buf, &root, name));
 	mutex_unlock(&mm->lock);
+	namespace_unlock();
+	path_put(&root);
 	path_put(&exe);
 	mm_put(mm);
 	kfree(buf);
+	kfree(name);
 	return 0;
 }
 

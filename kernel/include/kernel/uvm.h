@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <kernel/avl.h>
+#include <kernel/fs.h>
 #include <kernel/sched.h>
 #include <kernel/vm.h>
 
@@ -86,6 +87,9 @@ struct vma {
 	 */
 	struct inode *inode;
 	uint64_t pgoff;
+	/* Where that file was when mapped (its name in /proc/PID/maps), if
+	 * it came from a path: referenced; none for anonymous memory. */
+	struct path file_path;
 	struct mm *mm;		    /* whose region it is */
 	struct list_head file_link; /* in inode->mmaps (inode->mmap_lock) */
 };
@@ -124,6 +128,10 @@ void mm_set_exe(struct mm *mm, struct inode *in);
  */
 int uvm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned int flags,
 	    struct inode *inode, uint64_t pgoff);
+/* The regions of [addr, addr + len) mapping p's inode and named by no
+ * path yet get p as their name (locked). */
+void uvm_name_range(struct mm *mm, uintptr_t addr, size_t len,
+		    const struct path *p);
 /* Unmap [addr, addr + len), splitting regions at the edges (locked). */
 int uvm_unmap(struct mm *mm, uintptr_t addr, size_t len);
 /* A free range of len bytes at or below hint's area, or 0 (locked). */
