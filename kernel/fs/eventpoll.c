@@ -84,8 +84,8 @@ static const struct file_ops epoll_fops;
 
 static void set_ranks(struct eventpoll *ep)
 {
-	ep->lock.rank = EP_RANK_BASE + 2 * ep->depth;
-	ep->wq.lock.rank = EP_RANK_BASE + 2 * ep->depth + 1;
+	spin_lock_set_rank(&ep->lock, EP_RANK_BASE + 2 * ep->depth);
+	spin_lock_set_rank(&ep->wq.lock, EP_RANK_BASE + 2 * ep->depth + 1);
 }
 
 /* A wake-up of a watched queue: the item is (maybe) ready. */

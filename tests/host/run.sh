@@ -42,4 +42,15 @@ for t in "$BIN"/test_*; do
     "$t" "${args[@]}" || status=1
 done
 tests/host/check-arch-includes.sh || status=1
+
+# The kernel without its debug checks (make SPINLOCK_DEBUG=0 MM_DEBUG=0):
+# an option nothing else builds, so it is compiled here to keep it working.
+if make -s -j2 BUILD="$work/nodebug" SPINLOCK_DEBUG=0 MM_DEBUG=0 kernel \
+    >"$work/nodebug.log" 2>&1; then
+    echo "PASS: build: the kernel without debug checks (SPINLOCK_DEBUG=0 MM_DEBUG=0)"
+else
+    tail -n 20 "$work/nodebug.log"
+    echo "FAIL: build: the kernel without debug checks (SPINLOCK_DEBUG=0 MM_DEBUG=0)"
+    status=1
+fi
 exit $status

@@ -81,6 +81,17 @@ struct spinlock {
 
 void spin_lock_init(struct spinlock *lock, const char *name, unsigned int rank);
 
+/* A lock's rank set after its init (epoll: by nesting depth). */
+static inline void spin_lock_set_rank(struct spinlock *lock, unsigned int rank)
+{
+#if SPINLOCK_DEBUG
+	lock->rank = rank;
+#else
+	(void)lock;
+	(void)rank;
+#endif
+}
+
 void spin_lock(struct spinlock *lock);
 void spin_unlock(struct spinlock *lock);
 /* Take the lock if it is free: true if taken. Never waits. */
