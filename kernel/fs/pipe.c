@@ -521,6 +521,7 @@ static int fifo_open(struct inode *in, struct file *f)
 {
 	bool is_pipe = in->sb && in->sb->magic == PIPEFS_MAGIC;
 	bool rd = file_readable(f), wr = file_writable(f);
+	bool wait_writer = false, wait_reader = false;
 	unsigned int r_seen, w_seen;
 	struct pipe *p;
 	int err = 0;
@@ -542,6 +543,13 @@ static int fifo_open(struct inode *in, struct file *f)
 	}
 	r_seen = p->r_opens;
 	w_seen = p->w_opens;
+	/* Whether to wait is decided here, under the lock, as Linux does: a
+	 * partner may open and close again before we could look later. */
+	if (!err && !is_pipe) {
+		wait_writer =
+			rd && !wr && !p->writers && !(f->flags & O_NONBLOCK);
+		wait_reader = wr && !rd && !p->readers;
+	}
 	mutex_unlock(&p->lock);
 	mutex_unlock(&fifo_lock);
 	if (err)
@@ -549,11 +557,9 @@ static int fifo_open(struct inode *in, struct file *f)
 	f->priv = p;
 	wake_up_all(&p->rd_wq);
 	wake_up_all(&p->wr_wq);
-	if (is_pipe)
-		return 0;
-	if (rd && !wr && !p->writers && !(f->flags & O_NONBLOCK))
+	if (wait_writer)
 		err = wait_partner(p, &p->w_opens, w_seen);
-	else if (wr && !rd && !p->readers)
+	else if (wait_reader)
 		err = wait_partner(p, &p->r_opens, r_seen);
 	if (err) /* undo this end */
 		fifo_release(f);

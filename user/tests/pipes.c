@@ -953,6 +953,35 @@ static void fifo_rendezvous(void)
 	T_STATUS("  reader got it", t_wait(pid), "exit 0");
 }
 
+/*
+ * A writer that opens, writes and closes while the reader's open is
+ * under way: the reader must not then wait for a writer that came and
+ * went (it did once, when the open looked at the writers too late). A
+ * child opening after its waiting reader: over and over, the reader's
+ * open returns every time, with the data or with EOF.
+ */
+static void fifo_quick_writers(void)
+{
+	int hung = 0, got = 0;
+
+	for (int i = 0; i < 100 && !hung; i++) {
+		pid_t pid = fifo_child(O_WRONLY, "q");
+		int fd = open(DIR "/fifo", O_RDONLY);
+		char c;
+
+		if (fd < 0) {
+			hung = 1;
+			break;
+		}
+		got += read(fd, &c, 1) == 1;
+		close(fd);
+		if (t_wait(pid) != 0)
+			hung = 1;
+	}
+	T_EQ("100 quick writers each met their reader", hung, 0);
+	T_EQ("  bytes read", got, 100);
+}
+
 static void fifo_interrupted(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -1023,6 +1052,7 @@ static void fifos(void)
 	close(rw);
 
 	fifo_rendezvous();
+	fifo_quick_writers();
 	fifo_interrupted();
 	T_OK("unlink", unlink(DIR "/fifo"));
 }
