@@ -477,17 +477,14 @@ SYSCALL_DEFINE6(epoll_pwait2, int, epfd, uintptr_t, uev, int, max, uintptr_t,
 		uts, uintptr_t, usig, size_t, sigsetsize)
 {
 	uint64_t deadline = UINT64_MAX;
-	struct timespec_k ts;
+	int64_t ns;
 	long ret;
 
 	if (uts) {
-		if (copy_from_user(&ts, uts, sizeof(ts)))
-			return -EFAULT;
-		if (ts.sec < 0 || ts.nsec < 0 ||
-		    ts.nsec >= (int64_t)NSEC_PER_SEC)
-			return -EINVAL;
-		deadline = clock_monotonic_ns() +
-			   (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
+		ret = timespec_from_user(uts, &ns);
+		if (ret)
+			return ret;
+		deadline = clock_monotonic_ns() + (uint64_t)ns;
 	}
 	ret = signal_wait_mask_set(usig, sigsetsize);
 	if (ret)

@@ -238,20 +238,16 @@ SYSCALL_DEFINE3(poll, uintptr_t, ufds, unsigned int, n, int, timeout_ms)
 /* A user timespec as a deadline: 0, -EFAULT, -EINVAL. */
 static int ts_deadline(uintptr_t uts, uint64_t *deadline)
 {
-	struct timespec_k ts;
+	int64_t ns;
+	int err;
 
 	*deadline = FOREVER;
 	if (!uts)
 		return 0;
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
-	if (!ts.sec && !ts.nsec)
-		*deadline = 0;
-	else if ((uint64_t)ts.sec < FOREVER / NSEC_PER_SEC / 2)
-		*deadline = deadline_in((uint64_t)ts.sec * NSEC_PER_SEC +
-					(uint64_t)ts.nsec);
+	err = timespec_from_user(uts, &ns);
+	if (err)
+		return err;
+	*deadline = ns ? deadline_in((uint64_t)ns) : 0;
 	return 0;
 }
 

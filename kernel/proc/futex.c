@@ -357,21 +357,15 @@ static long do_wake_op(uintptr_t u1, uintptr_t u2, bool private, int n1, int n2,
 static long deadline_of(uintptr_t uts, bool absolute, bool realtime,
 			uint64_t *deadline)
 {
-	struct {
-		int64_t sec, nsec;
-	} ts;
 	int64_t ns;
+	int err;
 
 	*deadline = 0;
 	if (!uts)
 		return 0;
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
-	ns = ts.sec > INT64_MAX / 4 / (int64_t)NSEC_PER_SEC
-		     ? INT64_MAX / 4
-		     : ts.sec * (int64_t)NSEC_PER_SEC + ts.nsec;
+	err = timespec_from_user(uts, &ns);
+	if (err)
+		return err;
 	if (!absolute)
 		*deadline = clock_monotonic_ns() + (uint64_t)ns;
 	else if (realtime)

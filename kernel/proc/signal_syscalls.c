@@ -170,21 +170,14 @@ SYSCALL_DEFINE0(pause)
 	return -ERESTARTNOHAND;
 }
 
+/* sigtimedwait's timeout: NULL waits "forever" (INT64_MAX / 2 ns). */
 static long timeout_ns(uintptr_t uts, uint64_t *ns)
 {
-	struct timespec_k ts;
+	int64_t v = INT64_MAX / 2;
+	int err = uts ? timespec_from_user(uts, &v) : 0;
 
-	*ns = ~0ULL / 2;
-	if (!uts)
-		return 0;
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
-	*ns = (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
-	if (ts.sec > (int64_t)(~0ULL / 4 / NSEC_PER_SEC))
-		*ns = ~0ULL / 2;
-	return 0;
+	*ns = (uint64_t)v;
+	return err;
 }
 
 /* Wait for a signal of set: its number with *info, or -EAGAIN, -EINTR. */

@@ -98,7 +98,7 @@ static struct timespec_k to_ts(int64_t ns)
 	return ts;
 }
 
-static int from_user_ts(uintptr_t uts, int64_t *ns)
+int timespec_from_user(uintptr_t uts, int64_t *ns)
 {
 	struct timespec_k ts;
 
@@ -173,7 +173,7 @@ SYSCALL_DEFINE2(clock_settime, int, clock, uintptr_t, uts)
 				       clock == CLOCK_MONOTONIC_RAW
 			       ? -EINVAL
 			       : -EINVAL;
-	err = from_user_ts(uts, &ns);
+	err = timespec_from_user(uts, &ns);
 	if (err)
 		return err;
 	if (!proc_capable())
@@ -212,8 +212,8 @@ static int sleep_until(uint64_t deadline)
 static long write_rem(uintptr_t urem, uint64_t deadline)
 {
 	uint64_t now = clock_monotonic_ns();
-	struct timespec_k ts = to_ts(now < deadline ? (int64_t)(deadline - now)
-						    : 0);
+	struct timespec_k ts =
+		to_ts(now < deadline ? (int64_t)(deadline - now) : 0);
 
 	return urem && copy_to_user(urem, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
@@ -250,7 +250,7 @@ static long sleep_relative(int64_t ns, uintptr_t urem)
 SYSCALL_DEFINE2(nanosleep, uintptr_t, ureq, uintptr_t, urem)
 {
 	int64_t ns;
-	int err = from_user_ts(ureq, &ns);
+	int err = timespec_from_user(ureq, &ns);
 
 	return err ? err : sleep_relative(ns, urem);
 }
@@ -267,7 +267,7 @@ SYSCALL_DEFINE4(clock_nanosleep, int, clock, int, flags, uintptr_t, ureq,
 	    clock != CLOCK_BOOTTIME && clock != CLOCK_TAI &&
 	    clock != CLOCK_PROCESS_CPUTIME_ID)
 		return clock_read(clock, &now) ? -EINVAL : -EOPNOTSUPP;
-	err = from_user_ts(ureq, &ns);
+	err = timespec_from_user(ureq, &ns);
 	if (err)
 		return err;
 	if (!(flags & TIMER_ABSTIME))

@@ -50,6 +50,14 @@ struct vdso_data;
 void clock_set_vdso_data(struct vdso_data *d);
 bool clock_vdso_capable(void);
 
+/*
+ * A struct timespec from user memory as ns, checked as Linux checks a
+ * timeout or time: 0, -EFAULT, or -EINVAL (negative, nsec out of range).
+ * Times beyond about 292 years come out as INT64_MAX / 2 ("forever"), so
+ * that adding a clock reading to one cannot overflow.
+ */
+int timespec_from_user(uintptr_t uts, int64_t *ns);
+
 /* Set the wall clock to UNIX time ns (settimeofday, clock_settime). */
 void clock_set_realtime_ns(int64_t ns);
 /*
