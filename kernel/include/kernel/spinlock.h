@@ -22,8 +22,8 @@
  *    Y (rank b)"). One global order makes ABBA deadlocks impossible.
  *    Rank 0 (LOCK_RANK_NONE) opts out. Add new ranks to the enum, in the
  *    order locks nest: outermost first.
- * Implemented in kernel/locking/spinlock.c; the held locks of each
- * CPU are in its struct percpu (<kernel/smp.h>).
+ * Implemented in kernel/locking/spinlock.c; the ranked locks each CPU
+ * holds are in its struct percpu (<kernel/smp.h>).
  */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
