@@ -6,6 +6,15 @@
  * make bench's -icount boots, where time counts instructions, so that a
  * profile says where the instructions went and repeats exactly.
  *
+ * The timer interrupt cannot land while interrupts are off, so a sample
+ * taken as soon as they are on again would blame whatever turned them on
+ * (spin_unlock_irqrestore) for all of the section before it. Each sample
+ * therefore keeps its call chain too (by frame pointer, within the
+ * interrupted task's kernel stack): the "self" table blames the caller
+ * of such a function instead, and an "inclusive" table counts each
+ * function once per sample that has it anywhere on the chain: the time
+ * spent in it and in everything it called.
+ *
  * Each CPU keeps its own samples (no lock on the sampling path); a full
  * buffer stops sampling on that CPU. The report sorts a copy of each
  * CPU's samples by function start, then counts runs.
@@ -15,16 +24,18 @@
 #include <kernel/ksym.h>
 #include <kernel/printk.h>
 #include <kernel/profile.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/timer.h>
 #include <kernel/vm.h>
 
-#define MAX_SAMPLES (64 * 1024) /* per CPU */
-#define REPORT_TOP 40
+#define MAX_SAMPLES (32 * 1024) /* per CPU */
+#define DEPTH 8			/* pc, then return addresses */
+#define REPORT_TOP 60
 
 struct profile_cpu {
-	uintptr_t *pcs; /* kernel-mode samples */
+	uintptr_t (*pcs)[DEPTH]; /* kernel-mode samples, 0 past the chain */
 	unsigned int n;
 	uint64_t user, idle; /* samples in user mode, in the idle halt */
 	struct timer_event ev;
@@ -32,6 +43,26 @@ struct profile_cpu {
 
 static struct profile_cpu cpus[SMP_MAX_CPUS];
 static uint64_t period_ns; /* 0: off */
+
+/* The chain of return addresses above the interrupted frame, as far as
+ * it stays inside the current task's kernel stack and climbs. */
+static void walk(const struct trap_frame *tf, uintptr_t *out)
+{
+	struct task *t = current_task();
+	uintptr_t rbp = arch_trap_fp(tf), lo = t ? t->kstack - KSTACK_SIZE : 0;
+
+	out[0] = arch_trap_pc(tf);
+	for (unsigned int i = 1; i < DEPTH; i++) {
+		const uintptr_t *frame = (const uintptr_t *)rbp;
+
+		if (!t || rbp < lo || rbp > t->kstack - 16 || rbp % 8) {
+			out[i] = 0;
+			continue;
+		}
+		out[i] = frame[1];
+		rbp = frame[0] > rbp ? frame[0] : 0;
+	}
+}
 
 static void sample(void *arg)
 {
@@ -43,7 +74,7 @@ static void sample(void *arg)
 	else if (this_cpu()->in_idle_wait)
 		p->idle++;
 	else if (tf && p->n < MAX_SAMPLES)
-		p->pcs[p->n++] = arch_trap_pc(tf);
+		walk(tf, p->pcs[p->n++]);
 	if (p->n < MAX_SAMPLES)
 		timer_oneshot_ns(&p->ev, period_ns, sample, p);
 }
@@ -76,14 +107,74 @@ void profile_cpu_start(void)
 	timer_oneshot_ns(&p->ev, period_ns, sample, p);
 }
 
-/* Replace each sample by the start of its function (0: unknown). */
-static void to_functions(uintptr_t *pcs, unsigned int n)
+/* The start of the function holding pc (0: unknown). */
+static uintptr_t function_of(uintptr_t pc)
 {
-	for (unsigned int i = 0; i < n; i++) {
-		struct ksym s;
+	struct ksym s;
 
-		pcs[i] = ksym_lookup(pcs[i], &s) == 0 ? pcs[i] - s.offset : 0;
+	return pc && ksym_lookup(pc, &s) == 0 ? pc - s.offset : 0;
+}
+
+/* Functions that turn interrupts back on: samples held back while they
+ * were off land in them (see the top of the file). */
+static bool is_skid(uintptr_t fn)
+{
+	static const char *const names[] = {"spin_unlock_irqrestore",
+					    "spin_unlock_irq", "irq_restore"};
+	char name[KSYM_NAME_BUF], *plus;
+
+	if (!fn || ksym_format(fn, name, sizeof(name)))
+		return false;
+	if ((plus = strchr(name, '+')))
+		*plus = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+/* Self: the function of each sample, its caller's for a skid. */
+static unsigned int self_functions(const uintptr_t (*pcs)[DEPTH],
+				   unsigned int n, uintptr_t *out)
+{
+	uintptr_t skid_fn[4] = {0};
+	unsigned int nskid = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uintptr_t fn = function_of(pcs[i][0]);
+		bool skid = false;
+
+		for (unsigned int k = 0; k < nskid; k++)
+			skid |= skid_fn[k] == fn;
+		if (!skid && nskid < 4 && is_skid(fn)) {
+			skid_fn[nskid++] = fn;
+			skid = true;
+		}
+		out[i] = skid && pcs[i][1] ? function_of(pcs[i][1]) : fn;
 	}
+	return n;
+}
+
+/* Inclusive: each function on a sample's chain, once per sample. */
+static unsigned int chain_functions(const uintptr_t (*pcs)[DEPTH],
+				    unsigned int n, uintptr_t *out)
+{
+	unsigned int m = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int first = m;
+
+		for (unsigned int d = 0; d < DEPTH && pcs[i][d]; d++) {
+			uintptr_t fn = function_of(pcs[i][d]);
+			bool seen = !fn;
+
+			for (unsigned int k = first; k < m && !seen; k++)
+				seen = out[k] == fn;
+			if (!seen)
+				out[m++] = fn;
+		}
+	}
+	return m;
 }
 
 /* Shell sort: the report runs once, and needs no allocation. */
@@ -131,12 +222,30 @@ static void print_hot(const struct hot *h, unsigned int total)
 		h->count * 1000 / total % 10, h->count, name);
 }
 
-void profile_report(void)
+/* The REPORT_TOP functions most often in fns[0..m), against total. */
+static void report_table(const char *title, uintptr_t *fns, unsigned int m,
+			 unsigned int total)
 {
 	static struct hot top[REPORT_TOP];
+
+	memset(top, 0, sizeof(top));
+	sort(fns, m);
+	for (unsigned int i = 0, j; i < m; i = j) {
+		for (j = i; j < m && fns[j] == fns[i]; j++)
+			;
+		consider(top, fns[i], j - i);
+	}
+	kprintf("profile: %s\n", title);
+	for (unsigned int i = 0; i < REPORT_TOP && top[i].count; i++)
+		print_hot(&top[i], total);
+}
+
+void profile_report(void)
+{
 	uint64_t user = 0, idle = 0;
 	unsigned int n = 0, cpu;
-	uintptr_t *all;
+	uintptr_t(*all)[DEPTH];
+	uintptr_t *fns;
 
 	if (!period_ns)
 		return;
@@ -149,22 +258,20 @@ void profile_report(void)
 	kprintf("profile: %u kernel samples, %lu in user mode, %lu idle\n", n,
 		user, idle);
 	all = n ? vmalloc(n * sizeof(*all)) : NULL;
-	if (!all)
-		return;
+	fns = n ? vmalloc(n * DEPTH * sizeof(*fns)) : NULL;
+	if (!all || !fns)
+		goto out;
 	n = 0;
 	for_each_online_cpu(cpu)
 	{
 		memcpy(all + n, cpus[cpu].pcs, cpus[cpu].n * sizeof(*all));
 		n += cpus[cpu].n;
 	}
-	to_functions(all, n);
-	sort(all, n);
-	for (unsigned int i = 0, j; i < n; i = j) {
-		for (j = i; j < n && all[j] == all[i]; j++)
-			;
-		consider(top, all[i], j - i);
-	}
-	for (unsigned int i = 0; i < REPORT_TOP && top[i].count; i++)
-		print_hot(&top[i], n);
+	report_table("self (a section with interrupts off: its function)",
+		     fns, self_functions(all, n, fns), n);
+	report_table("inclusive (the function or what it called)", fns,
+		     chain_functions(all, n, fns), n);
+out:
 	vfree(all);
+	vfree(fns);
 }

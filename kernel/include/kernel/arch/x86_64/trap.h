@@ -79,6 +79,12 @@ static inline uintptr_t arch_trap_pc(const struct trap_frame *tf)
 	return tf->rip;
 }
 
+/* The interrupted code's frame pointer (its chain of callers). */
+static inline uintptr_t arch_trap_fp(const struct trap_frame *tf)
+{
+	return tf->rbp;
+}
+
 /* Did the trap come from ring 3 (user mode)? */
 static inline bool trap_from_user(const struct trap_frame *tf)
 {
