@@ -40,7 +40,7 @@
 #define SECTOR_SHIFT 9
 
 /* Linux's major numbers for the disks this kernel has. */
-#define RAMDISK_MAJOR 1 /* ram0... */
+#define RAMDISK_MAJOR 1	  /* ram0... */
 #define SCSI_DISK_MAJOR 8 /* sda...: SATA disks, as Linux's libata names them */
 #define BLOCK_MINORS_PER_DISK 16 /* sda = minor 0, sda1..sda15 */
 
@@ -107,8 +107,7 @@ void bio_complete(struct bio *bio, int status);
  * bdev to or from the kernel buffer buf (direct-mapped or kmalloc'd
  * memory; it may cross pages): 0 or -errno.
  */
-int blkdev_read(struct block_device *bdev, uint64_t pos, void *buf,
-		size_t len);
+int blkdev_read(struct block_device *bdev, uint64_t pos, void *buf, size_t len);
 int blkdev_write(struct block_device *bdev, uint64_t pos, const void *buf,
 		 size_t len);
 /* FLUSH CACHE: what the device acknowledged is on the medium. 0, -EIO. */
@@ -145,15 +144,15 @@ struct block_device {
 	unsigned int max_vecs;	  /* segments per request */
 
 	/* Partitions: the disk and where on it they start. */
-	struct block_device *disk;  /* a disk: itself */
+	struct block_device *disk; /* a disk: itself */
 	uint64_t start_sector;
-	unsigned int partno;	    /* 0: the whole disk */
-	char part_uuid[37];	    /* GPT's unique GUID, or MBR's "xxxxxxxx-NN" */
+	unsigned int partno; /* 0: the whole disk */
+	char part_uuid[37];  /* GPT's unique GUID, or MBR's "xxxxxxxx-NN" */
 
 	/* The page cache of the device (buffers, read(2) of the node). */
 	struct inode *inode;
-	int openers;  /* exclusive claims (mount): blkdev_claim */
-	bool gone;    /* unplugged: every new bio fails -ENODEV */
+	int openers; /* exclusive claims (mount): blkdev_claim */
+	bool gone;   /* unplugged: every new bio fails -ENODEV */
 
 	/* The block layer's: the request queue (disks only). */
 	struct spinlock queue_lock;
@@ -243,6 +242,17 @@ void buffer_forget(struct block_device *bdev, uint64_t block, uint32_t size);
  */
 int blkdev_sync(struct block_device *bdev);
 
+/*
+ * Block-special files (kernel/block/blkdev_file.c): the operations an
+ * open of an S_IFBLK node gets (picked by the VFS as chardev's are), and
+ * the size of such an open file (lseek's SEEK_END).
+ */
+struct file;
+struct file_ops;
+extern const struct file_ops blkdev_fops;
+uint64_t blkdev_file_size(const struct file *f);
+
+/* The block layer's pseudo file system; before any driver registers. */
 void block_init(void);
 
 #endif
