@@ -40,7 +40,7 @@
 #define SECTOR_SHIFT 9
 
 /* Linux's major numbers for the disks this kernel has. */
-#define RAMDISK_MAJOR 1	  /* ram0... */
+#define RAMDISK_MAJOR 1 /* ram0... */
 #define SCSI_DISK_MAJOR 8 /* sda...: SATA disks, as Linux's libata names them */
 #define BLOCK_MINORS_PER_DISK 16 /* sda = minor 0, sda1..sda15 */
 
@@ -107,7 +107,8 @@ void bio_complete(struct bio *bio, int status);
  * bdev to or from the kernel buffer buf (direct-mapped or kmalloc'd
  * memory; it may cross pages): 0 or -errno.
  */
-int blkdev_read(struct block_device *bdev, uint64_t pos, void *buf, size_t len);
+int blkdev_read(struct block_device *bdev, uint64_t pos, void *buf,
+		size_t len);
 int blkdev_write(struct block_device *bdev, uint64_t pos, const void *buf,
 		 size_t len);
 /* FLUSH CACHE: what the device acknowledged is on the medium. 0, -EIO. */
@@ -144,15 +145,15 @@ struct block_device {
 	unsigned int max_vecs;	  /* segments per request */
 
 	/* Partitions: the disk and where on it they start. */
-	struct block_device *disk; /* a disk: itself */
+	struct block_device *disk;  /* a disk: itself */
 	uint64_t start_sector;
-	unsigned int partno; /* 0: the whole disk */
-	char part_uuid[37];  /* GPT's unique GUID, or MBR's "xxxxxxxx-NN" */
+	unsigned int partno;	    /* 0: the whole disk */
+	char part_uuid[37];	    /* GPT's unique GUID, or MBR's "xxxxxxxx-NN" */
 
 	/* The page cache of the device (buffers, read(2) of the node). */
 	struct inode *inode;
-	int openers; /* exclusive claims (mount): blkdev_claim */
-	bool gone;   /* unplugged: every new bio fails -ENODEV */
+	int openers;  /* exclusive claims (mount): blkdev_claim */
+	bool gone;    /* unplugged: every new bio fails -ENODEV */
 
 	/* The block layer's: the request queue (disks only). */
 	struct spinlock queue_lock;
