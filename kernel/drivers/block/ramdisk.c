@@ -217,9 +217,11 @@ static unsigned long param(const char *key, unsigned long dflt)
 	return n;
 }
 
-/* ram0 from the boot module named "ramdisk", if there is one. */
-static unsigned int from_module(uint64_t min_bytes)
+/* ram0, ram1... from the boot modules named "ramdisk": how many. */
+static unsigned int from_modules(uint64_t min_bytes)
 {
+	unsigned int made = 0;
+
 	for (size_t i = 0; i < boot_info->module_count; i++) {
 		const struct boot_module *m = &boot_info->modules[i];
 		uint64_t bytes = (m->size + SECTOR_SIZE - 1) &
@@ -234,16 +236,18 @@ static unsigned int from_module(uint64_t min_bytes)
 		if (err)
 			klog(KLOG_WARN, "ramdisk: module %s: not loaded (%d)\n",
 			     m->path, err);
-		return err ? 0 : 1;
+		else
+			made++;
 	}
-	return 0;
+	return made;
 }
 
 void ramdisk_init(void)
 {
 	unsigned long nr = param("brd.rd_nr", 0);
 	uint64_t bytes = (uint64_t)param("brd.rd_size", RD_DEFAULT_KIB) * 1024;
-	unsigned int made = from_module(cmdline_has("brd.rd_size") ? bytes : 0);
+	unsigned int made =
+		from_modules(cmdline_has("brd.rd_size") ? bytes : 0);
 
 	if (nr > RD_MAX_DISKS)
 		nr = RD_MAX_DISKS;

@@ -2,7 +2,7 @@
  * RAM disks (kernel/drivers/block/ramdisk.c), as Linux's brd: ram0...,
  * major 1, made at boot from the command line (brd.rd_nr=N disks of
  * brd.rd_size=KiB each; none by default) and from a boot module whose
- * command line is "ramdisk" (ram0, holding the module's bytes: a disk
+ * command line is "ramdisk" (ram0, ram1... holding the modules' bytes: a disk
  * image with its partitions). Bios complete from a kernel thread, never
  * inside submit, several at a time: the block layer's queue, merging and
  * asynchronous completion run on them as on a real disk.
