@@ -10,7 +10,7 @@
 #include <kernel/errno.h>
 #include <kernel/interrupt.h>
 #include <kernel/printk.h>
-#include <kernel/spinlock.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
 
 #include "pci_priv.h"
@@ -41,7 +41,9 @@ struct intx_line {
 };
 
 static struct intx_line lines[INTX_LINES];
-static DEFINE_SPINLOCK(intx_lock, LOCK_RANK_IRQ);
+/* Setup and removal only (they may sleep: routing takes the IRQ core's
+ * locks); the handler reads a slot's fn, written last, without it. */
+static struct mutex intx_lock = MUTEX_INIT(intx_lock, "pci_intx");
 
 const char *pci_irq_kind_name(enum pci_irq_kind kind)
 {
@@ -153,7 +155,6 @@ static struct intx_line *intx_line_get(uint32_t gsi, int *err)
 static int setup_intx(struct pci_dev *d, interrupt_handler_t fn, void *arg)
 {
 	struct intx_line *line;
-	unsigned long flags;
 	unsigned int isa_flags;
 	uint32_t gsi = d->irq_line;
 	int err = -ENOSPC;
@@ -162,7 +163,7 @@ static int setup_intx(struct pci_dev *d, interrupt_handler_t fn, void *arg)
 		return -ENODEV;
 	if (d->irq_line < 16)
 		irq_isa_to_gsi(d->irq_line, &gsi, &isa_flags);
-	flags = spin_lock_irqsave(&intx_lock);
+	mutex_lock(&intx_lock);
 	line = intx_line_get(gsi, &err);
 	for (int i = 0; line && i < INTX_SHARERS; i++) {
 		if (!line->handlers[i].fn) {
@@ -175,7 +176,7 @@ static int setup_intx(struct pci_dev *d, interrupt_handler_t fn, void *arg)
 			break;
 		}
 	}
-	spin_unlock_irqrestore(&intx_lock, flags);
+	mutex_unlock(&intx_lock);
 	if (!err)
 		pci_write16(d, PCI_COMMAND,
 			    pci_read16(d, PCI_COMMAND) & ~PCI_CMD_INTX_DISABLE);
@@ -224,8 +225,7 @@ int pci_irq_setup(struct pci_dev *d, interrupt_handler_t fn, void *arg)
 
 static void intx_remove(struct pci_dev *d)
 {
-	unsigned long flags = spin_lock_irqsave(&intx_lock);
-
+	mutex_lock(&intx_lock);
 	for (int i = 0; i < INTX_LINES; i++) {
 		if (lines[i].vector != (int)d->irq_vector)
 			continue;
@@ -233,7 +233,7 @@ static void intx_remove(struct pci_dev *d)
 			if (lines[i].handlers[j].dev == d)
 				lines[i].handlers[j].fn = NULL;
 	}
-	spin_unlock_irqrestore(&intx_lock, flags);
+	mutex_unlock(&intx_lock);
 }
 
 void pci_irq_free(struct pci_dev *d)
