@@ -58,6 +58,24 @@ static unsigned int size_bar(struct pci_dev *d, unsigned int n,
 	return b->is64 ? 2 : 1;
 }
 
+/*
+ * An IDE controller in compatibility mode (class 01.01, prog-if bit 0
+ * or 2 clear for the primary or secondary channel) decodes the legacy
+ * ports whatever its BARs say (PCI IDE Controller Specification 1.0).
+ */
+static void legacy_ide_bars(struct pci_dev *d)
+{
+	static const uint16_t base[4] = {0x1f0, 0x3f6, 0x170, 0x376};
+	static const uint8_t size[4] = {8, 1, 8, 1};
+
+	for (unsigned int n = 0; n < 4; n++) {
+		if (d->class & (1u << (n / 2 * 2)))
+			continue; /* that channel is in native mode */
+		d->bars[n] = (struct pci_bar){
+			.base = base[n], .size = size[n], .io = true};
+	}
+}
+
 void pci_size_bars(struct pci_dev *d)
 {
 	unsigned int type = d->header_type & 0x7f;
@@ -68,6 +86,8 @@ void pci_size_bars(struct pci_dev *d)
 	for (unsigned int n = 0; n < max;)
 		n += size_bar(d, n, max);
 	pci_write16(d, PCI_COMMAND, cmd);
+	if ((d->class >> 8) == 0x0101)
+		legacy_ide_bars(d);
 }
 
 void *pci_map_bar(struct pci_dev *d, unsigned int n)
