@@ -82,7 +82,7 @@ test_unplug() {
     for _ in 1 2 3; do
         port=$((20000 + RANDOM % 40000))
         scripts/qemu-expect.sh --log "$BOOT_LOG" --timeout "$((BOOT_TIMEOUT + 60))" -- \
-            --iso "$WORK/unplug.iso" --machine "$m" --disk "$a" --disk "$b" -- \
+            --iso "$WORK/unplug.iso" --machine "$m" --disk "$a,model=$MODEL" --disk "$b,model=$MODEL" -- \
             -monitor "tcp:127.0.0.1:$port,server,nowait" 2>"$LOGDIR/$name.stderr" &
         pid=$!
         for ((i = 0; i < BOOT_TIMEOUT * 5; i++)); do

@@ -20,6 +20,16 @@
 #define PATTERN_SECTORS 2048
 #define WRITE_AT 4096
 #define BATCH 32 /* commands out at once: every slot */
+#define TEST_MODEL "RastOS-Test-Disk"
+
+/* The harness's disk, by its model: never the boot disk (q35 boots
+ * images from an AHCI port too). */
+static struct ahci_port *test_disk(void)
+{
+	struct ahci_port *p = ahci_first_disk();
+
+	return p && !strcmp(p->model, TEST_MODEL) ? p : NULL;
+}
 
 static bool pattern_ok(const void *buf, uint64_t sector, uint32_t count)
 {
@@ -52,12 +62,12 @@ static int rw(struct ahci_port *p, uint8_t ata, uint64_t lba, uint32_t count,
 
 KTEST(ahci, irq_delivered)
 {
-	struct ahci_port *p = ahci_first_disk();
+	struct ahci_port *p = test_disk();
 	const char *opt = cmdline_get("pci");
 	bool nomsi = opt && !strcmp(opt, "nomsi");
 
 	if (!p)
-		KT_SKIP("no SATA disk");
+		KT_SKIP("no test disk");
 	KT_ASSERT(p->irqs > 0);
 	KT_ASSERT_EQ(p->host->pci->irq_kind,
 		     nomsi ? PCI_IRQ_INTX : PCI_IRQ_MSI);
@@ -65,10 +75,10 @@ KTEST(ahci, irq_delivered)
 
 KTEST(ahci, identify)
 {
-	struct ahci_port *p = ahci_first_disk();
+	struct ahci_port *p = test_disk();
 
 	if (!p)
-		KT_SKIP("no SATA disk");
+		KT_SKIP("no test disk");
 	KT_ASSERT(p->sectors >= WRITE_AT + 64);
 	KT_ASSERT_EQ(p->sector_size, 512);
 	KT_ASSERT(p->registered);
@@ -77,14 +87,14 @@ KTEST(ahci, identify)
 
 KTEST(ahci, read_pattern)
 {
-	struct ahci_port *p = ahci_first_disk();
+	struct ahci_port *p = test_disk();
 	struct page *page = pmm_alloc_pages(0, PMM_USE(MM_USE_TEST));
 	int err = 0;
 
 	if (!p || !page) {
 		if (page)
 			pmm_free_pages(page, 0);
-		KT_SKIP("no SATA disk");
+		KT_SKIP("no test disk");
 	}
 	for (uint64_t s = 0; s < PATTERN_SECTORS && !err; s += 8) {
 		err = rw(p, ATA_READ_DMA_EXT, s, 8, page);
@@ -114,7 +124,7 @@ static void batch_done(struct ahci_cmd *cmd, int status)
  * issued before any is waited for. */
 KTEST(ahci, many_in_flight)
 {
-	struct ahci_port *p = ahci_first_disk();
+	struct ahci_port *p = test_disk();
 	struct page *pages = pmm_alloc_pages(6, PMM_USE(MM_USE_TEST));
 	static struct batch b;
 	uint8_t *base;
@@ -161,7 +171,7 @@ KTEST(ahci, many_in_flight)
  * image file after the run. */
 KTEST(ahci, write_flush_read)
 {
-	struct ahci_port *p = ahci_first_disk();
+	struct ahci_port *p = test_disk();
 	struct page *page = pmm_alloc_pages(1, PMM_USE(MM_USE_TEST));
 	struct ahci_cmd flush = {.ata = ATA_FLUSH_CACHE_EXT};
 	uint64_t *w;
@@ -170,7 +180,7 @@ KTEST(ahci, write_flush_read)
 	if (!p || !page) {
 		if (page)
 			pmm_free_pages(page, 1);
-		KT_SKIP("no SATA disk");
+		KT_SKIP("no test disk");
 	}
 	w = page_address(page);
 	for (uint64_t s = WRITE_AT; s < WRITE_AT + 64 && !err; s += 16) {
@@ -194,7 +204,7 @@ KTEST(ahci, write_flush_read)
  * recovers, and the next read works. */
 KTEST(ahci, past_end_recovers)
 {
-	struct ahci_port *p = ahci_first_disk();
+	struct ahci_port *p = test_disk();
 	struct page *page = pmm_alloc_pages(0, PMM_USE(MM_USE_TEST));
 	uint64_t errors;
 	int err, again;
@@ -202,7 +212,7 @@ KTEST(ahci, past_end_recovers)
 	if (!p || !page) {
 		if (page)
 			pmm_free_pages(page, 0);
-		KT_SKIP("no SATA disk");
+		KT_SKIP("no test disk");
 	}
 	errors = p->errors;
 	err = rw(p, ATA_READ_DMA_EXT, p->sectors + 8, 8, page);
@@ -224,14 +234,14 @@ static void test_end_io(struct bio *bio)
 /* The block device's submit refuses a bio past the end with -EIO. */
 KTEST(ahci, bio_past_end)
 {
-	struct ahci_port *p = ahci_first_disk();
+	struct ahci_port *p = test_disk();
 	struct page *page = pmm_alloc_pages(0, PMM_USE(MM_USE_TEST));
 	struct bio bio = {.op = BIO_READ, .size = 4096, .nvecs = 1};
 
 	if (!p || !page) {
 		if (page)
 			pmm_free_pages(page, 0);
-		KT_SKIP("no SATA disk");
+		KT_SKIP("no test disk");
 	}
 	bio.bdev = &p->disk;
 	bio.vecs = bio.inline_vecs;
@@ -248,7 +258,7 @@ KTEST(ahci, bio_past_end)
  * (drive_del): then reads fail, and do not hang. */
 KTEST(ahci, unplug)
 {
-	struct ahci_port *p = ahci_first_disk(), *q = NULL;
+	struct ahci_port *p = test_disk(), *q = NULL;
 	struct page *page = pmm_alloc_pages(0, PMM_USE(MM_USE_TEST));
 	uint64_t end = clock_monotonic_ns() + 120000000000ull;
 	int err = 0;
