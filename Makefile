@@ -51,7 +51,8 @@ deps:
 # devices reached by port I/O, built only on a PC (docs/porting.md).
 ARCH       := x86_64
 PC_ONLY_C  := kernel/drivers/serial/serial.c kernel/drivers/input/i8042.c \
-	kernel/drivers/input/keyboard.c kernel/drivers/console/vgacon.c
+	kernel/drivers/input/keyboard.c kernel/drivers/console/vgacon.c \
+	kernel/drivers/pci/pci_port.c
 GENERIC_C  := $(filter-out $(PC_ONLY_C),$(shell find kernel -name '*.c' \
 	-not -path 'kernel/arch/*' | sort))
 KERNEL_C   := $(GENERIC_C) $(shell find kernel/arch/$(ARCH) -name '*.c' -not -path '*/vdso/*' | sort) \

@@ -4,7 +4,8 @@
 #   scripts/run-qemu.sh [--iso F | --img F] [--uefi] [--loader rastboot|limine]
 #       [--initrd F] [--cmdline "..."] [--smp N] [--mem MiB] [--cpu MODEL]
 #       [--machine pc|q35] [--la57] [--gdb] [--display] [--timeout S]
-#       [--serial-log FILE] [--icount] [--allow-reboot] [-- QEMU ARGS...]
+#       [--serial-log FILE] [--icount] [--allow-reboot] [--disk F[,PROPS]]...
+#       [-- QEMU ARGS...]
 #
 # Medium: --iso (CD-ROM) or --img (hard disk). With neither, build/rastos.iso
 # (rastboot on BIOS, the real Limine on UEFI), or build/rastos-limine.iso
@@ -30,6 +31,11 @@
 # (a reboot test then finds the second boot in the log). --timeout S: stop
 # QEMU after S seconds. --serial-log FILE: also copy the serial output
 # into FILE.
+# --disk F[,PROPS] (repeatable): attach the raw image F as a SATA disk, on
+# q35 to the ICH9 AHCI's free ports, on pc to an added `-device ahci`
+# (id ahci0); PROPS go to its -device ide-hd (serial=...,model=...; F
+# itself cannot hold a comma). The Nth disk (from 0) is drive "diskN" on
+# device "sataN", for the QEMU monitor (drive_del diskN).
 # Arguments after -- go to QEMU as they are. $QEMU overrides the binary.
 #
 # The boot medium is attached the same way on pc and q35 (if=ide lands on the
@@ -57,12 +63,14 @@ OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
 USAGE="usage: scripts/run-qemu.sh [--iso F | --img F] [--uefi] [--loader rastboot|limine]
     [--initrd F] [--cmdline \"...\"] [--smp N] [--mem MiB] [--cpu MODEL]
     [--machine pc|q35] [--la57] [--gdb] [--display] [--timeout S]
-    [--serial-log FILE] [--icount] [--allow-reboot] [-- QEMU ARGS...]"
+    [--serial-log FILE] [--icount] [--allow-reboot] [--disk F[,PROPS]]...
+    [-- QEMU ARGS...]"
 
 iso='' img='' initrd='' cmdline='' cmdline_set=0
 smp=1 mem=512 cpu=qemu64 machine=pc la57=0 gdb=0 display=0 timeout='' serial_log='' icount=0
 allow_reboot=0 uefi=0 loader=''
 qemu_extra=()
+disks=()
 tmp=
 
 usage_error() {
@@ -93,7 +101,7 @@ parse_args() {
             return
             ;;
         --iso | --img | --initrd | --cmdline | --smp | --mem | --cpu | --machine | \
-            --timeout | --serial-log | --loader)
+            --timeout | --serial-log | --loader | --disk)
             [ $# -gt 0 ] || usage_error "option $opt needs a value"
             ;;
         *) usage_error "unknown argument '$opt'" ;;
@@ -110,6 +118,7 @@ parse_args() {
         --timeout) timeout=$1 ;;
         --serial-log) serial_log=$1 ;;
         --loader) loader=$1 ;;
+        --disk) disks+=("$1") ;;
         esac
         shift
     done
@@ -126,6 +135,11 @@ check_args() {
     if [ -n "$iso$img" ] && { [ -n "$initrd" ] || [ "$cmdline_set" = 1 ]; }; then
         usage_error "--initrd/--cmdline build their own ISO: not with --iso or --img"
     fi
+    local d
+    for d in "${disks[@]}"; do
+        [ -f "${d%%,*}" ] || usage_error "--disk: no image '${d%%,*}'"
+    done
+    [ ${#disks[@]} -le 5 ] || usage_error "at most 5 --disk"
     [ -z "$loader" ] || [[ $loader == rastboot || $loader == limine ]] ||
         usage_error "--loader takes rastboot or limine, not '$loader'"
     [ -z "$loader" ] || [ -z "$iso$img" ] ||
@@ -160,6 +174,31 @@ make_temp_iso() {
         { echo "run-qemu.sh: could not build a temporary ISO" >&2 && exit 2; }
 }
 
+# disk_args: the --disk images as SATA disks. On q35 the boot medium sits
+# on an ICH9 AHCI port too (port 0 for --img, 2 for the ISO): skip it.
+disk_args() {
+    local i bus ports used=2 d
+    [ ${#disks[@]} -gt 0 ] || return 0
+    [ -z "$img" ] || used=0
+    if [ "$machine" = q35 ]; then
+        ports=()
+        for i in 0 1 2 3 4 5; do [ "$i" = "$used" ] || ports+=("ide.$i"); done
+    else
+        cmd+=(-device ahci,id=ahci0)
+        ports=(ahci0.0 ahci0.1 ahci0.2 ahci0.3 ahci0.4 ahci0.5)
+    fi
+    for i in "${!disks[@]}"; do
+        d=${disks[$i]}
+        bus=${ports[$i]}
+        cmd+=(-drive "file=${d%%,*},format=raw,if=none,id=disk$i")
+        if [[ $d == *,* ]]; then
+            cmd+=(-device "ide-hd,drive=disk$i,bus=$bus,id=sata$i,${d#*,}")
+        else
+            cmd+=(-device "ide-hd,drive=disk$i,bus=$bus,id=sata$i")
+        fi
+    done
+}
+
 # qemu_args: fill the array cmd with the command line, timeout and QEMU.
 # --foreground: timeout must not move QEMU out of the terminal's foreground
 # process group, or QEMU stops (SIGTTOU) when it sets the terminal raw.
@@ -179,6 +218,7 @@ qemu_args() {
     else
         cmd+=(-drive "file=$medium,format=raw,if=ide,index=0" -boot order=c)
     fi
+    disk_args
     [ "$display" = 1 ] || cmd+=(-display none)
     if [ "$gdb" = 1 ]; then
         cmd+=(-serial mon:stdio -s -S)

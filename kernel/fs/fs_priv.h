@@ -159,6 +159,8 @@ int tmpfs_mount_root(void);
 /* proc/root.c, sysfs.c: register "proc" and "sysfs". */
 void procfs_init(void);
 void sysfs_init(void);
+/* sysfs.c: the root of the one sysfs instance, NULL if it failed. */
+struct dentry *sysfs_root(void);
 
 /* devtmpfs.c, chardev.c, devpts.c: /dev and its first devices. */
 void devtmpfs_init(void);

@@ -1,9 +1,10 @@
 /*
- * sysfs (mount -t sysfs sysfs /sys), minimal: a read-only tree of empty
+ * sysfs (mount -t sysfs sysfs /sys), minimal: a read-only tree of the
  * directories where programs look for devices and kernel objects
  * (block, bus, class, dev, devices, firmware, fs, kernel, module,
- * power), so that they find the layout and nothing in it. One instance,
- * made at boot (a tmpfs kept in the dcache), shown by every mount.
+ * power), in which drivers add their files (<kernel/sysfs.h>,
+ * sysfs_node.c: PCI's devices). One instance, made at boot (a tmpfs
+ * kept in the dcache), shown by every mount.
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
@@ -41,6 +42,11 @@ static int sysfs_statfs(struct super_block *sb, struct statfs_k *st)
 static const struct super_ops sysfs_super_ops = {
 	.statfs = sysfs_statfs,
 };
+
+struct dentry *sysfs_root(void)
+{
+	return sys_sb ? sys_sb->root : NULL;
+}
 
 static int make_dir(const char *name)
 {

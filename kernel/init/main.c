@@ -21,6 +21,7 @@
 #include <kernel/profile.h>
 #include <kernel/power.h>
 #include <kernel/panic.h>
+#include <kernel/pci.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/ramdisk.h>
@@ -98,6 +99,7 @@ static void kernel_init(void *arg)
 	/* The tests expect the boot CPU, as when kmain ran them. */
 	sched_set_affinity(current_task(), 1);
 	ramdisk_init(); /* reads partition tables: sleeps */
+	pci_init();	/* buses, devices and their drivers (they may sleep) */
 	ktest_run_if_requested();
 	sched_set_affinity(current_task(), ~0ULL); /* init inherits it */
 	power_cmdline_action(); /* power=off|reboot, for tests */

@@ -47,6 +47,8 @@ enum lock_rank {
 	LOCK_RANK_CMOS = 130,	  /* CMOS index/data ports (RTC) */
 	LOCK_RANK_SMP_CALL = 200, /* each CPU's call queue (smp_call.c) */
 	LOCK_RANK_TTY = 220,	  /* a terminal (drivers/tty) */
+	LOCK_RANK_AHCI = 650,	  /* an AHCI port (inside the block queue's) */
+	LOCK_RANK_PCI_CFG = 690,  /* 0xCF8/0xCFC, taken around one access */
 	LOCK_RANK_CONSOLE = 900,  /* printing works everywhere, but ... */
 	LOCK_RANK_VT = 910,	  /* ... under the VTs' lock, its innermost */
 };
