@@ -187,7 +187,9 @@ static void log_device(struct pci_dev *d, void *arg)
 	char name[16];
 
 	(void)arg;
-	klog(KLOG_INFO,
+	/* Every function at loglevel=debug; those a driver took at info,
+	 * as BSD kernels list what attached (a PC has a dozen others). */
+	klog(d->driver ? KLOG_INFO : KLOG_DEBUG,
 	     "pci: %s %04x:%04x class %06x rev %02x subsys %04x:%04x "
 	     "driver %s irq %s\n",
 	     pci_name(d, name, sizeof(name)), d->vendor, d->device, d->class,
