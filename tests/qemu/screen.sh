@@ -136,10 +136,10 @@ screencheck() {
 for f in "$TOOL" "$FONT"; do
     [ -e "$f" ] || fail "screen: $f missing (make host-tests builds it)"
 done
-# 1280x1024 (64 rows): the whole boot log must fit on the screen so that
+# 1600x1200 (75 rows): the whole boot log must fit on the screen so that
 # the lines replayed from before the console started are still visible.
 # If the log outgrows it, this check fails with "console line at row -1".
-scripts/make-iso.sh -o "$WORK/fb.iso" --resolution 1280x1024 --cmdline "loglevel=info" ||
+scripts/make-iso.sh -o "$WORK/fb.iso" --resolution 1600x1200 --cmdline "loglevel=info" ||
     fail "screen: make-iso.sh failed"
 screen_start screen-fb "$WORK/fb.iso"
 read -r cols rows < <(console_size 'framebuffer [0-9]+x[0-9]+x32 ')
