@@ -69,7 +69,8 @@ static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 		int err = seals_check_write(in, pos + done, chunk);
 
 		if (!err)
-			err = inode_get_page(in, (pos + done) / PAGE_SIZE, &page);
+			err = inode_get_page(in, (pos + done) / PAGE_SIZE,
+					     &page);
 		/* Blocks after the page is read: a new block's part of the
 		 * page must read as zeroes, not as the disk's old data. */
 		if (!err && in->ops && in->ops->write_begin) {

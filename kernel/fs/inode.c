@@ -263,6 +263,7 @@ static int cache_fill(struct inode *in, uint64_t index, struct page **out)
 	}
 	c->index = index;
 	c->page = page;
+	c->dirty = false;
 	flags = spin_lock_irqsave(&in->cache_lock);
 	old = avl_insert(&in->cache, &c->node, index_cmp);
 	if (!old)
@@ -326,6 +327,7 @@ int inode_add_page(struct inode *in, uint64_t index, struct page *page)
 	}
 	c->index = index;
 	c->page = page;
+	c->dirty = false;
 	flags = spin_lock_irqsave(&in->cache_lock);
 	if (avl_insert(&in->cache, &c->node, index_cmp)) {
 		err = -EEXIST;
@@ -363,8 +365,7 @@ void inode_mark_page_dirty(struct inode *in, uint64_t index)
 
 /* The first dirty page of index [*index, end), clean now and referenced
  * (its index in *index), or NULL. */
-static struct page *take_dirty(struct inode *in, uint64_t *index,
-			       uint64_t end)
+static struct page *take_dirty(struct inode *in, uint64_t *index, uint64_t end)
 {
 	unsigned long flags = spin_lock_irqsave(&in->cache_lock);
 	struct avl_node *n = avl_lower_bound(&in->cache, index, index_key);

@@ -71,6 +71,9 @@ void inode_mark_dirty(struct inode *in, unsigned int what)
 
 	if (!sb || !sb->writeback || !in->ops || !in->ops->write_inode)
 		return;
+	/* Being evicted (the file system frees it): nothing to write. */
+	if (!__atomic_load_n(&in->refcount, __ATOMIC_ACQUIRE))
+		return;
 	flags = spin_lock_irqsave(&sb->wb_lock);
 	if (!in->dirty) {
 		in->dirtied_when = clock_monotonic_ns();

@@ -142,8 +142,7 @@ static int shared_write(struct mm *mm, struct vma *v, uintptr_t va)
 	if (!v->inode || !(vma_prot(v) & VM_WRITE) || !v->inode->ops ||
 	    !v->inode->ops->write_page)
 		return -EACCES;
-	inode_mark_page_dirty(v->inode,
-			      v->pgoff + (va - v->start) / PAGE_SIZE);
+	inode_mark_page_dirty(v->inode, v->pgoff + (va - v->start) / PAGE_SIZE);
 	return vm_protect(mm->space, va, PAGE_SIZE, vma_prot(v));
 }
 

@@ -395,8 +395,8 @@ static int fill_super(struct ext2_sb *s, struct super_block *sb, bool ro)
 	writeback_register(sb);
 	err = ext2_iget(s, EXT2_ROOT_INO, &root);
 	if (!err && !S_ISDIR(root->mode)) {
-		inode_put(root);
 		err = ext2_corrupt(s, "root inode mode", root->mode);
+		inode_put(root);
 	}
 	if (err) {
 		writeback_unregister(sb);
