@@ -480,6 +480,24 @@ $(BUILD)/tests/fuzz/fuzz_elf_exec: tests/fuzz/fuzz_elf_exec.c $(ELF_EXEC_DEPS)
 
 fuzz: $(BUILD)/tests/fuzz/fuzz_cpio $(BUILD)/tests/fuzz/fuzz_elf_exec
 
+# ---------------------------------------------------------------- partitions
+# The MBR and GPT readers (kernel/block/mbr.c, gpt.c) are pure code, built
+# for the host too: test_partitions reads images made by sfdisk/sgdisk
+# (tests/host/make-part-images.sh) and damaged ones; fuzz_partitions.
+PART_PURE := kernel/block/mbr.c kernel/block/gpt.c
+PART_DEPS := $(PART_PURE) kernel/block/part_table.h
+
+$(BUILD)/tests/host/test_partitions: tests/host/test_partitions.c \
+		tests/host/testlib.h $(PART_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -o $@ $< $(PART_PURE)
+
+$(BUILD)/tests/fuzz/fuzz_partitions: tests/fuzz/fuzz_partitions.c $(PART_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -o $@ $< $(PART_PURE)
+
+fuzz: $(BUILD)/tests/fuzz/fuzz_partitions
+
 # ---------------------------------------------------------------- gzip
 # The gzip/DEFLATE decoder (kernel/lib/inflate.c), for gzip-compressed
 # initramfs images as Linux accepts them: pure code, in the kernel like

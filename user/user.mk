@@ -15,7 +15,7 @@ USER_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-strict-aliasing -Iuser -MMD -MP
 
 USER_TESTS := $(shell sed -e 's/\#.*//' user/tests.list | awk 'NF { print $$1 }')
-USER_HELPERS := echoargs sleeper execstack exec_chain_pie
+USER_HELPERS := echoargs sleeper execstack exec_chain_pie blkioctl
 # execstack checks that PT_GNU_STACK RWX gives an executable stack.
 USER_LDFLAGS_execstack := -Wl,-z,execstack
 USER_BINS := $(addprefix $(USER_OUT)/bin/,$(USER_TESTS) $(USER_HELPERS))

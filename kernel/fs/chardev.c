@@ -8,6 +8,7 @@
  * Here too the memory devices (major 1): null, zero, full, random,
  * urandom.
  */
+#include <kernel/blkdev.h>
 #include <kernel/errno.h>
 #include <kernel/fs.h>
 #include <kernel/heap.h>
@@ -70,7 +71,9 @@ const struct file_ops *special_fops(uint32_t mode, uint32_t rdev)
 		return &chardev_fops;
 	if (S_ISFIFO(mode))
 		return &fifo_fops;
-	return NULL; /* block devices, sockets: ENXIO */
+	if (S_ISBLK(mode))
+		return &blkdev_fops; /* kernel/block/: by rdev at open */
+	return NULL; /* sockets: ENXIO */
 }
 
 /* ---- the memory devices ---------------------------------------------- */

@@ -6,6 +6,7 @@
  * kernel_write let the kernel itself use a file (sendfile, the
  * initramfs), its buffer standing in for a user one.
  */
+#include <kernel/blkdev.h>
 #include <kernel/errno.h>
 #include <kernel/fs.h>
 #include <kernel/heap.h>
@@ -234,7 +235,9 @@ SYSCALL_DEFINE3(lseek, int, fd, int64_t, off, int, whence)
 	mutex_lock(&f->pos_lock);
 	base = whence == SEEK_SET   ? 0
 	       : whence == SEEK_CUR ? (int64_t)f->pos
-	       : whence == SEEK_END ? (int64_t)f->inode->size
+	       : whence == SEEK_END ? (int64_t)(S_ISBLK(f->inode->mode)
+							? blkdev_file_size(f)
+							: f->inode->size)
 				    : -1;
 	pos = base + off;
 	if (whence < SEEK_SET || whence > SEEK_END)

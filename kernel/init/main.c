@@ -6,6 +6,7 @@
  */
 #include <kernel/acpi.h>
 #include <kernel/arch.h>
+#include <kernel/blkdev.h>
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
 #include <kernel/fs.h>
@@ -22,6 +23,7 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
+#include <kernel/ramdisk.h>
 #include <kernel/sched.h>
 #include <kernel/security.h>
 #include <kernel/serial.h>
@@ -78,6 +80,7 @@ static noreturn void kmain_on_kernel_stack(void)
 	proc_init();		 /* processes, signals */
 	futex_init();
 	fs_init();   /* inodes; the initramfs becomes the file tree */
+	block_init(); /* block devices (before any disk driver) */
 	net_init();  /* sockets */
 	tty_init();  /* terminals: the console, VTs, serial, ptys */
 	vdso_init(); /* the user-mode clock, mapped into every process */
@@ -94,6 +97,7 @@ static void kernel_init(void *arg)
 {
 	/* The tests expect the boot CPU, as when kmain ran them. */
 	sched_set_affinity(current_task(), 1);
+	ramdisk_init(); /* reads partition tables: sleeps */
 	ktest_run_if_requested();
 	sched_set_affinity(current_task(), ~0ULL); /* init inherits it */
 	power_cmdline_action(); /* power=off|reboot, for tests */

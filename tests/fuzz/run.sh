@@ -30,6 +30,8 @@ tests/host/make-cpio-fixture.sh "$work/cpio" >/dev/null 2>&1 && cp "$work/cpio/"
 build/tests/host/test_elf_exec --write-seeds "$work/seeds/fuzz_elf_exec" >/dev/null 2>&1
 mkdir -p "$work/seeds/fuzz_inflate"
 build/tests/host/test_inflate --write-seeds "$work/seeds/fuzz_inflate" >/dev/null 2>&1
+mkdir -p "$work/seeds/fuzz_partitions"
+build/tests/host/test_partitions --write-seeds "$work/seeds/fuzz_partitions" >/dev/null 2>&1
 mkdir -p "$work/seeds/fuzz_namei"
 build/tests/host/test_namei --write-seeds "$work/seeds/fuzz_namei" >/dev/null 2>&1
 

@@ -35,6 +35,16 @@ for t in "$BIN"/test_*; do
         fi
         args=("$work/cpio")
         ;;
+    test_partitions) # images made by the host's sfdisk and sgdisk
+        if [ ! -d "$work/part" ] &&
+            ! tests/host/make-part-images.sh "$work/part" >"$work/part.log" 2>&1; then
+            cat "$work/part.log"
+            echo "FAIL: $name: could not make the partitioned images"
+            status=1
+            continue
+        fi
+        args=("$work/part")
+        ;;
     test_elf_exec) args=(build/tests/host/fixtures) ;;
     test_config) args=(tests/corpus/config) ;;
     test_elf) args=(build/kernel/kernel.elf) ;;

@@ -124,6 +124,7 @@ int proc_show_loadavg(struct seq_buf *s, struct proc_node *n);
 int proc_show_version(struct seq_buf *s, struct proc_node *n);
 int proc_show_stat_all(struct seq_buf *s, struct proc_node *n);
 int proc_show_filesystems(struct seq_buf *s, struct proc_node *n);
+int proc_show_partitions(struct seq_buf *s, struct proc_node *n);
 int proc_show_cmdline_boot(struct seq_buf *s, struct proc_node *n);
 
 #define NSEC_PER_USER_HZ (NSEC_PER_SEC / 100) /* clock ticks: USER_HZ */

@@ -50,6 +50,7 @@ static const struct proc_entry root_children[] = {
 	FILE_RO("loadavg", proc_show_loadavg),
 	FILE_RO("meminfo", proc_show_meminfo),
 	LINK("mounts", mounts_target),
+	FILE_RO("partitions", proc_show_partitions),
 	LINK("self", self_target),
 	FILE_RO("stat", proc_show_stat_all),
 	{.name = "sys", .mode = S_IFDIR | 0555, .children = proc_sys_entries},

@@ -243,6 +243,17 @@ void buffer_forget(struct block_device *bdev, uint64_t block, uint32_t size);
  */
 int blkdev_sync(struct block_device *bdev);
 
+/*
+ * Block-special files (kernel/block/blkdev_file.c): the operations an
+ * open of an S_IFBLK node gets (picked by the VFS as chardev's are), and
+ * the size of such an open file (lseek's SEEK_END).
+ */
+struct file;
+struct file_ops;
+extern const struct file_ops blkdev_fops;
+uint64_t blkdev_file_size(const struct file *f);
+
+/* The block layer's pseudo file system; before any driver registers. */
 void block_init(void);
 
 #endif
