@@ -528,7 +528,8 @@ fuzz: $(BUILD)/tests/fuzz/fuzz_inflate
 # input as a script of operations and checks the dcache's invariants.
 VFS_PURE := $(addprefix kernel/fs/,namei.c namei_ops.c dcache.c mount.c \
 	mount_syscalls.c inode.c tmpfs.c tmpfs_super.c permission.c d_path.c \
-	cwd.c stat.c open.c file.c fdtable.c filemap.c attr.c) kernel/lib/avl.c
+	cwd.c stat.c open.c file.c fdtable.c filemap.c attr.c writeback.c \
+	sync.c) kernel/lib/avl.c
 VFS_SHIM := tests/host/vfs_shim.c
 VFS_DEPS := $(VFS_PURE) $(VFS_SHIM) tests/host/vfs_shim.h \
 	kernel/fs/fs_priv.h kernel/fs/tmpfs_priv.h kernel/include/kernel/fs.h
@@ -545,3 +546,26 @@ $(BUILD)/tests/fuzz/fuzz_namei: tests/fuzz/fuzz_namei.c $(VFS_DEPS)
 		$(VFS_SHIM) $(VFS_PURE)
 
 fuzz: $(BUILD)/tests/fuzz/fuzz_namei
+
+# ---------------------------------------------------------------- ext2
+# kernel/fs/ext2 and the write-back code on the VFS above, with
+# tests/host/blk_shim.c for the block layer (images in memory).
+# test_ext2 checks against the host's mke2fs, e2fsck and debugfs.
+EXT2_PURE := $(wildcard kernel/fs/ext2/*.c)
+EXT2_SHIM := tests/host/blk_shim.c tests/host/ext2_host.c
+EXT2_DEPS := $(VFS_DEPS) $(EXT2_PURE) $(EXT2_SHIM) tests/host/blk_shim.h \
+	tests/host/ext2_host.h kernel/fs/ext2/ext2.h kernel/include/kernel/blkdev.h
+
+$(BUILD)/tests/host/test_ext2: tests/host/test_ext2.c tests/host/testlib.h \
+		$(EXT2_DEPS) tests/host/ext2_hostfs.c tests/host/ext2_hostfs.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -Ikernel/include -Ikernel/fs -o $@ $< \
+		$(VFS_SHIM) $(VFS_PURE) $(EXT2_SHIM) $(EXT2_PURE) \
+		tests/host/ext2_hostfs.c
+
+$(BUILD)/tests/fuzz/fuzz_ext2: tests/fuzz/fuzz_ext2.c $(EXT2_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -Ikernel/include -Ikernel/fs -o $@ $< \
+		$(VFS_SHIM) $(VFS_PURE) $(EXT2_SHIM) $(EXT2_PURE)
+
+fuzz: $(BUILD)/tests/fuzz/fuzz_ext2

@@ -13,7 +13,8 @@ build) ;;
 run) pkgs+=(ovmf busybox-static) ;; # OVMF: run-qemu.sh --uefi; busybox: make run's system
 test) pkgs+=(ovmf clang llvm libclang-rt-14-dev musl-tools busybox-static gdb
 	coreutils bash libc-bin # the dynamic test's programs and ldd
-	fdisk gdisk) ;; # sfdisk, sgdisk: the partition tables of the block tests
+	fdisk gdisk # sfdisk, sgdisk: the partition tables of the block tests
+	e2fsprogs) ;; # mke2fs, e2fsck, debugfs: the ext2 tests' images and judges
 *) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 esac
 

@@ -69,10 +69,19 @@ static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 		int err = seals_check_write(in, pos + done, chunk);
 
 		if (!err)
-			err = inode_get_page(in, (pos + done) / PAGE_SIZE, &page);
+			err = inode_get_page(in, (pos + done) / PAGE_SIZE,
+					     &page);
+		/* Blocks after the page is read: a new block's part of the
+		 * page must read as zeroes, not as the disk's old data. */
+		if (!err && in->ops && in->ops->write_begin) {
+			err = in->ops->write_begin(in, pos + done, chunk);
+			if (err)
+				page_put(page);
+		}
 		if (!err) {
 			err = copy_from_user((char *)page_address(page) + off,
 					     ubuf + done, chunk);
+			inode_mark_page_dirty(in, (pos + done) / PAGE_SIZE);
 			page_put(page);
 		}
 		if (err)
@@ -105,6 +114,16 @@ long filemap_write(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 	if (ret > 0)
 		inode_touch(in, true);
 	mutex_unlock(&in->lock);
+	/* O_SYNC, O_DSYNC: on the disk before write(2) returns. */
+	if (ret > 0 && (f->flags & O_DSYNC) && in->sb && in->sb->writeback) {
+		int err = vfs_fsync_range(
+			in, pos / PAGE_SIZE,
+			(pos + (uint64_t)ret + PAGE_SIZE - 1) / PAGE_SIZE,
+			(f->flags & O_SYNC) != O_SYNC);
+
+		if (err)
+			ret = err;
+	}
 	return ret;
 }
 

@@ -19,6 +19,8 @@ void fs_init(void)
 	devtmpfs_init();
 	procfs_init();
 	sysfs_init();
+	writeback_init(); /* the flusher thread */
+	ext2_init();
 	chardev_init_mem();
 	devpts_init();
 	initramfs_init(); /* logs what it found, or why it has nothing */

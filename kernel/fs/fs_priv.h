@@ -153,11 +153,18 @@ void locks_release_file(struct file *f);
 /* Close a descriptor's file: POSIX locks of the table's owner go. */
 void fd_close_file(struct files *files, struct file *f);
 
+/* writeback.c: inode's last reference went (inode_put): off its sb's
+ * dirty list, its pages and metadata written back unless it has no
+ * name left (the file system frees it then). */
+void writeback_evict(struct inode *inode);
+
 /* tmpfs.c: the root file system, for initramfs.c. */
 int tmpfs_mount_root(void);
 
 /* proc/root.c, sysfs.c: register "proc" and "sysfs". */
 void procfs_init(void);
+/* ext2/super.c: register "ext2" (and "ext3", "ext4"). */
+void ext2_init(void);
 void sysfs_init(void);
 /* sysfs.c: the root of the one sysfs instance, NULL if it failed. */
 struct dentry *sysfs_root(void);

@@ -6,6 +6,11 @@
  * each page; whoever maps a page holds another. Every page that enters
  * or leaves the cache is charged to the file system (inode_ops->charge),
  * so that tmpfs counts exactly the pages it holds.
+ *
+ * On a file system that writes back (its inodes have write_page), a
+ * cached page carries a dirty flag: set by writes and shared mappings'
+ * write faults, cleared when inode_write_pages writes it back. The
+ * inode's dirty_pages counts them, so that a clean inode costs nothing.
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
@@ -13,6 +18,7 @@
 #include <kernel/panic.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
+#include <kernel/uvm.h>
 
 #include "fs_priv.h"
 
@@ -20,6 +26,7 @@ struct cached_page {
 	struct avl_node node;
 	uint64_t index;
 	struct page *page;
+	bool dirty; /* cache_lock */
 };
 
 static struct kmem_cache *inode_cache, *cached_cache;
@@ -40,6 +47,7 @@ void inode_touch(struct inode *in, bool data)
 	in->ctime = now();
 	if (data)
 		in->mtime = in->ctime;
+	inode_mark_dirty(in, INODE_DIRTY_META);
 }
 
 static bool time_before(struct timespec_k a, struct timespec_k b)
@@ -136,6 +144,7 @@ struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
 	list_init(&in->locks);
 	mutex_init(&in->mmap_lock, "inode mmaps");
 	list_init(&in->mmaps);
+	list_init(&in->dirty_link);
 	return in;
 }
 
@@ -165,6 +174,8 @@ void inode_drop_range(struct inode *in, uint64_t first, uint64_t end)
 		if (c && c->index < end) {
 			avl_remove(&in->cache, n);
 			in->cached_pages--;
+			if (c->dirty) /* truncated: its data is gone */
+				in->dirty_pages--;
 		} else {
 			c = NULL;
 		}
@@ -203,6 +214,8 @@ void inode_put(struct inode *in)
 {
 	if (!in || __atomic_sub_fetch(&in->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (in->sb && in->sb->writeback)
+		writeback_evict(in); /* its data and metadata first */
 	if (in->ops && in->ops->release)
 		in->ops->release(in); /* may look at the cache: first */
 	inode_drop_pages(in, 0);
@@ -250,6 +263,7 @@ static int cache_fill(struct inode *in, uint64_t index, struct page **out)
 	}
 	c->index = index;
 	c->page = page;
+	c->dirty = false;
 	flags = spin_lock_irqsave(&in->cache_lock);
 	old = avl_insert(&in->cache, &c->node, index_cmp);
 	if (!old)
@@ -313,6 +327,7 @@ int inode_add_page(struct inode *in, uint64_t index, struct page *page)
 	}
 	c->index = index;
 	c->page = page;
+	c->dirty = false;
 	flags = spin_lock_irqsave(&in->cache_lock);
 	if (avl_insert(&in->cache, &c->node, index_cmp)) {
 		err = -EEXIST;
@@ -326,4 +341,74 @@ int inode_add_page(struct inode *in, uint64_t index, struct page *page)
 		charge(in, -1);
 	}
 	return err;
+}
+
+void inode_mark_page_dirty(struct inode *in, uint64_t index)
+{
+	struct avl_node *n;
+	unsigned long flags;
+	bool newly = false;
+
+	if (!in->ops || !in->ops->write_page)
+		return;
+	flags = spin_lock_irqsave(&in->cache_lock);
+	n = avl_find(&in->cache, &index, index_key);
+	if (n && !avl_entry(n, struct cached_page, node)->dirty) {
+		avl_entry(n, struct cached_page, node)->dirty = true;
+		in->dirty_pages++;
+		newly = true;
+	}
+	spin_unlock_irqrestore(&in->cache_lock, flags);
+	if (newly)
+		inode_mark_dirty(in, INODE_DIRTY_PAGES);
+}
+
+/* The first dirty page of index [*index, end), clean now and referenced
+ * (its index in *index), or NULL. */
+static struct page *take_dirty(struct inode *in, uint64_t *index, uint64_t end)
+{
+	unsigned long flags = spin_lock_irqsave(&in->cache_lock);
+	struct avl_node *n = avl_lower_bound(&in->cache, index, index_key);
+	struct page *page = NULL;
+
+	for (; n && in->dirty_pages; n = avl_next(n)) {
+		struct cached_page *c = avl_entry(n, struct cached_page, node);
+
+		if (c->index >= end)
+			break;
+		if (!c->dirty)
+			continue;
+		c->dirty = false;
+		in->dirty_pages--;
+		page = c->page;
+		page_get(page);
+		*index = c->index;
+		break;
+	}
+	spin_unlock_irqrestore(&in->cache_lock, flags);
+	return page;
+}
+
+int inode_write_pages(struct inode *in, uint64_t first, uint64_t end)
+{
+	uint64_t index = first;
+	struct page *page;
+	int ret = 0;
+
+	if (!in->ops || !in->ops->write_page)
+		return 0;
+	while (index < end && (page = take_dirty(in, &index, end))) {
+		int err;
+
+		/* Write-protect it first: a store after this faults and
+		 * marks it dirty again, so none is lost. */
+		if (__atomic_load_n(&in->shared_maps, __ATOMIC_ACQUIRE))
+			uvm_unmap_file(in, index, index + 1, false);
+		err = in->ops->write_page(in, index, page);
+		page_put(page);
+		if (err && !ret)
+			ret = err;
+		index++;
+	}
+	return ret;
 }

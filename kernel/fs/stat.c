@@ -61,6 +61,8 @@ static void fill_stat(const struct inode *in, struct stat_k *st)
 	st->blocks = (int64_t)(in->cached_pages * (PAGE_SIZE / 512));
 	if (!S_ISREG(in->mode) && !S_ISLNK(in->mode) && !S_ISDIR(in->mode))
 		st->blocks = 0;
+	if (in->sb && in->sb->writeback) /* a disk's: what it counts */
+		st->blocks = (int64_t)in->disk_blocks;
 	st->atime = in->atime.sec;
 	st->atime_ns = in->atime.nsec;
 	st->mtime = in->mtime.sec;

@@ -102,6 +102,14 @@ static int fault_in(struct mm *mm, struct vma *v, uintptr_t va,
 	err = inode_get_page(v->inode, index, &page);
 	if (err)
 		return err;
+	if ((v->flags & VMA_SHARED) && v->inode->ops &&
+	    v->inode->ops->write_page) {
+		/* Written back to a disk: a store must mark the page dirty,
+		 * so a read maps it read-only until the first store. */
+		if (!(access & VM_FAULT_WRITE))
+			return map_page(mm, va, page, prot & ~VM_WRITE);
+		inode_mark_page_dirty(v->inode, index);
+	}
 	if (v->flags & VMA_SHARED)
 		return map_page(mm, va, page, prot);
 	if (!(access & VM_FAULT_WRITE)) /* share the cache's page for now */
@@ -126,6 +134,19 @@ static int cow(struct mm *mm, struct vma *v, uintptr_t va, uint64_t phys)
 }
 
 /*
+ * A store to a shared file page mapped read-only until now, to see the
+ * first store after a write-back: the page is dirty again, and writable.
+ */
+static int shared_write(struct mm *mm, struct vma *v, uintptr_t va)
+{
+	if (!v->inode || !(vma_prot(v) & VM_WRITE) || !v->inode->ops ||
+	    !v->inode->ops->write_page)
+		return -EACCES;
+	inode_mark_page_dirty(v->inode, v->pgoff + (va - v->start) / PAGE_SIZE);
+	return vm_protect(mm->space, va, PAGE_SIZE, vma_prot(v));
+}
+
+/*
  * absent: the hardware said nothing was mapped at addr (a fault without
  * VM_FAULT_PRESENT), so the page tables need no look. Should another
  * thread have mapped it since, fault_in finds out (-EEXIST from vm_map)
@@ -139,8 +160,11 @@ static int resolve_in(struct mm *mm, struct vma *v, uintptr_t va,
 
 	if (absent || vm_translate(mm->space, va, &phys, &prot) != 0)
 		return fault_in(mm, v, va, access);
+	if ((access & VM_FAULT_WRITE) && !(prot & VM_WRITE) &&
+	    (v->flags & VMA_SHARED))
+		return shared_write(mm, v, va);
 	if ((access & VM_FAULT_WRITE) && !(prot & VM_WRITE))
-		return (v->flags & VMA_SHARED) ? -EACCES : cow(mm, v, va, phys);
+		return cow(mm, v, va, phys);
 	return 0; /* another thread resolved it already */
 }
 

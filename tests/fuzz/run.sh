@@ -32,6 +32,12 @@ mkdir -p "$work/seeds/fuzz_inflate"
 build/tests/host/test_inflate --write-seeds "$work/seeds/fuzz_inflate" >/dev/null 2>&1
 mkdir -p "$work/seeds/fuzz_partitions"
 build/tests/host/test_partitions --write-seeds "$work/seeds/fuzz_partitions" >/dev/null 2>&1
+mkdir -p "$work/seeds/fuzz_ext2" "$work/ext2src/d"
+echo hello >"$work/ext2src/d/f" && ln -s f "$work/ext2src/d/l"
+for b in 1024 4096; do
+    mke2fs -q -F -t ext2 -b $b -N 16 -d "$work/ext2src" \
+        "$work/seeds/fuzz_ext2/seed$b.img" 128k >/dev/null 2>&1
+done
 mkdir -p "$work/seeds/fuzz_namei"
 build/tests/host/test_namei --write-seeds "$work/seeds/fuzz_namei" >/dev/null 2>&1
 

@@ -134,7 +134,7 @@ long vfs_host_live(const char *name)
 }
 
 /* Page frames: an arena behind a struct page array, as the direct map. */
-#define HOST_PAGES 256
+#define HOST_PAGES 16384 /* 64 MiB: the ext2 tests' files */
 
 struct page *mm_pages;
 uint64_t mm_nr_pages;
@@ -156,11 +156,15 @@ struct page *pmm_alloc_pages(unsigned int order, unsigned int flags)
 {
 	if (order != 0 || fail_now())
 		return NULL;
-	for (uint64_t i = 0; i < mm_nr_pages; i++) {
+	static uint64_t hint; /* where the last search ended */
+
+	for (uint64_t k = 0; k < mm_nr_pages; k++) {
+		uint64_t i = (hint + k) % mm_nr_pages;
 		struct page *p = &mm_pages[i];
 
 		if (p->refcount)
 			continue;
+		hint = i + 1;
 		p->refcount = 1;
 		p->flags = PG_HEAD;
 		if (flags & PMM_ZERO)
@@ -394,6 +398,33 @@ void uvm_unmap_file(struct inode *inode, uint64_t first, uint64_t end,
 
 void locks_remove_posix(struct inode *inode, const void *owner)
 {
+}
+
+/* One thread here: no other task to yield to, no flusher thread (the
+ * tests call sync themselves). */
+void sched_yield(void)
+{
+}
+
+struct task *kthread_create(void (*fn)(void *arg), void *arg, const char *name)
+{
+	return NULL;
+}
+
+void sched_start(struct task *t)
+{
+}
+
+uint64_t schedule_timeout(uint64_t ns)
+{
+	return 0;
+}
+
+uint64_t clock_monotonic_ns(void)
+{
+	static uint64_t now;
+
+	return now += 1000;
 }
 
 /* ---------------------------------------------------------------- setup */

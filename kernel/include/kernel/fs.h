@@ -40,6 +40,7 @@
 #include <kernel/time.h>
 
 #define LOCK_RANK_INODE 600 /* an inode's page cache (inside mm's) */
+#define LOCK_RANK_WB 605    /* a super_block's dirty inodes (writeback.c) */
 #define LOCK_RANK_FILES 610 /* a descriptor table */
 #define LOCK_RANK_DCACHE 620
 
@@ -142,6 +143,13 @@ struct super_ops {
 	int (*statfs)(struct super_block *sb, struct statfs_k *st);
 	/* The last mount of sb went: free what the file system keeps. */
 	void (*put_super)(struct super_block *sb);
+	/*
+	 * Write-back file systems (writeback.c): write the file system's
+	 * own metadata (superblock, bitmaps, its buffers) to the device
+	 * and, if wait, wait for it and flush the device's cache. Called
+	 * after the inodes' data and metadata are written: 0 or -errno.
+	 */
+	int (*sync_fs)(struct super_block *sb, bool wait);
 };
 
 struct super_block {
@@ -153,6 +161,14 @@ struct super_block {
 	unsigned int flags; /* MS_RDONLY */
 	int mounts;	    /* mounts of it (namespace_lock) */
 	void *priv;	    /* the file system's */
+
+	/* Write-back (writeback.c), for file systems that registered with
+	 * writeback_register: the inodes with dirty pages or metadata, in
+	 * the order dirtied (wb_lock). Memory file systems leave it off. */
+	bool writeback;
+	struct spinlock wb_lock;
+	struct list_head dirty_inodes;
+	struct list_head wb_link; /* all write-back super_blocks */
 };
 
 struct fs_type {
@@ -216,8 +232,32 @@ struct inode_ops {
 	 * cache, whatever adds them (writes, faults, fallocate): 0, or
 	 * -ENOSPC to refuse (tmpfs's size limit). */
 	int (*charge)(struct inode *inode, long pages);
-	/* Free what the file system keeps for inode (its last reference). */
+	/*
+	 * The eviction hook: inode's last reference went. Free what the
+	 * file system keeps for it; a disk file system frees its blocks
+	 * when nlink is 0 (writeback.c wrote its dirty pages and metadata
+	 * back before, when nlink is not).
+	 */
 	void (*release)(struct inode *inode);
+
+	/* ---- write-back file systems (writeback.c) ---- */
+	/*
+	 * Before a write copies into [pos, pos + len) (inode locked): make
+	 * the blocks under it exist, so that write(2) fails with ENOSPC at
+	 * once rather than at write-back (Linux's write_begin): 0, -ENOSPC,
+	 * -EIO. NULL: nothing to prepare.
+	 */
+	int (*write_begin)(struct inode *inode, uint64_t pos, uint64_t len);
+	/*
+	 * Write the cached page of index (dirty until now) to the disk and
+	 * wait: 0 or -errno. Its presence makes the inode's pages tracked
+	 * as dirty (inode_mark_page_dirty).
+	 */
+	int (*write_page)(struct inode *inode, uint64_t index,
+			  struct page *page);
+	/* Copy inode's metadata (size, times, mode, links...) to the file
+	 * system's cache of the disk (its buffer): 0 or -errno. */
+	int (*write_inode)(struct inode *inode);
 };
 
 struct inode {
@@ -261,7 +301,20 @@ struct inode {
 	struct pipe *pipe;	  /* a FIFO's, while it is open */
 	struct list_head locks;	  /* record locks and flocks (locks.c) */
 	struct unix_sock *socket; /* a bound AF_UNIX socket */
+
+	/* Write-back (writeback.c): what is dirty (INODE_DIRTY_*), since
+	 * when (monotonic ns), the link in sb->dirty_inodes: sb->wb_lock.
+	 * dirty_pages counts the cached pages marked dirty (cache_lock). */
+	unsigned int dirty;
+	uint64_t dirtied_when;
+	struct list_head dirty_link;
+	uint64_t dirty_pages;
+	/* st_blocks on a disk file system: 512-byte units it takes. */
+	uint64_t disk_blocks;
 };
+
+#define INODE_DIRTY_META 1u  /* size, times, mode... not written back */
+#define INODE_DIRTY_PAGES 2u /* some cached pages are dirty */
 
 /*
  * bind(2) of an AF_UNIX socket: make the socket node at path (a kernel
@@ -303,6 +356,44 @@ int inode_add_page(struct inode *inode, uint64_t index, struct page *page);
 void inode_drop_pages(struct inode *inode, uint64_t from_index);
 /* Zero [off, end of its page) in the cached page holding off, if cached. */
 void inode_zero_page_tail(struct inode *inode, uint64_t off);
+/*
+ * The cached page at index was written (write(2), a shared mapping): it
+ * goes back to the disk later. Nothing on a file system without
+ * write_page (tmpfs pays nothing).
+ */
+void inode_mark_page_dirty(struct inode *inode, uint64_t index);
+/*
+ * Write back the dirty cached pages of index [first, end), each through
+ * write_page, after taking it from every shared mapping (so that a
+ * write through one faults and dirties it again): 0 or the first -errno.
+ */
+int inode_write_pages(struct inode *inode, uint64_t first, uint64_t end);
+
+/* ---- write-back (writeback.c) ------------------------------------------ */
+
+/* inode's metadata changed (or what: INODE_DIRTY_*): write it back
+ * later. Nothing on a file system that does not write back. */
+void inode_mark_dirty(struct inode *inode, unsigned int what);
+/*
+ * Write inode back: its dirty pages of [first, end) (all: 0, UINT64_MAX),
+ * then, unless datasync and only times changed, its metadata; then the
+ * file system's metadata and the device's cache (sync_fs with wait):
+ * fsync, fdatasync, O_SYNC writes. 0 or the first -errno.
+ */
+int vfs_fsync_range(struct inode *inode, uint64_t first, uint64_t end,
+		    bool datasync);
+/* Write back every dirty inode of sb, then sync_fs(sb, wait): syncfs,
+ * umount (before put_super). 0 or the first -errno. */
+int sync_super(struct super_block *sb, bool wait);
+/* sync(2): every write-back file system. */
+int sync_all(bool wait);
+/* A file system that writes back (ext2) joins at mount, leaves at its
+ * last umount (put_super, after a sync_super). */
+void writeback_register(struct super_block *sb);
+void writeback_unregister(struct super_block *sb);
+/* The flusher thread (every 5 s, what has been dirty for 30 s). */
+void writeback_init(void);
+
 /* May the current process access inode (mask: 4 r, 2 w, 1 x)? 0, -EACCES. */
 int inode_permission(const struct inode *inode, int mask);
 /* Is the current process the owner (or privileged)? */

@@ -1,0 +1,156 @@
+/*
+ * ext2 regular files: their data moves between the page cache and the
+ * disk by bios straight to and from the cached pages (no copy), one bio
+ * per run of blocks that are consecutive on the disk. A page holds one
+ * or more blocks (1, 2 or 4 KiB blocks; 4 KiB pages): holes and blocks
+ * past the end of the file read as zeroes and are never written.
+ */
+#include <kernel/errno.h>
+#include <kernel/string.h>
+
+#include "../fs_priv.h"
+#include "ext2.h"
+
+/* Read or write len bytes at offset off of page from disk block blk. */
+static int block_io(struct ext2_sb *s, enum bio_op op, uint64_t blk,
+		    struct page *page, uint32_t off, uint32_t len)
+{
+	struct bio *bio =
+		bio_alloc(s->bdev, op, blk << (s->log_block - SECTOR_SHIFT), 1);
+	int err;
+
+	if (!bio)
+		return -ENOMEM;
+	err = bio_add_page(bio, page, off, len);
+	if (!err)
+		err = bio_submit_wait(bio);
+	bio_free(bio);
+	return err;
+}
+
+/*
+ * Move the blocks of page index (those before the end of the file) from
+ * or to the disk; create: allocate the holes first (a shared mapping
+ * wrote over one).
+ */
+static int page_io(struct inode *in, uint64_t index, struct page *page,
+		   enum bio_op op)
+{
+	struct ext2_sb *s = EXT2_SB(in->sb);
+	uint32_t per_page = PAGE_SIZE / s->block_size;
+	uint64_t first = index * per_page;
+	uint64_t end = (in->size + s->block_size - 1) >> s->log_block;
+	uint64_t run_blk = 0;
+	uint32_t run_off = 0, run_len = 0;
+	int err = 0;
+
+	for (uint32_t i = 0; i < per_page && first + i < end && !err; i++) {
+		uint64_t blk;
+
+		err = ext2_bmap(in, first + i, op == BIO_WRITE, &blk);
+		if (err)
+			break;
+		if (run_len && blk == run_blk + run_len / s->block_size) {
+			run_len += s->block_size;
+			continue;
+		}
+		if (run_len)
+			err = block_io(s, op, run_blk, page, run_off, run_len);
+		run_len = blk ? s->block_size : 0;
+		run_blk = blk;
+		run_off = i * s->block_size;
+	}
+	if (!err && run_len)
+		err = block_io(s, op, run_blk, page, run_off, run_len);
+	return err;
+}
+
+static int ext2_read_page(struct inode *in, uint64_t index, void *addr)
+{
+	uint64_t start = index * PAGE_SIZE;
+	int err = page_io(in, index, virt_to_page(addr), BIO_READ);
+
+	/* Past the end reads as zeroes, whatever the last block holds. */
+	if (!err && start + PAGE_SIZE > in->size && start < in->size)
+		memset((char *)addr + (in->size - start), 0,
+		       PAGE_SIZE - (in->size - start));
+	return err;
+}
+
+static int ext2_write_page(struct inode *in, uint64_t index, struct page *page)
+{
+	if (index * PAGE_SIZE >= in->size)
+		return 0; /* truncated meanwhile */
+	if (EXT2_SB(in->sb)->read_only)
+		return -EROFS;
+	return page_io(in, index, page, BIO_WRITE);
+}
+
+static int ext2_write_begin(struct inode *in, uint64_t pos, uint64_t len)
+{
+	struct ext2_sb *s = EXT2_SB(in->sb);
+	uint64_t last = (pos + len - 1) >> s->log_block;
+
+	if (s->read_only)
+		return -EROFS;
+	if (last >= ext2_max_blocks(s))
+		return -EFBIG;
+	for (uint64_t b = pos >> s->log_block; b <= last; b++) {
+		uint64_t blk;
+		int err = ext2_bmap(in, b, true, &blk);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Truncate or extend, inode locked. Shrinking frees the blocks past the
+ * new end, and the end's block is zeroed past it on the disk too (by
+ * writing its page back), so that a later extension reads zeroes.
+ */
+static int ext2_set_size(struct inode *in, uint64_t size)
+{
+	struct ext2_sb *s = EXT2_SB(in->sb);
+	uint64_t old = in->size;
+	struct page *page = NULL;
+	int err;
+
+	if (s->read_only)
+		return -EROFS;
+	if (size > (ext2_max_blocks(s) << s->log_block))
+		return -EFBIG;
+	if (size < old && size % PAGE_SIZE) {
+		err = inode_get_page(in, size / PAGE_SIZE, &page);
+		if (err)
+			return err;
+	}
+	err = filemap_set_size(in, size);
+	if (page) {
+		if (!err)
+			inode_mark_page_dirty(in, size / PAGE_SIZE);
+		page_put(page);
+	}
+	if (!err && size < old)
+		err = ext2_free_blocks_from(in, (size + s->block_size - 1) >>
+							s->log_block);
+	inode_mark_dirty(in, INODE_DIRTY_META);
+	return err;
+}
+
+const struct inode_ops ext2_file_iops = {
+	.set_size = ext2_set_size,
+	.read_page = ext2_read_page,
+	.release = ext2_release,
+	.write_begin = ext2_write_begin,
+	.write_page = ext2_write_page,
+	.write_inode = ext2_write_inode,
+};
+
+const struct file_ops ext2_file_fops = {
+	.read = filemap_read,
+	.write = filemap_write,
+	.mmap = filemap_mmap,
+	.seekable = true,
+};
