@@ -158,10 +158,10 @@ one_case() { # BLOCK SEED
 	fsck=$(e2fsck -fn "$img" 2>&1)
 	local odd
 	odd=$(unexpected_fsck <<<"$fsck")
+	printf '%s\n' "$fsck" >"$LOGDIR/$name.fsck"
 	if [ -z "$odd" ]; then
 		pass "$name: e2fsck -fn finds only what a crash of ext2 leaves"
 	else
-		printf '%s\n' "$fsck" >"$LOGDIR/$name.fsck"
 		fail "$name: e2fsck -fn: $(head -n 3 <<<"$odd" | tr '\n' '|') (see $LOGDIR/$name.fsck)"
 	fi
 	out=$WORK/$name.out
