@@ -12,7 +12,8 @@ case "$what" in
 build) ;;
 run) pkgs+=(ovmf busybox-static) ;; # OVMF: run-qemu.sh --uefi; busybox: make run's system
 test) pkgs+=(ovmf clang llvm libclang-rt-14-dev musl-tools busybox-static gdb
-	coreutils bash libc-bin) ;; # the dynamic test's programs and ldd
+	coreutils bash libc-bin # the dynamic test's programs and ldd
+	e2fsprogs xz-utils) ;; # the disk tests' mke2fs/e2fsck/debugfs; linux-disk.sh's modules
 *) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 esac
 
