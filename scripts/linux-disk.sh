@@ -7,7 +7,7 @@
 #
 #   scripts/linux-disk.sh [--disk FILE]... [--machine pc|q35] [--icount]
 #       [--mem MiB] [--timeout S] [--include DIR]... [--module NAME]...
-#       [--keep-log FILE] --script FILE
+#       [--env NAME=VALUE]... [--keep-log FILE] --script FILE
 #
 # --disk FILE    a raw image, attached as the next SATA port (at most 6):
 #                on `-machine pc` (the default) to `-device ahci`, on q35 to
@@ -22,6 +22,7 @@
 # --include DIR  DIR's contents copied into the initramfs root (data for
 #                the script, a benchmark program...); repeatable.
 # --module NAME  another module to load (with its dependencies).
+# --env N=V      N=V in the script's environment; repeatable.
 # --keep-log F   the whole serial log is also written to F.
 # --script FILE  run by busybox sh (cwd /, PATH with every busybox applet)
 #                once the modules are loaded and the disks are there.
@@ -46,7 +47,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-USAGE="usage: scripts/linux-disk.sh [--disk FILE]... [--machine pc|q35] [--icount] [--mem MiB] [--timeout S] [--include DIR]... [--module NAME]... [--keep-log FILE] --script FILE"
+USAGE="usage: scripts/linux-disk.sh [--disk FILE]... [--machine pc|q35] [--icount] [--mem MiB] [--timeout S] [--include DIR]... [--module NAME]... [--env NAME=VALUE]... [--keep-log FILE] --script FILE"
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 REF_CACHE=${LINUX_REF_CACHE:-$HOME/.cache/linux-ref}
 CACHE=${LINUX_DISK_CACHE:-$HOME/.cache/linux-disk}
@@ -56,7 +57,7 @@ CACHE=${LINUX_DISK_CACHE:-$HOME/.cache/linux-disk}
 # have, so it is loaded by name.
 MODULES=(ahci sd_mod crc32c_generic ext4)
 
-disks=() machine=pc icount=() mem=512 timeout=600 includes=() script= keep_log=
+disks=() machine=pc icount=() mem=512 timeout=600 includes=() script= keep_log= envs=()
 die_usage() {
     echo "linux-disk: $*" >&2
     echo "$USAGE" >&2
@@ -71,6 +72,7 @@ while [ $# -gt 0 ]; do
     --timeout) [ $# -ge 2 ] || die_usage "--timeout needs seconds"; timeout=$2; shift 2 ;;
     --include) [ $# -ge 2 ] || die_usage "--include needs a directory"; includes+=("$2"); shift 2 ;;
     --module) [ $# -ge 2 ] || die_usage "--module needs a name"; MODULES+=("$2"); shift 2 ;;
+    --env) [[ $# -ge 2 && $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die_usage "--env needs NAME=VALUE"; envs+=("$2"); shift 2 ;;
     --keep-log) [ $# -ge 2 ] || die_usage "--keep-log needs a file"; keep_log=$2; shift 2 ;;
     --script) [ $# -ge 2 ] || die_usage "--script needs a file"; script=$2; shift 2 ;;
     -h | --help) echo "$USAGE"; exit 0 ;;
@@ -229,6 +231,11 @@ for f in "${order[@]}"; do
     echo "$base" >>"$root/linux-disk/modules"
 done
 echo "${#disks[@]}" >"$root/linux-disk/ndisks"
+# The --env settings, each value single-quoted for sh.
+for e in "${envs[@]}"; do
+    v=${e#*=}
+    printf "export %s='%s'\n" "${e%%=*}" "${v//\'/\'\\\'\'}"
+done >"$root/linux-disk/env"
 cat >"$root/init" <<'EOF'
 #!/bin/busybox sh
 # linux-disk's init (scripts/linux-disk.sh wrote it): mount the pseudo file
@@ -276,6 +283,7 @@ export DISKS
 # are printed after the end marker.
 before=$(dmesg | wc -l)
 dmesg -n 1
+. /linux-disk/env
 echo "@@linux-disk: begin@@"
 cd /
 # stdout straight to the console; stderr kept aside and shown after the end
@@ -337,6 +345,8 @@ awk -v err=/dev/stderr '
     }
     inside { print; next }
     after && /^E\| / { print substr($0, 4) > err }
+    # Emulation noise: TCG makes the clocks look slow to the kernel.
+    after && /^K\| .*(clocksource: Long readout interval|hrtimer: interrupt took)/ { next }
     after && /^K\| / { print "linux-disk: kernel: " substr($0, 4) > err }
 ' "$tmp/log"
 end=$(sed -nE 's/^.*@@linux-disk: end status ([0-9]+)@@$/\1/p' "$tmp/log" | tail -n 1)
