@@ -5,9 +5,9 @@
 # the kernel modules that drive them loaded, then a busybox sh script run as
 # the workload. What the script writes is printed alone on stdout.
 #
-#   scripts/linux-disk.sh [--disk FILE]... [--machine pc|q35] [--icount]
+#   scripts/linux-disk.sh [--disk FILE]... [--machine pc|q35] [--icount | --icount-sleep]
 #       [--mem MiB] [--timeout S] [--include DIR]... [--module NAME]...
-#       [--env NAME=VALUE]... [--keep-log FILE] --script FILE
+#       [--env NAME=VALUE]... [--disk-cache MODE] [--keep-log FILE] --script FILE
 #
 # --disk FILE    a raw image, attached as the next SATA port (at most 6):
 #                on `-machine pc` (the default) to `-device ahci`, on q35 to
@@ -17,12 +17,24 @@
 #                model string QEMU gives them (ide-hd model=linux-disk-N),
 #                not by guessing the probe order.
 # --icount       QEMU -icount shift=0,sleep=off: one instruction is one
-#                virtual ns, so timings repeat on a busy machine.
+#                virtual ns, so timings repeat on a busy machine. But while
+#                the guest idles, waiting for the disk, virtual time jumps
+#                to its next timer (QEMU's "sleep=off"): a disk request
+#                takes as long as the kernel's next timeout, libata's 30 s
+#                command timer if nothing else is pending, and then fails.
+#                Fine to check behaviour, useless (and harmful) for timing
+#                disk I/O: for that use
+# --icount-sleep QEMU -icount shift=0,sleep=on: instructions still count one
+#                virtual ns each, and idle time (the disk's) passes at the
+#                host's real speed.
 # --mem MiB      guest memory (512); --timeout S: wall-clock limit (600).
 # --include DIR  DIR's contents copied into the initramfs root (data for
 #                the script, a benchmark program...); repeatable.
 # --module NAME  another module to load (with its dependencies).
 # --env N=V      N=V in the script's environment; repeatable.
+# --disk-cache M QEMU's cache= for the disks (its default, writeback, if not
+#                given): "unsafe" ignores the guest's flushes, so that a
+#                benchmark does not time the host's own disk.
 # --keep-log F   the whole serial log is also written to F.
 # --script FILE  run by busybox sh (cwd /, PATH with every busybox applet)
 #                once the modules are loaded and the disks are there.
@@ -47,7 +59,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-USAGE="usage: scripts/linux-disk.sh [--disk FILE]... [--machine pc|q35] [--icount] [--mem MiB] [--timeout S] [--include DIR]... [--module NAME]... [--env NAME=VALUE]... [--keep-log FILE] --script FILE"
+USAGE="usage: scripts/linux-disk.sh [--disk FILE]... [--machine pc|q35] [--icount | --icount-sleep] [--mem MiB] [--timeout S] [--include DIR]... [--module NAME]... [--env NAME=VALUE]... [--disk-cache MODE] [--keep-log FILE] --script FILE"
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 REF_CACHE=${LINUX_REF_CACHE:-$HOME/.cache/linux-ref}
 CACHE=${LINUX_DISK_CACHE:-$HOME/.cache/linux-disk}
@@ -57,7 +69,7 @@ CACHE=${LINUX_DISK_CACHE:-$HOME/.cache/linux-disk}
 # have, so it is loaded by name.
 MODULES=(ahci sd_mod crc32c_generic ext4)
 
-disks=() machine=pc icount=() mem=512 timeout=600 includes=() script= keep_log= envs=()
+disks=() machine=pc icount=() mem=512 timeout=600 includes=() script= keep_log= envs=() cache=
 die_usage() {
     echo "linux-disk: $*" >&2
     echo "$USAGE" >&2
@@ -68,11 +80,13 @@ while [ $# -gt 0 ]; do
     --disk) [ $# -ge 2 ] || die_usage "--disk needs a file"; disks+=("$2"); shift 2 ;;
     --machine) [ $# -ge 2 ] || die_usage "--machine needs pc or q35"; machine=$2; shift 2 ;;
     --icount) icount=(-icount shift=0,sleep=off); shift ;;
+    --icount-sleep) icount=(-icount shift=0,sleep=on); shift ;;
     --mem) [ $# -ge 2 ] || die_usage "--mem needs MiB"; mem=$2; shift 2 ;;
     --timeout) [ $# -ge 2 ] || die_usage "--timeout needs seconds"; timeout=$2; shift 2 ;;
     --include) [ $# -ge 2 ] || die_usage "--include needs a directory"; includes+=("$2"); shift 2 ;;
     --module) [ $# -ge 2 ] || die_usage "--module needs a name"; MODULES+=("$2"); shift 2 ;;
     --env) [[ $# -ge 2 && $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die_usage "--env needs NAME=VALUE"; envs+=("$2"); shift 2 ;;
+    --disk-cache) [ $# -ge 2 ] || die_usage "--disk-cache needs a mode"; cache=",cache=$2"; shift 2 ;;
     --keep-log) [ $# -ge 2 ] || die_usage "--keep-log needs a file"; keep_log=$2; shift 2 ;;
     --script) [ $# -ge 2 ] || die_usage "--script needs a file"; script=$2; shift 2 ;;
     -h | --help) echo "$USAGE"; exit 0 ;;
@@ -313,7 +327,7 @@ if [ "$machine" = pc ]; then
     bus=ahci0
 fi
 for i in "${!disks[@]}"; do
-    qemu+=(-drive "file=${disks[$i]},if=none,format=raw,id=d$i"
+    qemu+=(-drive "file=${disks[$i]},if=none,format=raw,id=d$i$cache"
         -device "ide-hd,drive=d$i,bus=$bus.$i,model=linux-disk-$i")
 done
 status=0
