@@ -24,6 +24,9 @@
 #    CACHE (fsync, syncfs, umount) does not reach the host's disk, whose
 #    latency would otherwise be in the figures (±15 % between runs; with it
 #    the runs agree within 1 %).
+# What still varies: the guest's idle time while a request is in flight is
+# the host's real time, so a busy host (2 cores, load 7) can stretch one run
+# (seen once: a tar_c 4x longer); hence the median of several runs.
 # Exit status: 0 done, 1 a run failed (nothing written).
 set -euo pipefail
 
@@ -84,10 +87,12 @@ spread() {
     echo "# -m $MEM, -machine $MACHINE, 1 CPU (qemu64), -device ahci, the image as a raw"
     echo "# -drive ...,cache=unsafe on an ide-hd at ahci0.0 (see bench-disk.sh for why sleep=on and unsafe)."
     echo "# Image: $(mkfs_cmd BS), mke2fs $(mke2fs -V 2>&1 | head -n 1 | awk '{print $2}'),"
-    echo "# the features of /etc/mke2fs.conf's ext2: $(awk '/^[[:space:]]*ext2 = /{f=1} f && /base_features/ {sub(/.*= */, ""); print; exit}' /etc/mke2fs.conf 2>/dev/null)."
+    mkfs 4096 "$tmp/disk.img"
+    echo "# features (mke2fs.conf's for ext2): $(dumpe2fs -h "$tmp/disk.img" 2>/dev/null | sed -n 's/^Filesystem features: *//p')."
     echo "# Times: CLOCK_MONOTONIC in the guest, ns (virtual: 1 instruction = 1 ns, idle at host"
     echo "# speed); the whole operation, not per item; median of $runs runs (one boot each), spread"
-    echo "# (max-min)/min in the comment. The probes: see user/bench/disk.c; all end with fsync/syncfs."
+    echo "# (max-min)/min in the comment: idle time is real time, so a busy host can stretch one run."
+    echo "# The probes: see user/bench/disk.c; all end with fsync/syncfs; reads after umount+mount."
 } >"$tmp/out"
 
 for bs in 4096 1024; do
