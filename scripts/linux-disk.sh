@@ -69,7 +69,7 @@ CACHE=${LINUX_DISK_CACHE:-$HOME/.cache/linux-disk}
 # have, so it is loaded by name.
 MODULES=(ahci sd_mod crc32c_generic ext4)
 
-disks=() machine=pc icount=() mem=512 timeout=600 includes=() script= keep_log= envs=() cache=
+disks=() machine=pc icount=() mem=512 timeout=600 includes=() script='' keep_log='' envs=() cache=''
 die_usage() {
     echo "linux-disk: $*" >&2
     echo "$USAGE" >&2
