@@ -356,6 +356,13 @@ bench: $(ISO) user-bench
 	@scripts/deps.sh test
 	scripts/bench.sh
 
+# The disk benchmarks' Linux reference (user/bench/disk.c on Debian's Linux
+# with an ext2 image on AHCI, scripts/bench-disk.sh): bench/linux-disk.txt.
+.PHONY: bench-disk-linux
+bench-disk-linux: user-bench
+	@scripts/deps.sh test
+	scripts/bench-disk.sh
+
 # The keyboard decoder, tested on the host: pure code, compiled unchanged.
 $(BUILD)/tests/host/test_keyboard: tests/host/test_keyboard.c \
 		kernel/drivers/input/keyboard_decode.c kernel/include/kernel/keyboard.h \

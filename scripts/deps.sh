@@ -14,7 +14,8 @@ run) pkgs+=(ovmf busybox-static) ;; # OVMF: run-qemu.sh --uefi; busybox: make ru
 test) pkgs+=(ovmf clang llvm libclang-rt-14-dev musl-tools busybox-static gdb
 	coreutils bash libc-bin # the dynamic test's programs and ldd
 	fdisk gdisk # sfdisk, sgdisk: the partition tables of the block tests
-	e2fsprogs) ;; # mke2fs, e2fsck, debugfs: the ext2 tests' images and judges
+	e2fsprogs   # mke2fs, e2fsck, debugfs: the ext2 tests' images and judges
+	xz-utils) ;; # linux-disk.sh: Linux's modules, should they be compressed
 *) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 esac
 

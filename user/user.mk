@@ -71,13 +71,19 @@ deps-user:
 # The benchmark programs (user/bench/): /init of the benchmark initramfs
 # and the program its fork+execve probe runs (scripts/bench.sh, laid out
 # by scripts/make-user-initramfs.sh --bench). `make user` builds them too.
-USER_BENCH := $(USER_OUT)/bench/bench_probes $(USER_OUT)/bench/bench_true
+# bench_disk: the disk benchmarks (user/bench/disk.c, scripts/bench-disk.sh).
+USER_BENCH := $(USER_OUT)/bench/bench_probes $(USER_OUT)/bench/bench_true \
+	$(USER_OUT)/bench/bench_disk
 
 .PHONY: user-bench
 user-bench: $(USER_BENCH)
 user: $(USER_BENCH)
 
 $(USER_OUT)/bench/bench_probes: $(USER_OUT)/obj/bench/probes.o $(USER_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(MUSLCC) -static -o $@ $^
+
+$(USER_OUT)/bench/bench_disk: $(USER_OUT)/obj/bench/disk.o $(USER_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) -static -o $@ $^
 
