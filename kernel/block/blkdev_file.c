@@ -181,11 +181,19 @@ static long blkdev_file_ioctl(struct file *f, unsigned int cmd, uintptr_t arg)
 	return -ENOTTY;
 }
 
+/* fsync of the node: what was written through it, and the disk's cache. */
+static int blkdev_file_fsync(struct file *f, bool datasync)
+{
+	(void)datasync;
+	return blkdev_sync(f->priv);
+}
+
 const struct file_ops blkdev_fops = {
 	.open = blkdev_open,
 	.read = blkdev_file_read,
 	.write = blkdev_file_write,
 	.ioctl = blkdev_file_ioctl,
+	.fsync = blkdev_file_fsync,
 	.seekable = true,
 };
 

@@ -286,12 +286,23 @@ int blkdev_claim(struct block_device *bdev)
 	return err;
 }
 
+/*
+ * The file system that held bdev is gone (its buffers written and
+ * released): the device's cache goes too, as at Linux's umount. It may
+ * hold copies of blocks the file system later wrote around it (file data
+ * goes by bio, straight from the file's own pages), which a read of the
+ * device node would otherwise show instead of the disk's contents.
+ */
 void blkdev_release(struct block_device *bdev)
 {
 	unsigned long flags = spin_lock_irqsave(&registry_lock);
 
 	bdev->openers = 0;
 	spin_unlock_irqrestore(&registry_lock, flags);
+	mutex_lock(&bdev->inode->lock);
+	if (!bdev->openers && !bdev_state(bdev)->nbuffers)
+		inode_drop_pages(bdev->inode, 0);
+	mutex_unlock(&bdev->inode->lock);
 }
 
 void block_init(void)

@@ -43,6 +43,8 @@ static long sync_fd(int fd, bool datasync)
 		return -EBADF;
 	if (f->flags & O_PATH)
 		err = -EBADF;
+	else if (f->ops && f->ops->fsync)
+		err = f->ops->fsync(f, datasync);
 	else if (!f->inode || !f->path.dentry ||
 		 !(S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode)))
 		err = -EINVAL;

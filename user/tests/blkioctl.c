@@ -64,6 +64,8 @@ int main(int argc, char **argv)
 	       ioctl(fd, BLKGETSIZE64, (void *)8) == -1 ? errno : 0, EFAULT);
 	expect(argv[1], "unknown ioctl", ioctl(fd, 0x1234, 0) == -1 ? errno : 0,
 	       ENOTTY);
+	expect(argv[1], "fsync", fsync(fd), 0); /* a device node: its cache */
+	expect(argv[1], "fdatasync", fdatasync(fd), 0);
 	close(fd);
 	if (!failures)
 		printf("blkioctl: ok %s\n", argv[1]);

@@ -555,6 +555,9 @@ struct file_ops {
 	/* May f be mapped (mmap maps its inode's page cache)? 0 or -errno.
 	 * NULL: the file cannot be mapped (ENODEV). */
 	int (*mmap)(struct file *f);
+	/* fsync/fdatasync of a file that is not a file system's (a block
+	 * device node): 0 or -errno. NULL: the inode's write-back. */
+	int (*fsync)(struct file *f, bool datasync);
 	void (*release)(struct file *f);
 	bool seekable;
 };
