@@ -318,7 +318,8 @@ static size_t mount_line(const struct mount *m, const char *where, char *line)
 	n += put_escaped(line + n, size - n, where);
 	/* relatime: Linux's default, and all that rastOS does. */
 	n += snprintf(line + n, size - n, " %s %s%s%s%s,relatime 0 0\n",
-		      m->sb->type->name, m->flags & MS_RDONLY ? "ro" : "rw",
+		      m->sb->type->name,
+		      (m->flags | m->sb->flags) & MS_RDONLY ? "ro" : "rw",
 		      m->flags & MS_NOSUID ? ",nosuid" : "",
 		      m->flags & MS_NODEV ? ",nodev" : "",
 		      m->flags & MS_NOEXEC ? ",noexec" : "");
