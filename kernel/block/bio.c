@@ -113,6 +113,46 @@ int bio_submit_wait(struct bio *bio)
 	return bio->status;
 }
 
+void bio_batch_init(struct bio_batch *batch)
+{
+	*batch = (struct bio_batch){0};
+}
+
+static void batch_end_io(struct bio *bio)
+{
+	struct bio_batch *batch = bio->priv;
+	struct wait_queue *wq =
+		&bio_waitq[((uintptr_t)batch >> 6) % WAITQ_COUNT];
+	int expected = 0;
+
+	if (bio->status)
+		__atomic_compare_exchange_n(&batch->status, &expected,
+					    bio->status, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	bio_free(bio);
+	/* After this the waiter may return and its batch go: only wq. */
+	__atomic_sub_fetch(&batch->pending, 1, __ATOMIC_RELEASE);
+	wake_up_all(wq);
+}
+
+void bio_batch_add(struct bio_batch *batch, struct bio *bio)
+{
+	__atomic_add_fetch(&batch->pending, 1, __ATOMIC_RELAXED);
+	bio->priv = batch;
+	bio->end_io = batch_end_io;
+	submit_bio(bio);
+}
+
+int bio_batch_wait(struct bio_batch *batch)
+{
+	struct wait_queue *wq =
+		&bio_waitq[((uintptr_t)batch >> 6) % WAITQ_COUNT];
+
+	wait_event(*wq,
+		   __atomic_load_n(&batch->pending, __ATOMIC_ACQUIRE) == 0);
+	return __atomic_load_n(&batch->status, __ATOMIC_RELAXED);
+}
+
 int bio_rw_page(struct block_device *bdev, enum bio_op op, uint64_t sector,
 		struct page *page, uint32_t offset, uint32_t len)
 {

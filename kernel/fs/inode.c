@@ -12,6 +12,7 @@
  * write faults, cleared when inode_write_pages writes it back. The
  * inode's dirty_pages counts them, so that a clean inode costs nothing.
  */
+#include <kernel/blkdev.h>
 #include <kernel/errno.h>
 #include <kernel/fs.h>
 #include <kernel/heap.h>
@@ -290,12 +291,19 @@ struct page *inode_find_page(struct inode *in, uint64_t index)
 	return page;
 }
 
+#define READAHEAD_PAGES 32 /* 128 KiB: Linux's first window */
+
 int inode_get_page(struct inode *in, uint64_t index, struct page **out)
 {
 	unsigned long flags = spin_lock_irqsave(&in->cache_lock);
 	struct page *page = cache_lookup(in, index);
 
 	spin_unlock_irqrestore(&in->cache_lock, flags);
+	/* A miss on a disk: the pages after it too, in one go (most reads
+	 * are sequential); what that could not cache, cache_fill reads. */
+	if (!page && in->ops && in->ops->readahead &&
+	    !in->ops->readahead(in, index, READAHEAD_PAGES))
+		page = inode_find_page(in, index);
 	if (page) {
 		*out = page;
 		return 0;
@@ -389,26 +397,52 @@ static struct page *take_dirty(struct inode *in, uint64_t *index, uint64_t end)
 	return page;
 }
 
+#define WRITE_BATCH 64 /* pages in flight at once: 256 KiB */
+
+/*
+ * Write back up to WRITE_BATCH dirty pages of [*index, end), all in
+ * flight together, and wait for them: 0 or the first -errno; *n is how
+ * many were found (0: none left).
+ */
+static int write_some(struct inode *in, uint64_t *index, uint64_t end,
+		      unsigned int *n)
+{
+	struct page *pages[WRITE_BATCH];
+	struct bio_batch batch;
+	int ret = 0, err;
+
+	bio_batch_init(&batch);
+	for (*n = 0; *n < WRITE_BATCH && *index < end; ++*n, ++*index) {
+		pages[*n] = take_dirty(in, index, end);
+		if (!pages[*n])
+			break;
+		/* Write-protect it first: a store after this faults and
+		 * marks it dirty again, so none is lost. */
+		if (__atomic_load_n(&in->shared_maps, __ATOMIC_ACQUIRE))
+			uvm_unmap_file(in, *index, *index + 1, false);
+		err = in->ops->write_page(in, *index, pages[*n], &batch);
+		if (err && !ret)
+			ret = err;
+	}
+	err = bio_batch_wait(&batch);
+	for (unsigned int i = 0; i < *n; i++)
+		page_put(pages[i]);
+	return ret ? ret : err;
+}
+
 int inode_write_pages(struct inode *in, uint64_t first, uint64_t end)
 {
 	uint64_t index = first;
-	struct page *page;
+	unsigned int n = WRITE_BATCH;
 	int ret = 0;
 
 	if (!in->ops || !in->ops->write_page)
 		return 0;
-	while (index < end && (page = take_dirty(in, &index, end))) {
-		int err;
+	while (n == WRITE_BATCH) {
+		int err = write_some(in, &index, end, &n);
 
-		/* Write-protect it first: a store after this faults and
-		 * marks it dirty again, so none is lost. */
-		if (__atomic_load_n(&in->shared_maps, __ATOMIC_ACQUIRE))
-			uvm_unmap_file(in, index, index + 1, false);
-		err = in->ops->write_page(in, index, page);
-		page_put(page);
 		if (err && !ret)
 			ret = err;
-		index++;
 	}
 	return ret;
 }

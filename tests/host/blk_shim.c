@@ -189,6 +189,26 @@ int bio_submit_wait(struct bio *bio)
 	return bio->status;
 }
 
+/* Batches: each bio is done when added (the host's I/O is synchronous). */
+void bio_batch_init(struct bio_batch *batch)
+{
+	*batch = (struct bio_batch){0};
+}
+
+void bio_batch_add(struct bio_batch *batch, struct bio *bio)
+{
+	int err = bio_do(bio);
+
+	if (err && !batch->status)
+		batch->status = err;
+	bio_free(bio);
+}
+
+int bio_batch_wait(struct bio_batch *batch)
+{
+	return batch->status;
+}
+
 void bio_complete(struct bio *bio, int status)
 {
 	bio->status = status;

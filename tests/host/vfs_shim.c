@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <kernel/blkdev.h>
 #include <kernel/errno.h>
 #include <kernel/fs.h>
 #include <kernel/heap.h>
@@ -631,4 +632,27 @@ bool vfs_host_sandbox_end(void)
 		ok = false;
 	}
 	return ok;
+}
+
+/*
+ * The block layer's batches, for the write-back code in inode.c: weak,
+ * so that the host tests with a block layer (blk_shim.c) have theirs.
+ * Without one no file system writes back, and these are never called.
+ */
+__attribute__((weak)) void bio_batch_init(struct bio_batch *batch)
+{
+	*batch = (struct bio_batch){0};
+}
+
+__attribute__((weak)) void bio_batch_add(struct bio_batch *batch,
+					 struct bio *bio)
+{
+	(void)batch;
+	(void)bio;
+	abort();
+}
+
+__attribute__((weak)) int bio_batch_wait(struct bio_batch *batch)
+{
+	return batch->status;
 }

@@ -4,6 +4,10 @@
  * per run of blocks that are consecutive on the disk. A page holds one
  * or more blocks (1, 2 or 4 KiB blocks; 4 KiB pages): holes and blocks
  * past the end of the file read as zeroes and are never written.
+ * Write-back and read-ahead put many pages' bios in flight at once (a
+ * struct bio_batch), which the request queue merges where the blocks
+ * follow each other on the disk: a file written in order goes out in
+ * large requests.
  */
 #include <kernel/errno.h>
 #include <kernel/string.h>
@@ -11,9 +15,15 @@
 #include "../fs_priv.h"
 #include "ext2.h"
 
-/* Read or write len bytes at offset off of page from disk block blk. */
+#define READAHEAD_PAGES 32 /* 128 KiB, as Linux's first window */
+
+/*
+ * Read or write len bytes at offset off of page from disk block blk: in
+ * batch (NULL: now, and wait).
+ */
 static int block_io(struct ext2_sb *s, enum bio_op op, uint64_t blk,
-		    struct page *page, uint32_t off, uint32_t len)
+		    struct page *page, uint32_t off, uint32_t len,
+		    struct bio_batch *batch)
 {
 	struct bio *bio =
 		bio_alloc(s->bdev, op, blk << (s->log_block - SECTOR_SHIFT), 1);
@@ -22,6 +32,10 @@ static int block_io(struct ext2_sb *s, enum bio_op op, uint64_t blk,
 	if (!bio)
 		return -ENOMEM;
 	err = bio_add_page(bio, page, off, len);
+	if (!err && batch) {
+		bio_batch_add(batch, bio);
+		return 0;
+	}
 	if (!err)
 		err = bio_submit_wait(bio);
 	bio_free(bio);
@@ -34,7 +48,7 @@ static int block_io(struct ext2_sb *s, enum bio_op op, uint64_t blk,
  * wrote over one).
  */
 static int page_io(struct inode *in, uint64_t index, struct page *page,
-		   enum bio_op op)
+		   enum bio_op op, struct bio_batch *batch)
 {
 	struct ext2_sb *s = EXT2_SB(in->sb);
 	uint32_t per_page = PAGE_SIZE / s->block_size;
@@ -55,35 +69,90 @@ static int page_io(struct inode *in, uint64_t index, struct page *page,
 			continue;
 		}
 		if (run_len)
-			err = block_io(s, op, run_blk, page, run_off, run_len);
+			err = block_io(s, op, run_blk, page, run_off, run_len,
+				       batch);
 		run_len = blk ? s->block_size : 0;
 		run_blk = blk;
 		run_off = i * s->block_size;
 	}
 	if (!err && run_len)
-		err = block_io(s, op, run_blk, page, run_off, run_len);
+		err = block_io(s, op, run_blk, page, run_off, run_len, batch);
 	return err;
+}
+
+/* Past the end of the file a page reads as zeroes, whatever the last
+ * block holds. */
+static void zero_past_end(struct inode *in, uint64_t index, void *addr)
+{
+	uint64_t start = index * PAGE_SIZE;
+
+	if (start + PAGE_SIZE > in->size && start < in->size)
+		memset((char *)addr + (in->size - start), 0,
+		       PAGE_SIZE - (in->size - start));
 }
 
 static int ext2_read_page(struct inode *in, uint64_t index, void *addr)
 {
-	uint64_t start = index * PAGE_SIZE;
-	int err = page_io(in, index, virt_to_page(addr), BIO_READ);
+	int err = page_io(in, index, virt_to_page(addr), BIO_READ, NULL);
 
-	/* Past the end reads as zeroes, whatever the last block holds. */
-	if (!err && start + PAGE_SIZE > in->size && start < in->size)
-		memset((char *)addr + (in->size - start), 0,
-		       PAGE_SIZE - (in->size - start));
+	if (!err)
+		zero_past_end(in, index, addr);
 	return err;
 }
 
-static int ext2_write_page(struct inode *in, uint64_t index, struct page *page)
+/*
+ * The pages of [index, index + count) not cached yet, up to the end of
+ * the file: read together, then cached (a page someone else cached
+ * meanwhile wins). Fresh pages are zeroed: holes stay so.
+ */
+static int ext2_readahead(struct inode *in, uint64_t index, unsigned int count)
+{
+	struct page *pages[READAHEAD_PAGES];
+	uint64_t at[READAHEAD_PAGES];
+	struct bio_batch batch;
+	unsigned int n = 0;
+	int err = 0;
+
+	bio_batch_init(&batch);
+	for (unsigned int i = 0; i < MIN(count, READAHEAD_PAGES) && !err; i++) {
+		struct page *page = inode_find_page(in, index + i);
+
+		if ((index + i) * PAGE_SIZE >= in->size)
+			break;
+		if (page) {
+			page_put(page);
+			continue;
+		}
+		page = pmm_alloc_pages(0, PMM_ZERO | PMM_USE(MM_USE_USER));
+		if (!page)
+			break;
+		err = page_io(in, index + i, page, BIO_READ, &batch);
+		pages[n] = page;
+		at[n++] = index + i;
+	}
+	if (!err)
+		err = bio_batch_wait(&batch);
+	else
+		bio_batch_wait(&batch); /* the pages must be idle to go */
+	for (unsigned int i = 0; i < n; i++) {
+		zero_past_end(in, at[i], page_address(pages[i]));
+		/* -EEXIST (cached meanwhile) or -ENOMEM: it is just not
+		 * read ahead; read_page will do. */
+		if (!err)
+			(void)inode_add_page(in, at[i], pages[i]);
+		page_put(pages[i]);
+	}
+	return err;
+}
+
+static int ext2_write_page(struct inode *in, uint64_t index, struct page *page,
+			   struct bio_batch *batch)
 {
 	if (index * PAGE_SIZE >= in->size)
 		return 0; /* truncated meanwhile */
 	if (EXT2_SB(in->sb)->read_only)
 		return -EROFS;
-	return page_io(in, index, page, BIO_WRITE);
+	return page_io(in, index, page, BIO_WRITE, batch);
 }
 
 static int ext2_write_begin(struct inode *in, uint64_t pos, uint64_t len)
@@ -142,6 +211,7 @@ static int ext2_set_size(struct inode *in, uint64_t size)
 const struct inode_ops ext2_file_iops = {
 	.set_size = ext2_set_size,
 	.read_page = ext2_read_page,
+	.readahead = ext2_readahead,
 	.release = ext2_release,
 	.write_begin = ext2_write_begin,
 	.write_page = ext2_write_page,

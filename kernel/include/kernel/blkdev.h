@@ -103,6 +103,24 @@ int bio_submit_wait(struct bio *bio);
 void bio_complete(struct bio *bio, int status);
 
 /*
+ * Several bios in flight at once, waited for together (a file system
+ * reading ahead or writing back a run of pages, which the queue merges
+ * into large requests): bio_batch_add submits bio, whose end_io and priv
+ * become the batch's and which the batch frees when it completes;
+ * bio_batch_wait sleeps until every one added is done: 0 or the first
+ * error. A batch lives on its user's stack; nothing touches it once the
+ * last bio's completion has counted down.
+ */
+struct bio_batch {
+	int pending; /* atomic: bios added and not yet complete */
+	int status;  /* atomic: the first error, or 0 */
+};
+
+void bio_batch_init(struct bio_batch *batch);
+void bio_batch_add(struct bio_batch *batch, struct bio *bio);
+int bio_batch_wait(struct bio_batch *batch);
+
+/*
  * Synchronous I/O of len bytes (a multiple of 512) at byte offset pos of
  * bdev to or from the kernel buffer buf (direct-mapped or kmalloc'd
  * memory; it may cross pages): 0 or -errno.

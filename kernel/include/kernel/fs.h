@@ -116,6 +116,7 @@ struct vma;
 struct statfs_k;
 struct pipe;
 struct unix_sock;
+struct bio_batch;
 
 /* A place in the tree: a dentry as seen through a mount. */
 struct path {
@@ -249,12 +250,22 @@ struct inode_ops {
 	 */
 	int (*write_begin)(struct inode *inode, uint64_t pos, uint64_t len);
 	/*
-	 * Write the cached page of index (dirty until now) to the disk and
-	 * wait: 0 or -errno. Its presence makes the inode's pages tracked
-	 * as dirty (inode_mark_page_dirty).
+	 * Start writing the cached page of index (dirty until now) to the
+	 * disk, its bios added to batch (the caller waits for the batch,
+	 * holding the page until then, so that a run of pages goes out as
+	 * a few large requests): 0 or -errno. Its presence makes the
+	 * inode's pages tracked as dirty (inode_mark_page_dirty).
 	 */
 	int (*write_page)(struct inode *inode, uint64_t index,
-			  struct page *page);
+			  struct page *page, struct bio_batch *batch);
+	/*
+	 * Read ahead: put the pages of [index, index + count) that are not
+	 * cached into the page cache, read with as few requests as the
+	 * blocks allow, and wait: 0 or -errno (a page that could not be
+	 * read is simply not cached). NULL: read_page one at a time.
+	 */
+	int (*readahead)(struct inode *inode, uint64_t index,
+			 unsigned int count);
 	/* Copy inode's metadata (size, times, mode, links...) to the file
 	 * system's cache of the disk (its buffer): 0 or -errno. */
 	int (*write_inode)(struct inode *inode);
