@@ -13,6 +13,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/fs.h>
+#include <kernel/ktest.h>
 #include <kernel/printk.h>
 #include <kernel/rootfs.h>
 #include <kernel/string.h>
@@ -250,4 +251,18 @@ void rootfs_mount_devtmpfs(void)
 	if (err)
 		klog(KLOG_WARN, "root: devtmpfs not mounted on /dev (%d)\n",
 		     err);
+}
+
+KTEST(rootfs, uuid_text)
+{
+	static const uint8_t u[16] = {0x0f, 0x4e, 0x3d, 0x2c, 0x1b, 0x0a,
+				      0x49, 0x98, 0x87, 0x76, 0xa5, 0xb4,
+				      0xc3, 0xd2, 0xe1, 0xf0};
+	char text[37];
+
+	uuid_format(u, text);
+	KT_ASSERT_STREQ(text, "0f4e3d2c-1b0a-4998-8776-a5b4c3d2e1f0");
+	KT_ASSERT(uuid_equal(text, "0F4E3D2C-1B0A-4998-8776-A5B4C3D2E1F0"));
+	KT_ASSERT(!uuid_equal(text, "0f4e3d2c-1b0a-4998-8776-a5b4c3d2e1f"));
+	KT_ASSERT(!uuid_equal(text, "0f4e3d2c-1b0a-4998-8776-a5b4c3d2e1f00"));
 }

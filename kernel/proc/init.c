@@ -29,7 +29,8 @@ static const char *init_path(void)
 {
 	const char *p = cmdline_get("rdinit");
 
-	if (!p || !*p)
+	/* With root=, init= names the disk's init, as on Linux. */
+	if ((!p || !*p) && !rootfs_wanted())
 		p = cmdline_get("init");
 	return p && *p ? p : "/init";
 }
@@ -90,12 +91,11 @@ static int attach_init(struct proc *p, struct task *t)
  */
 static bool root_from_disk(void)
 {
-	const char *rd = cmdline_get("rdinit");
 	struct inode *in;
 
 	if (!rootfs_wanted())
 		return false;
-	if (path_lookup(AT_FDCWD, rd && *rd ? rd : "/init", false, &in))
+	if (path_lookup(AT_FDCWD, init_path(), false, &in))
 		return true;
 	inode_put(in);
 	return false;
