@@ -12,6 +12,7 @@
 #   root=PARTUUID=<GPT GUID> ro (q35): the write fails with EROFS, / is ro;
 #   root=UUID=<ext2 UUID> rootfstype=ext2 rootwait rootdelay=1 (pc);
 #   root=PARTUUID=<MBR id>-01 init=/bin/altinit (q35): the override runs;
+#   root=/dev/sda1 with an initramfs that has /init: that runs instead;
 #   root=/dev/sdz1 with rootwait=2, and without rootwait: one clear line,
 #       then a clean power-off (no panic);
 #   root=/dev/sda1 on a partition without a file system: one clear line.
@@ -146,6 +147,17 @@ root_boot mbr-init q35 "$MBR" "root=PARTUUID=${MBR_ID#0x}-01 init=/bin/altinit"
 check "$NAME: init= ran instead of /sbin/init" \
 	"$(grep -m1 ROOTTEST "$BOOT_LOG" || echo 'no ROOTTEST line')" \
 	grep -q '^ROOTTEST altinit pid 1$' "$BOOT_LOG"
+
+# an initramfs with /init: it runs, root= is left to it
+NAME=rootdisk-initramfs
+mkdir -p "$WORK/rd/bin" && cp /bin/busybox "$WORK/rd/bin/" &&
+	printf '#!/bin/busybox sh\necho "ROOTTEST initramfs init"\n/bin/busybox poweroff -f\n' >"$WORK/rd/init" &&
+	chmod 755 "$WORK/rd/init" &&
+	(cd "$WORK/rd" && printf 'init\nbin\nbin/busybox\n' | cpio -o -H newc --quiet) >"$WORK/rd.cpio"
+boot "$NAME" -- --machine pc --cmdline "root=/dev/sda1" --initrd "$WORK/rd.cpio" --disk "$GPT"
+check "$NAME: the initramfs /init ran, not the disk's" \
+	"$(grep -m1 -E 'ROOTTEST|^root:' "$BOOT_LOG" || echo 'no ROOTTEST line')" \
+	eval 'grep -q "^ROOTTEST initramfs init" "$BOOT_LOG" && ! grep -q "^root: mounted" "$BOOT_LOG"'
 
 # a device that never comes: one line, then power off
 NAME=rootdisk-missing-wait
