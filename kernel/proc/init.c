@@ -113,8 +113,10 @@ static int switch_root(struct proc *p)
 	if (err)
 		return err;
 	fs = fs_context_alloc();
-	if (!fs)
+	if (!fs) {
+		klog(KLOG_ERR, "root: no memory to switch to the new root\n");
 		return -ENOMEM;
+	}
 	fs_context_put(p->fs);
 	p->fs = fs;
 	rootfs_mount_devtmpfs();

@@ -15,7 +15,8 @@
 #   root=/dev/sda1 with an initramfs that has /init: that runs instead;
 #   root=/dev/sdz1 with rootwait=2, and without rootwait: one clear line,
 #       then a clean power-off (no panic);
-#   root=/dev/sda1 on a partition without a file system: one clear line.
+#   init= naming no file, and a partition without a file system: one
+#       clear line each.
 . "$(dirname "$0")/lib.sh"
 
 BOOT_TIMEOUT=${ROOTDISK_TIMEOUT:-40}
@@ -170,6 +171,12 @@ NAME=rootdisk-missing
 root_boot missing q35 "$GPT" "root=sdz1"
 check "$NAME: the error line" "log says '$(grep -m1 '^root:.*cannot' "$BOOT_LOG")'" \
 	grep -qE '^root: cannot mount sdz1: no such device \(waited [0-9]+ s\)$' "$BOOT_LOG"
+
+# an init= that is not there: one line, then power off
+NAME=rootdisk-noinit
+root_boot noinit pc "$GPT" "root=/dev/sda1 ro init=/bin/nonesuch"
+check "$NAME: the error line" "log says '$(grep -m1 '^root:.*init' "$BOOT_LOG")'" \
+	grep -q '^root: cannot run init=/bin/nonesuch (-2)$' "$BOOT_LOG"
 
 # a partition without a file system
 NAME=rootdisk-nofs
