@@ -171,6 +171,21 @@ int vfs_mount(const char *type, const char *source, const struct path *at,
 	return err;
 }
 
+int vfs_mount_root(const char *type, const char *source, unsigned long flags,
+		   const char *options)
+{
+	struct mount *old = root_mount;
+	int err = vfs_mount(type, source, NULL, flags, options);
+
+	if (err)
+		return err;
+	namespace_lock();
+	list_del(&old->link); /* not in /proc/mounts: no path reaches it */
+	list_init(&old->link);
+	namespace_unlock();
+	return 0;
+}
+
 struct mount *kern_mount_sb(struct super_block *sb)
 {
 	struct mount *m = kzalloc(sizeof(*m));

@@ -215,7 +215,10 @@ SYSCALL_DEFINE4(mknodat, int, dirfd, uintptr_t, upath, uint32_t, mode, uint64_t,
 	return do_mknod(dirfd, upath, mode, dev);
 }
 
-int vfs_mknod_socket(const char *path, uint32_t mode, struct inode **out)
+/* A node of mode (type and permissions, less the umask) at path, made by
+ * the kernel itself: its inode in *out (may be NULL), referenced. */
+static int mknod_kernel(const char *path, uint32_t mode, uint32_t dev,
+			struct inode **out)
 {
 	struct named n;
 	int err;
@@ -241,14 +244,25 @@ int vfs_mknod_socket(const char *path, uint32_t mode, struct inode **out)
 	if (!err)
 		err = dir_of(&n)->ops->create(
 			dir_of(&n), n.d,
-			S_IFSOCK | (mode & 07777 & ~current_proc()->fs->umask),
-			0);
-	if (!err) {
+			(mode & S_IFMT) |
+				(mode & 07777 & ~current_proc()->fs->umask),
+			dev);
+	if (!err && out) {
 		*out = n.d->inode;
 		inode_get(*out);
 	}
 	named_put(&n);
 	return err;
+}
+
+int vfs_mknod_socket(const char *path, uint32_t mode, struct inode **out)
+{
+	return mknod_kernel(path, S_IFSOCK | (mode & 07777), 0, out);
+}
+
+int vfs_mknod(const char *path, uint32_t mode, uint32_t dev)
+{
+	return mknod_kernel(path, mode, dev, NULL);
 }
 
 static long do_symlink(uintptr_t utarget, int dirfd, uintptr_t upath)

@@ -18,15 +18,23 @@ struct param {
 };
 
 static char buf[CMDLINE_MAX];
-static char raw_copy[CMDLINE_MAX]; /* as given (/proc/cmdline) */
+static char raw_copy[CMDLINE_MAX];  /* as given (/proc/cmdline) */
 static char init_args[CMDLINE_MAX]; /* what follows " -- ", for init */
 static struct param params[CMDLINE_MAX_PARAMS];
 static size_t param_count;
 
 static const char *const known_keys[] = {
-	"loglevel", /* applied below */
-	"nokaslr",  /* only logged: KASLR is the loader's choice */
-	"test",	    /* kernel/test/ktest.c */
+	"init",	      /* proc/init.c */
+	"loglevel",   /* applied below */
+	"nokaslr",    /* only logged: KASLR is the loader's choice */
+	"rdinit",     /* proc/init.c */
+	"ro",	      /* init/rootfs.c */
+	"root",	      /* init/rootfs.c */
+	"rootdelay",  /* init/rootfs.c */
+	"rootfstype", /* init/rootfs.c */
+	"rootwait",   /* init/rootfs.c */
+	"rw",	      /* init/rootfs.c */
+	"test",	      /* kernel/test/ktest.c */
 };
 
 static bool is_blank(char c)

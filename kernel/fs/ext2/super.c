@@ -454,6 +454,24 @@ static int ext2_mount(const struct fs_type *type, const char *source,
 	return 0;
 }
 
+int ext2_probe_uuid(struct block_device *bdev, uint8_t uuid[16])
+{
+	struct ext2_super *es = kmalloc(sizeof(*es));
+	int err;
+
+	if (!es)
+		return -ENOMEM;
+	/* Read around the buffer cache: a probe must not leave buffers of
+	 * a device that a mount may claim with another block size. */
+	err = blkdev_read(bdev, 1024, es, sizeof(*es));
+	if (!err && es->s_magic != EXT2_SUPER_MAGIC)
+		err = -EINVAL;
+	if (!err)
+		memcpy(uuid, es->s_uuid, 16);
+	kfree(es);
+	return err;
+}
+
 struct fs_type ext2_fs_type = {
 	.name = "ext2",
 	.mount = ext2_mount,

@@ -334,6 +334,11 @@ struct inode {
  * name exists).
  */
 int vfs_mknod_socket(const char *path, uint32_t mode, struct inode **out);
+/*
+ * The kernel's mknod: a node of mode (S_IFBLK | 0600...) for device dev
+ * at path (a kernel string, as the current process sees it): 0, -errno.
+ */
+int vfs_mknod(const char *path, uint32_t mode, uint32_t dev);
 
 /* A new inode of sb (ino, times now, nlink 1, one reference). */
 struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
@@ -510,6 +515,15 @@ void fs_root_path(struct path *out);
 /* Mount a file system of type at path: 0 or -errno (the kernel's own). */
 int vfs_mount(const char *type, const char *source, const struct path *at,
 	      unsigned long flags, const char *options);
+/*
+ * The root from disk (kernel/init/do_mounts.c): a new mount of type on
+ * source becomes the root of the whole tree, as Linux's switch from its
+ * rootfs. The tmpfs root it replaces leaves the mount list; what was in
+ * it stays in memory, out of reach. Paths taken before still lead there:
+ * callers take a fresh fs_context afterwards. 0 or -errno.
+ */
+int vfs_mount_root(const char *type, const char *source, unsigned long flags,
+		   const char *options);
 /* Each mount as /proc/mounts shows it, into buf: the length of the
  * whole list (more than size: buf holds the start). */
 size_t mounts_list(const struct path *root, char *buf, size_t size);
@@ -581,10 +595,10 @@ struct file {
 	unsigned int flags; /* O_* given to open, less the creation ones */
 	struct mutex pos_lock;
 	uint64_t pos;
-	uint64_t dir_seq; /* readdir: the next child's seq */
+	uint64_t dir_seq;  /* readdir: the next child's seq */
 	bool write_access; /* holds one of the inode's writecount */
 	void *priv;
-	const char *anon_name;	  /* "[eventfd]"...: an anonymous file's */
+	const char *anon_name;	   /* "[eventfd]"...: an anonymous file's */
 	struct list_head ep_links; /* epoll items watching it (eventpoll.c) */
 };
 
@@ -662,6 +676,13 @@ void fs_context_put(struct fs_context *fs);
 extern struct fs_type tmpfs_type;
 /* Unpack the initramfs (the first boot module, cpio, maybe gzip) into /. */
 int initramfs_init(void);
+
+/*
+ * The UUID in the ext2 (ext3, ext4) superblock of bdev, for root=UUID=
+ * (ext2/super.c): 0, -EINVAL (no ext2 superblock), -EIO, -ENOMEM.
+ */
+struct block_device;
+int ext2_probe_uuid(struct block_device *bdev, uint8_t uuid[16]);
 
 /* A shared anonymous memory object of size bytes (MAP_SHARED|ANON). */
 struct inode *shmem_create(uint64_t size);
