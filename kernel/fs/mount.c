@@ -158,6 +158,12 @@ int vfs_mount(const char *type, const char *source, const struct path *at,
 	if (err)
 		return err;
 	sb->flags |= flags & MS_RDONLY;
+	/* A disk file system that can only be read here (features it does
+	 * not write, a read-only device) is mounted read-only, as Linux
+	 * shows it. (sysfs, a memory file system, refuses writes by the
+	 * same flag but is shown rw as on Linux.) */
+	if (!t->nodev)
+		flags |= sb->flags & MS_RDONLY;
 	namespace_lock();
 	if (at && (at->dentry->flags & DENTRY_DEAD))
 		err = -ENOENT;
@@ -333,8 +339,7 @@ static size_t mount_line(const struct mount *m, const char *where, char *line)
 	n += put_escaped(line + n, size - n, where);
 	/* relatime: Linux's default, and all that rastOS does. */
 	n += snprintf(line + n, size - n, " %s %s%s%s%s,relatime 0 0\n",
-		      m->sb->type->name,
-		      (m->flags | m->sb->flags) & MS_RDONLY ? "ro" : "rw",
+		      m->sb->type->name, m->flags & MS_RDONLY ? "ro" : "rw",
 		      m->flags & MS_NOSUID ? ",nosuid" : "",
 		      m->flags & MS_NODEV ? ",nodev" : "",
 		      m->flags & MS_NOEXEC ? ",noexec" : "");

@@ -224,9 +224,7 @@ static long statfs_of(struct super_block *sb, unsigned int mnt_flags,
 		sb->ops->statfs(sb, &st);
 	st.f_type = (int64_t)sb->magic;
 	st.f_fsid[0] = (int32_t)sb->dev;
-	/* Read-only if either the mount or the file system itself is (a
-	 * file system may make itself so: ext2 with features it cannot write). */
-	st.f_flags = mnt_flags | (sb->flags & MS_RDONLY) | 0x20 /* ST_VALID */;
+	st.f_flags = mnt_flags | 0x20 /* ST_VALID */;
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
