@@ -350,11 +350,20 @@ fuzz: $(BUILD)/tests/fuzz/fuzz_mm
 
 # Under QEMU -icount: boot once to run the benchmark KTESTs (suite bench),
 # then boot the user-space probes (user/bench/) on rastOS and on Linux;
-# compares with and then updates bench/results.txt and README.md's table
-# (scripts/bench.sh; BENCH_LINUX=cached reuses the Linux figures).
+# then bench_disk (user/bench/disk.c) on rastOS against Linux's figures in
+# bench/linux-disk.txt; compares with and then updates bench/results.txt
+# and README.md's tables (scripts/bench.sh; BENCH_LINUX=cached reuses the
+# Linux figures).
 bench: $(ISO) user-bench
 	@scripts/deps.sh test
 	scripts/bench.sh
+
+# The disk part of make bench alone (scripts/bench.sh --disk-only; about
+# 2 minutes; BENCH_DISK_RUNS=3 for the median of three boots per block size).
+.PHONY: bench-disk
+bench-disk: $(ISO) user-bench
+	@scripts/deps.sh test
+	scripts/bench.sh --disk-only
 
 # The disk benchmarks' Linux reference (user/bench/disk.c on Debian's Linux
 # with an ext2 image on AHCI, scripts/bench-disk.sh): bench/linux-disk.txt.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: rastOS's benchmarks under QEMU with -icount shift=0,sleep=off
-# and -m 512, in two parts:
+# and -m 512 (the disks: see 3.), in three parts:
 #
 #  1. The kernel's: one boot with test=bench.* runs the benchmark KTESTs
 #     (suite bench).
@@ -10,7 +10,23 @@
 #     Debian's Linux 6.1 (../shared/tools/linux-ref --icount --mem 512, or
 #     $LINUX_REF), and the same probes run on both.
 #
-# Both print "bench: NAME VALUE UNIT" lines. Under -icount shift=0 QEMU
+#  3. The disks', against Linux: user/bench/disk.c (bench_disk: 64 MiB
+#     written and read back cold, 10,000 small files created and unlinked,
+#     busybox tar c and x) on rastOS with the image recipe and QEMU
+#     options scripts/bench-disk.sh used for Linux: a fresh 256 MiB ext2
+#     image (4 KiB, then 1 KiB blocks) with a fixed UUID and hash seed,
+#     -icount shift=0,sleep=on and cache=unsafe (bench-disk.sh says why),
+#     -m 512, pc with -device ahci, 1 CPU. Linux's figures are not measured
+#     again: they come from bench/linux-disk.txt (make bench-disk-linux).
+#     $BENCH_DISK_RUNS boots per block size (1; Linux's are medians of 3),
+#     the median kept.
+#
+#   scripts/bench.sh [--disk-only]
+#
+# --disk-only (make bench-disk): part 3 alone; only the disk lines of
+# bench/results.txt and README.md's disk table are rewritten.
+#
+# Each prints "bench: NAME VALUE UNIT" lines. Under -icount shift=0 QEMU
 # executes one instruction per virtual nanosecond and its TSC counts
 # virtual nanoseconds, so TSC differences are virtual ns: the same on any
 # host, from run to run. bench.tsc_counts_instructions checks this in the
@@ -23,11 +39,13 @@
 # processes issue's goal where there is one. It then writes the figures to
 # bench/results.txt (rastOS's as NAME VALUE UNIT, Linux's as linux_NAME
 # VALUE UNIT; commit them with the change that moved them) and the table
-# into README.md between <!-- bench:user:begin --> and <!-- bench:user:end -->.
+# into README.md between <!-- bench:user:begin --> and <!-- bench:user:end -->
+# (the disks' between <!-- bench:disk:begin --> and <!-- bench:disk:end -->).
 #
 # BENCH_LINUX=cached: do not boot Linux; reuse the linux_user_* figures
 # already in bench/results.txt.
-# Serial logs: build/bench/{kernel,rastos-user,linux-user}.log.
+# Serial logs: build/bench/{kernel,rastos-user,linux-user}.log and
+# build/bench/rastos-disk-BS-RUN.log.
 # Exit status: 0 done; 1 a boot failed, or a probe gave no figure on
 # rastOS (then nothing is written).
 set -euo pipefail
@@ -41,6 +59,8 @@ LOGS=$BUILD/bench
 LINUX_REF=${LINUX_REF:-$ROOT/../shared/tools/linux-ref}
 [ -x "$LINUX_REF" ] || LINUX_REF=/work/shared/tools/linux-ref
 BENCH_LINUX=${BENCH_LINUX:-boot}
+BENCH_DISK_RUNS=${BENCH_DISK_RUNS:-1}
+LINUX_DISK=bench/linux-disk.txt
 BOOT_TIMEOUT=600
 # The processes issue's goals, rastOS/Linux at most.
 GOALS="user_getpid 0.33
@@ -51,6 +71,17 @@ user_context_switch 0.5
 user_pipe_pingpong 0.5
 user_pwrite_pread_4k 0.5
 user_boot_tsc 0.05"
+# The storage issue's: rastOS/Linux at most 1.0 for each, both block sizes.
+DISK_GOALS=$(for p in disk_ disk_1024b_; do
+    for n in seq_write_64m seq_read_64m create_unlink_10k tar_c tar_x; do
+        echo "$p$n 1.0"
+    done
+done)
+# The disk image, as scripts/bench-disk.sh makes it for Linux.
+DISK_SIZE=256M
+DISK_UUID=5a1e2b3c-4d5e-4f60-8172-93a4b5c6d7e8
+DISK_HASH_SEED=0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9
+DISK_QEMU=(--icount-sleep --disk-cache unsafe --mem 512 --machine pc --smp 1)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rastos-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -157,11 +188,12 @@ show_changes() {
     done <"$1"
 }
 
-# compare RASTOS LINUX OUT: one tab-separated row per probe (in rastOS's
-# order, then any only Linux has): name, rastOS ns, Linux ns, ratio, goal,
-# met; "-" where there is nothing. The clock check is left out.
+# compare RASTOS LINUX OUT [GOALS]: one tab-separated row per probe (in
+# rastOS's order, then any only Linux has): name, rastOS ns, Linux ns,
+# ratio, goal (from GOALS, "NAME RATIO" lines; $GOALS by default), met;
+# "-" where there is nothing. The clock checks are left out.
 compare() {
-    printf '%s\n' "$GOALS" >"$tmp/goals"
+    printf '%s\n' "${4:-$GOALS}" >"$tmp/goals"
     awk -v OFS='\t' '
         FILENAME == ARGV[1] { goal[$1] = $2; next }
         FILENAME == ARGV[2] { r[$1] = $2; order[++n] = $1; next }
@@ -169,7 +201,7 @@ compare() {
         END {
             for (i = 1; i <= n; i++) {
                 p = order[i]
-                if (p == "user_ns_per_1000_insns") continue
+                if (p ~ /ns_per_1000_insns$/) continue
                 ratio = "-"; met = "-"
                 if ((p in r) && (p in l) && l[p] > 0)
                     ratio = sprintf("%.2f", r[p] / l[p])
@@ -193,11 +225,11 @@ thousands() {
 # print_table ROWS: the comparison for the terminal.
 print_table() {
     local name r l ratio goal met
-    printf '%-28s %11s %11s %13s %7s %4s\n' probe "rastOS ns" "Linux ns" \
+    printf '%-28s %14s %14s %13s %7s %4s\n' probe "rastOS ns" "Linux ns" \
         rastOS/Linux goal met
     while IFS=$'\t' read -r name r l ratio goal met; do
         [ "$goal" = - ] || goal="<=$goal"
-        printf '%-28s %11s %11s %13s %7s %4s\n' "$name" "$(thousands "$r")" \
+        printf '%-28s %14s %14s %13s %7s %4s\n' "$name" "$(thousands "$r")" \
             "$(thousands "$l")" "$ratio" "$goal" "$met"
     done <"$1"
 }
@@ -237,9 +269,10 @@ write_results() {
     echo "bench: wrote $RESULTS"
 }
 
-# write_readme TABLE: the table between README.md's markers.
+# write_readme TABLE [PART]: the table between README.md's markers for
+# PART (user, the default, or disk).
 write_readme() {
-    local begin='<!-- bench:user:begin -->' end='<!-- bench:user:end -->'
+    local begin="<!-- bench:${2:-user}:begin -->" end="<!-- bench:${2:-user}:end -->"
     if ! grep -qF "$begin" "$README" || ! grep -qF "$end" "$README"; then
         echo "bench: warning: no $begin / $end in $README: table not written" >&2
         return
@@ -293,8 +326,141 @@ missing() {
     awk 'FILENAME == ARGV[1] { r[$1] = 1; next } !($1 in r) { print $1 }' "$1" "$2"
 }
 
+# disk_mkfs BS IMAGE: the benchmark's image (bench-disk.sh's recipe).
+disk_mkfs() {
+    rm -f "$2"
+    truncate -s "$DISK_SIZE" "$2"
+    mke2fs -q -F -t ext2 -b "$1" -U "$DISK_UUID" -E "hash_seed=$DISK_HASH_SEED" "$2"
+}
+
+# disk_initramfs OUT: /init mounts devtmpfs and proc, runs bench_disk on
+# /dev/sda and powers off; busybox (for tar) next to it.
+disk_initramfs() {
+    local root=$tmp/disk-root
+    mkdir -p "$root"/{bin,dev,proc,mnt,tmp}
+    cp "$BUILD/user/bench/bench_disk" "$root/bin/" || die "no bench_disk (make user-bench)"
+    cp /bin/busybox "$root/bin/" || die "no /bin/busybox (package busybox-static)"
+    cat >"$root/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t devtmpfs dev /dev
+mount -t proc proc /proc
+/bin/bench_disk /dev/sda /mnt
+poweroff -f
+EOF
+    chmod 755 "$root/init"
+    (cd "$root" && find . | cpio -o -H newc --quiet) >"$1"
+}
+
+# median FILE NAME: the median of NAME's values in FILE ("NAME VALUE" lines).
+median() {
+    awk -v n="$2" '$1 == n { print $2 }' "$1" | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+# rastos_disk OUT: bench_disk on rastOS, $BENCH_DISK_RUNS boots per block
+# size; the medians into OUT as "disk_NAME VALUE ns" (4 KiB blocks) and
+# "disk_1024b_NAME VALUE ns" (1 KiB), Linux's names in linux-disk.txt.
+rastos_disk() {
+    local bs r log status prefix name figs=$tmp/disk-figs img=$tmp/disk.img
+    disk_initramfs "$tmp/disk.cpio"
+    grep -qF -- "-U $DISK_UUID -E hash_seed=$DISK_HASH_SEED" "$LINUX_DISK" &&
+        grep -qF -- "truncate -s $DISK_SIZE" "$LINUX_DISK" ||
+        echo "bench: warning: $LINUX_DISK's image is not made as this script makes" \
+            "rastOS's (see its Image: line): the figures may not compare" >&2
+    : >"$1"
+    for bs in 4096 1024; do
+        prefix=disk_
+        [ "$bs" = 4096 ] || prefix=disk_${bs}b_
+        : >"$figs"
+        for ((r = 1; r <= BENCH_DISK_RUNS; r++)); do
+            log=$LOGS/rastos-disk-$bs-$r.log status=0
+            echo "bench: rastOS, the disk benchmarks, $bs-byte blocks, run $r of $BENCH_DISK_RUNS"
+            disk_mkfs "$bs" "$img" || die "mke2fs failed"
+            scripts/qemu-expect.sh --log "$log" --timeout "$BOOT_TIMEOUT" \
+                --until '^rastos> |^panic: ' -- --initrd "$tmp/disk.cpio" \
+                --cmdline "loglevel=err" --disk "$img" "${DISK_QEMU[@]}" || status=$?
+            if [ "$status" -ne 3 ] || ! grep -q '^# bench: done' "$log"; then
+                boot_failed "the rastOS disk boot" "$log" "$status"
+            fi
+            figures "$log" | grep '^disk_' >>"$figs" || true
+            e2fsck -fn "$img" >"$LOGS/rastos-disk-$bs-$r.fsck" 2>&1 ||
+                echo "bench: warning: e2fsck -fn finds the image unclean after" \
+                    "the run (see $LOGS/rastos-disk-$bs-$r.fsck)" >&2
+        done
+        for name in $(awk '{ print $1 }' "$figs" | awk '!seen[$0]++'); do
+            echo "$prefix${name#disk_} $(median "$figs" "$name") ns" >>"$1"
+        done
+    done
+    check_clock rastOS disk_ns_per_1000_insns "$1"
+    check_clock rastOS disk_1024b_ns_per_1000_insns "$1"
+}
+
+# linux_disk OUT: Linux's disk figures, from bench/linux-disk.txt.
+linux_disk() {
+    sed -nE 's/^linux_(disk_[A-Za-z0-9_]+) ([0-9]+) ns.*$/\1 \2 ns/p' \
+        "$LINUX_DISK" >"$1" 2>/dev/null || true
+    [ -s "$1" ] || die "no linux_disk_* figures in $LINUX_DISK (make bench-disk-linux)"
+}
+
+# disk_markdown ROWS: the disks' comparison for README.md.
+disk_markdown() {
+    local name r l ratio goal met
+    echo "| probe | rastOS ns | Linux ns | rastOS/Linux | goal | met |"
+    echo "|---|---:|---:|---:|---:|:-:|"
+    while IFS=$'\t' read -r name r l ratio goal met; do
+        [ "$goal" = - ] || goal="≤ $goal"
+        echo "| \`$name\` | $(thousands "$r") | $(thousands "$l") | $ratio |" \
+            "$goal | $met |"
+    done <"$1"
+    echo
+    echo "rastOS: $BENCH_DISK_RUNS run(s) per block size, the median;" \
+        "Linux: \`$LINUX_DISK\` (the median of 3, not measured again)."
+}
+
+# write_disk_results RASTOS LINUX: the disk lines of bench/results.txt
+# replaced (the rest kept as it is).
+write_disk_results() {
+    local begin='# The disk benchmarks (user/bench/disk.c) on rastOS:'
+    {
+        if [ -f "$RESULTS" ]; then
+            awk -v b="$begin" '$0 == b { skip = 1 } !skip' "$RESULTS"
+        fi
+        echo "$begin"
+        echo "# -icount shift=0,sleep=on, cache=unsafe, a fresh 256 MiB ext2 image per run;"
+        echo "# disk_*: 4 KiB blocks, disk_1024b_*: 1 KiB; median of $BENCH_DISK_RUNS run(s)."
+        cat "$1"
+        echo "# Linux's, from $LINUX_DISK (not measured again):"
+        sed 's/^/linux_/' "$2"
+    } >"$RESULTS.tmp"
+    mv "$RESULTS.tmp" "$RESULTS"
+    echo "bench: wrote the disk figures into $RESULTS"
+}
+
+# disk_part: part 3, to the end (results.txt and the README's table).
+disk_part() {
+    local r=$tmp/disk-rastos l=$tmp/disk-linux rows=$tmp/disk-rows
+    rastos_disk "$r"
+    linux_disk "$l"
+    echo
+    show_changes "$r"
+    echo
+    compare "$r" "$l" "$rows" "$DISK_GOALS"
+    print_table "$rows"
+    echo
+    write_disk_results "$r" "$l"
+    disk_markdown "$rows" >"$tmp/disk-table.md"
+    write_readme "$tmp/disk-table.md" disk
+}
+
 main() {
     local k=$tmp/kernel r=$tmp/rastos l=$tmp/linux rows=$tmp/rows lost small
+    case ${1:-} in
+    --disk-only) disk_part && return ;;
+    '') ;;
+    *) die "usage: scripts/bench.sh [--disk-only]" ;;
+    esac
     case $BENCH_LINUX in
     boot | cached) ;;
     *) die "BENCH_LINUX is 'boot' (the default) or 'cached', not '$BENCH_LINUX'" ;;
@@ -337,6 +503,8 @@ main() {
         "| busybox system (\`make run\`'s) in 16 MiB | shell answers: $small | does not boot in 80 MiB | - | runs | $small |" \
         >"$tmp/table.md"
     write_readme "$tmp/table.md"
+    echo
+    disk_part
 }
 
 main "$@"

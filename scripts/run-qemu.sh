@@ -4,8 +4,8 @@
 #   scripts/run-qemu.sh [--iso F | --img F] [--uefi] [--loader rastboot|limine]
 #       [--initrd F] [--cmdline "..."] [--smp N] [--mem MiB] [--cpu MODEL]
 #       [--machine pc|q35] [--la57] [--gdb] [--display] [--timeout S]
-#       [--serial-log FILE] [--icount] [--allow-reboot] [--disk F[,PROPS]]...
-#       [-- QEMU ARGS...]
+#       [--serial-log FILE] [--icount | --icount-sleep] [--allow-reboot]
+#       [--disk F[,PROPS]]... [--disk-cache MODE] [-- QEMU ARGS...]
 #
 # Medium: --iso (CD-ROM) or --img (hard disk). With neither, build/rastos.iso
 # (rastboot on BIOS, the real Limine on UEFI), or build/rastos-limine.iso
@@ -26,7 +26,12 @@
 # and an isa-debug-exit device at port 0xf4 for the kernel to end the run.
 # --gdb: start halted with the GDB stub on :1234 (-s -S); the monitor is then
 # multiplexed with the serial console (Ctrl-A c switches). --icount: a
-# deterministic instruction count clock. --allow-reboot: leave out
+# deterministic instruction count clock (-icount shift=0,sleep=off: one
+# instruction is one virtual ns, and an idle guest jumps to its next
+# timer). --icount-sleep: -icount shift=0,sleep=on, the same but idle time
+# passes at the host's speed: for timing disks, whose requests complete in
+# the host's time (a guest idling on one would otherwise wait for its next
+# timer; see scripts/bench-disk.sh). --allow-reboot: leave out
 # -no-reboot, so that a reset restarts the machine instead of ending QEMU
 # (a reboot test then finds the second boot in the log). --timeout S: stop
 # QEMU after S seconds. --serial-log FILE: also copy the serial output
@@ -35,7 +40,10 @@
 # q35 to the ICH9 AHCI's free ports, on pc to an added `-device ahci`
 # (id ahci0); PROPS go to its -device ide-hd (serial=...,model=...; F
 # itself cannot hold a comma). The Nth disk (from 0) is drive "diskN" on
-# device "sataN", for the QEMU monitor (drive_del diskN).
+# device "sataN", for the QEMU monitor (drive_del diskN). --disk-cache MODE:
+# QEMU's cache= for those drives (writeback, QEMU's default, if not given);
+# "unsafe" ignores the guest's flushes, so that a benchmark does not time
+# the host's own disk.
 # Arguments after -- go to QEMU as they are. $QEMU overrides the binary.
 #
 # The boot medium is attached the same way on pc and q35 (if=ide lands on the
@@ -63,11 +71,12 @@ OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
 USAGE="usage: scripts/run-qemu.sh [--iso F | --img F] [--uefi] [--loader rastboot|limine]
     [--initrd F] [--cmdline \"...\"] [--smp N] [--mem MiB] [--cpu MODEL]
     [--machine pc|q35] [--la57] [--gdb] [--display] [--timeout S]
-    [--serial-log FILE] [--icount] [--allow-reboot] [--disk F[,PROPS]]...
-    [-- QEMU ARGS...]"
+    [--serial-log FILE] [--icount | --icount-sleep] [--allow-reboot]
+    [--disk F[,PROPS]]... [--disk-cache MODE] [-- QEMU ARGS...]"
 
 iso='' img='' initrd='' cmdline='' cmdline_set=0
 smp=1 mem=512 cpu=qemu64 machine=pc la57=0 gdb=0 display=0 timeout='' serial_log='' icount=0
+disk_cache=''
 allow_reboot=0 uefi=0 loader=''
 qemu_extra=()
 disks=()
@@ -94,6 +103,7 @@ parse_args() {
         --gdb) gdb=1 && continue ;;
         --display) display=1 && continue ;;
         --icount) icount=1 && continue ;;
+        --icount-sleep) icount="sleep" && continue ;;
         --allow-reboot) allow_reboot=1 && continue ;;
         --uefi) uefi=1 && continue ;;
         --)
@@ -101,7 +111,7 @@ parse_args() {
             return
             ;;
         --iso | --img | --initrd | --cmdline | --smp | --mem | --cpu | --machine | \
-            --timeout | --serial-log | --loader | --disk)
+            --timeout | --serial-log | --loader | --disk | --disk-cache)
             [ $# -gt 0 ] || usage_error "option $opt needs a value"
             ;;
         *) usage_error "unknown argument '$opt'" ;;
@@ -119,6 +129,7 @@ parse_args() {
         --serial-log) serial_log=$1 ;;
         --loader) loader=$1 ;;
         --disk) disks+=("$1") ;;
+        --disk-cache) disk_cache=$1 ;;
         esac
         shift
     done
@@ -140,6 +151,8 @@ check_args() {
         [ -f "${d%%,*}" ] || usage_error "--disk: no image '${d%%,*}'"
     done
     [ ${#disks[@]} -le 5 ] || usage_error "at most 5 --disk"
+    [ -z "$disk_cache" ] || [[ $disk_cache =~ ^(writeback|none|writethrough|directsync|unsafe)$ ]] ||
+        usage_error "--disk-cache takes QEMU's cache modes (writeback, none, writethrough, directsync, unsafe), not '$disk_cache'"
     [ -z "$loader" ] || [[ $loader == rastboot || $loader == limine ]] ||
         usage_error "--loader takes rastboot or limine, not '$loader'"
     [ -z "$loader" ] || [ -z "$iso$img" ] ||
@@ -190,7 +203,7 @@ disk_args() {
     for i in "${!disks[@]}"; do
         d=${disks[$i]}
         bus=${ports[$i]}
-        cmd+=(-drive "file=${d%%,*},format=raw,if=none,id=disk$i")
+        cmd+=(-drive "file=${d%%,*},format=raw,if=none,id=disk$i${disk_cache:+,cache=$disk_cache}")
         if [[ $d == *,* ]]; then
             cmd+=(-device "ide-hd,drive=disk$i,bus=$bus,id=sata$i,${d#*,}")
         else
@@ -229,7 +242,10 @@ qemu_args() {
     else
         cmd+=(-serial stdio -monitor none)
     fi
-    [ "$icount" = 0 ] || cmd+=(-icount "shift=0,sleep=off")
+    case $icount in
+    1) cmd+=(-icount "shift=0,sleep=off") ;;
+    sleep) cmd+=(-icount "shift=0,sleep=on") ;;
+    esac
     cmd+=("${qemu_extra[@]}")
 }
 
