@@ -143,11 +143,49 @@ void bio_batch_add(struct bio_batch *batch, struct bio *bio)
 	submit_bio(bio);
 }
 
+#define BATCH_VECS 64 /* pieces of one bio being built: 256 KiB of pages */
+
+/* Does [sector, +len) of bdev, op, continue the bio being built? */
+static bool continues(const struct bio *bio, struct block_device *bdev,
+		      enum bio_op op, uint64_t sector)
+{
+	return bio && bio->bdev == bdev && bio->op == op &&
+	       bio->sector + bio->size / SECTOR_SIZE == sector;
+}
+
+int bio_batch_add_page(struct bio_batch *batch, struct block_device *bdev,
+		       enum bio_op op, uint64_t sector, struct page *page,
+		       uint32_t off, uint32_t len)
+{
+	int err;
+
+	if (continues(batch->open, bdev, op, sector)) {
+		err = bio_add_page(batch->open, page, off, len);
+		if (err != -ENOSPC)
+			return err;
+	}
+	if (batch->open)
+		bio_batch_add(batch, batch->open);
+	batch->open = bio_alloc(bdev, op, sector, BATCH_VECS);
+	if (!batch->open)
+		return -ENOMEM;
+	err = bio_add_page(batch->open, page, off, len);
+	if (err) {
+		bio_free(batch->open);
+		batch->open = NULL;
+	}
+	return err;
+}
+
 int bio_batch_wait(struct bio_batch *batch)
 {
 	struct wait_queue *wq =
 		&bio_waitq[((uintptr_t)batch >> 6) % WAITQ_COUNT];
 
+	if (batch->open) {
+		bio_batch_add(batch, batch->open);
+		batch->open = NULL;
+	}
 	wait_event(*wq,
 		   __atomic_load_n(&batch->pending, __ATOMIC_ACQUIRE) == 0);
 	return __atomic_load_n(&batch->status, __ATOMIC_RELAXED);

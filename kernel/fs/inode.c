@@ -291,7 +291,7 @@ struct page *inode_find_page(struct inode *in, uint64_t index)
 	return page;
 }
 
-#define READAHEAD_PAGES 32 /* 128 KiB: Linux's first window */
+#define READAHEAD_PAGES 128 /* 512 KiB: a file system reads what it can */
 
 int inode_get_page(struct inode *in, uint64_t index, struct page **out)
 {

@@ -204,6 +204,20 @@ void bio_batch_add(struct bio_batch *batch, struct bio *bio)
 	bio_free(bio);
 }
 
+int bio_batch_add_page(struct bio_batch *batch, struct block_device *bdev,
+		       enum bio_op op, uint64_t sector, struct page *page,
+		       uint32_t off, uint32_t len)
+{
+	struct bio *bio = bio_alloc(bdev, op, sector, 1);
+	int err = bio ? bio_add_page(bio, page, off, len) : -ENOMEM;
+
+	if (!err)
+		bio_batch_add(batch, bio);
+	else if (bio)
+		bio_free(bio);
+	return err;
+}
+
 int bio_batch_wait(struct bio_batch *batch)
 {
 	return batch->status;

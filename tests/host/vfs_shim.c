@@ -652,6 +652,17 @@ __attribute__((weak)) void bio_batch_add(struct bio_batch *batch,
 	abort();
 }
 
+__attribute__((weak)) int bio_batch_add_page(struct bio_batch *batch,
+					     struct block_device *bdev,
+					     enum bio_op op, uint64_t sector,
+					     struct page *page, uint32_t off,
+					     uint32_t len)
+{
+	(void)batch, (void)bdev, (void)op, (void)sector, (void)page, (void)off,
+		(void)len;
+	abort();
+}
+
 __attribute__((weak)) int bio_batch_wait(struct bio_batch *batch)
 {
 	return batch->status;

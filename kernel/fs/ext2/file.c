@@ -10,12 +10,13 @@
  * large requests.
  */
 #include <kernel/errno.h>
+#include <kernel/heap.h>
 #include <kernel/string.h>
 
 #include "../fs_priv.h"
 #include "ext2.h"
 
-#define READAHEAD_PAGES 32 /* 128 KiB, as Linux's first window */
+#define READAHEAD_PAGES 128 /* 512 KiB: waited for whole, so large */
 
 /*
  * Read or write len bytes at offset off of page from disk block blk: in
@@ -25,17 +26,17 @@ static int block_io(struct ext2_sb *s, enum bio_op op, uint64_t blk,
 		    struct page *page, uint32_t off, uint32_t len,
 		    struct bio_batch *batch)
 {
-	struct bio *bio =
-		bio_alloc(s->bdev, op, blk << (s->log_block - SECTOR_SHIFT), 1);
+	uint64_t sector = blk << (s->log_block - SECTOR_SHIFT);
+	struct bio *bio;
 	int err;
 
+	if (batch)
+		return bio_batch_add_page(batch, s->bdev, op, sector, page, off,
+					  len);
+	bio = bio_alloc(s->bdev, op, sector, 1);
 	if (!bio)
 		return -ENOMEM;
 	err = bio_add_page(bio, page, off, len);
-	if (!err && batch) {
-		bio_batch_add(batch, bio);
-		return 0;
-	}
 	if (!err)
 		err = bio_submit_wait(bio);
 	bio_free(bio);
@@ -100,25 +101,25 @@ static int ext2_read_page(struct inode *in, uint64_t index, void *addr)
 	return err;
 }
 
-/*
- * The pages of [index, index + count) not cached yet, up to the end of
- * the file: read together, then cached (a page someone else cached
- * meanwhile wins). Fresh pages are zeroed: holes stay so.
- */
-static int ext2_readahead(struct inode *in, uint64_t index, unsigned int count)
-{
+/* What a read-ahead has in flight: its pages and their indexes. */
+struct readahead {
 	struct page *pages[READAHEAD_PAGES];
 	uint64_t at[READAHEAD_PAGES];
-	struct bio_batch batch;
-	unsigned int n = 0;
+	unsigned int n;
+};
+
+/* Start reading the pages of [index, index + count) not cached yet, up to
+ * the end of the file, into ra and batch: 0 or -errno. */
+static int readahead_start(struct inode *in, uint64_t index, unsigned int count,
+			   struct readahead *ra, struct bio_batch *batch)
+{
 	int err = 0;
 
-	bio_batch_init(&batch);
-	for (unsigned int i = 0; i < MIN(count, READAHEAD_PAGES) && !err; i++) {
-		struct page *page = inode_find_page(in, index + i);
+	for (uint64_t i = index; i < index + MIN(count, READAHEAD_PAGES) &&
+				 i * PAGE_SIZE < in->size && !err;
+	     i++) {
+		struct page *page = inode_find_page(in, i);
 
-		if ((index + i) * PAGE_SIZE >= in->size)
-			break;
 		if (page) {
 			page_put(page);
 			continue;
@@ -126,22 +127,39 @@ static int ext2_readahead(struct inode *in, uint64_t index, unsigned int count)
 		page = pmm_alloc_pages(0, PMM_ZERO | PMM_USE(MM_USE_USER));
 		if (!page)
 			break;
-		err = page_io(in, index + i, page, BIO_READ, &batch);
-		pages[n] = page;
-		at[n++] = index + i;
+		err = page_io(in, i, page, BIO_READ, batch);
+		ra->pages[ra->n] = page;
+		ra->at[ra->n++] = i;
 	}
-	if (!err)
-		err = bio_batch_wait(&batch);
-	else
-		bio_batch_wait(&batch); /* the pages must be idle to go */
-	for (unsigned int i = 0; i < n; i++) {
-		zero_past_end(in, at[i], page_address(pages[i]));
-		/* -EEXIST (cached meanwhile) or -ENOMEM: it is just not
+	return err;
+}
+
+/*
+ * The pages of [index, index + count) not cached yet, up to the end of
+ * the file: read together, then cached (a page someone else cached
+ * meanwhile wins). Fresh pages are zeroed: holes stay so.
+ */
+static int ext2_readahead(struct inode *in, uint64_t index, unsigned int count)
+{
+	struct readahead *ra = kzalloc(sizeof(*ra));
+	struct bio_batch batch;
+	int err, done;
+
+	if (!ra)
+		return -ENOMEM;
+	bio_batch_init(&batch);
+	err = readahead_start(in, index, count, ra, &batch);
+	done = bio_batch_wait(&batch); /* even after an error: pages idle */
+	err = err ? err : done;
+	for (unsigned int i = 0; i < ra->n; i++) {
+		zero_past_end(in, ra->at[i], page_address(ra->pages[i]));
+		/* -EEXIST (cached meanwhile) or -ENOMEM: the page is just not
 		 * read ahead; read_page will do. */
 		if (!err)
-			(void)inode_add_page(in, at[i], pages[i]);
-		page_put(pages[i]);
+			(void)inode_add_page(in, ra->at[i], ra->pages[i]);
+		page_put(ra->pages[i]);
 	}
+	kfree(ra);
 	return err;
 }
 

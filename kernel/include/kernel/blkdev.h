@@ -114,10 +114,22 @@ void bio_complete(struct bio *bio, int status);
 struct bio_batch {
 	int pending; /* atomic: bios added and not yet complete */
 	int status;  /* atomic: the first error, or 0 */
+	struct bio *open; /* bio_batch_add_page's, not submitted yet */
 };
 
 void bio_batch_init(struct bio_batch *batch);
 void bio_batch_add(struct bio_batch *batch, struct bio *bio);
+/*
+ * len bytes at offset off of page, to or from sector of bdev: they join
+ * the bio being built when they continue it on the disk (same device and
+ * operation, the next sector, room left), else that bio is submitted and
+ * a new one started. So the pages of a file laid out in order go to the
+ * driver as a few large requests. 0, or -ENOMEM.
+ */
+int bio_batch_add_page(struct bio_batch *batch, struct block_device *bdev,
+		       enum bio_op op, uint64_t sector, struct page *page,
+		       uint32_t off, uint32_t len);
+/* Submit the bio being built, then wait for all: 0 or the first error. */
 int bio_batch_wait(struct bio_batch *batch);
 
 /*
