@@ -168,12 +168,10 @@ static struct inode *alloc_inode(struct ext2_sb *s, uint32_t ino, uint32_t mode)
 	return in;
 }
 
-/* Drop in, which no name and no disk block knows: its release must
- * neither write it nor free its number (both may be another file's). */
-static void discard_inode(struct ext2_sb *s, struct inode *in)
+/* Drop in, never cached nor named: its release must neither write it
+ * nor free its number (both may be another file's). */
+static void discard_inode(struct inode *in)
 {
-	if (EXT2_I(in)->hashed)
-		icache_remove(s, in);
 	kfree(in->priv);
 	in->priv = NULL;
 	in->nlink = 0;
@@ -200,7 +198,7 @@ static int read_inode(struct ext2_sb *s, uint32_t ino, struct inode **out)
 	if (!err && S_ISREG(in->mode) && in->size > FILE_SIZE_MAX)
 		err = ext2_corrupt(s, "size of inode", ino);
 	if (err && in) {
-		discard_inode(s, in);
+		discard_inode(in);
 		return err;
 	}
 	if (!err) {
@@ -343,9 +341,12 @@ static int icache_claim(struct ext2_sb *s, struct inode *in)
 }
 
 /*
- * An inode number from the bitmap, cached and its slot zeroed. A number
- * found in use (-EEXIST) stays allocated, as the bitmap should have had
- * it; on any other failure it is freed again.
+ * An inode number from the bitmap, its slot zeroed and cached. A slot
+ * that is live on the disk is left alone; one cached but not live there
+ * is a new inode not yet written back or a deleted one still open, and
+ * loses nothing to the zeroing. A number found in use (-EEXIST) stays
+ * allocated, as the bitmap should have had it; on any other failure it
+ * is freed again.
  */
 static int claim_new_inode(struct ext2_sb *s, uint32_t group, uint32_t mode,
 			   struct inode **out)
@@ -356,16 +357,20 @@ static int claim_new_inode(struct ext2_sb *s, uint32_t group, uint32_t mode,
 
 	if (err)
 		return err;
-	in = alloc_inode(s, ino, mode);
-	err = in ? icache_claim(s, in) : -ENOMEM;
+	/* The slot first: once cached, the inode can be found by others,
+	 * and could no longer be dropped quietly. */
+	err = clear_disk_inode(s, ino);
+	in = err ? NULL : alloc_inode(s, ino, mode);
+	if (!err && !in)
+		err = -ENOMEM;
 	if (!err)
-		err = clear_disk_inode(s, ino);
+		err = icache_claim(s, in);
 	if (!err) {
 		*out = in;
 		return 0;
 	}
 	if (in)
-		discard_inode(s, in);
+		discard_inode(in);
 	if (err != -EEXIST)
 		ext2_free_ino(s, ino, S_ISDIR(mode));
 	return err;
