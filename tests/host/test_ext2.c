@@ -749,6 +749,59 @@ static void test_bad_tree(void)
 	free(img);
 }
 
+/* The first inodes after the reserved ones, all live, marked free in
+ * the inode bitmap (and the free counts raised to match). */
+#define LIES 5
+
+static void p_ibitmap(uint8_t *img)
+{
+	struct ext2_super *es = super_of(img);
+	uint32_t bs = 1024u << es->s_log_block_size;
+	struct ext2_group_desc *gd =
+		(void *)(img + (uint64_t)(es->s_first_data_block + 1) * bs);
+	uint8_t *map = img + (uint64_t)gd[0].bg_inode_bitmap * bs;
+
+	for (uint32_t i = es->s_first_ino - 1; i < es->s_first_ino - 1 + LIES;
+	     i++)
+		map[i / 8] &= (uint8_t) ~(1u << (i % 8));
+	gd[0].bg_free_inodes_count += LIES;
+	es->s_free_inodes_count += LIES;
+}
+
+/*
+ * An inode bitmap calling live inodes free: new files skip them (one of
+ * them cached, the others only on the disk) rather than taking their
+ * numbers, which leaked a reference to the cached one and zeroed the
+ * others' slots; and the bitmap comes out right.
+ */
+static void test_bad_ibitmap(void)
+{
+	struct block_device *bd;
+	struct inode *in;
+	char tree[256];
+	uint8_t *img;
+
+	CHECK(img1k);
+	CHECK_EQ(mount_patched(img1k, img1k_size, p_ibitmap, &bd, &img), 0);
+	CHECK_EQ(path_lookup(AT_FDCWD, "/mnt/lost+found", true, &in), 0);
+	inode_put(in); /* its pinned dentry keeps it cached */
+	CHECK_EQ(sys_mknodat(AT_FDCWD, UPTR("/mnt/new"), S_IFREG | 0644, 0, 0,
+			     0),
+		 0);
+	CHECK_EQ(sys_mkdirat(AT_FDCWD, UPTR("/mnt/dnew"), 0755, 0, 0, 0), 0);
+	CHECK_EQ(path_lookup(AT_FDCWD, "/mnt/new", true, &in), 0);
+	CHECK(in->ino >= super_of(img)->s_first_ino + LIES);
+	inode_put(in);
+	CHECK_EQ(vfs_host_umount("/mnt", 0), 0);
+	CHECK_EQ(fsck("ibitmap", img, img1k_size), 0);
+	mount_or_fail(bd, "/mnt", MS_RDONLY);
+	snprintf(tree, sizeof(tree), "%s/src/t", work);
+	compare_tree(tree, "/mnt/t");
+	CHECK(vfs_host_sandbox_end());
+	CHECK(blk_host_remove(bd));
+	free(img);
+}
+
 /* Random damage to the metadata: whatever happens, no crash, no hang. */
 static void test_random_damage(void)
 {
@@ -866,6 +919,8 @@ int main(void)
 		RUN(test_bad_super((int)i), "ext2: bad %s: mount refused",
 		    bad_supers[i].what);
 	RUN(test_bad_tree(), "ext2: bad entries and block numbers: -EUCLEAN");
+	RUN(test_bad_ibitmap(),
+	    "ext2: live inodes free in the bitmap: skipped");
 	RUN(test_random_damage(), "ext2: random metadata damage: no crash");
 	RUN(test_ext4(), "ext2: ext4 image read, read-only");
 	free(img1k);

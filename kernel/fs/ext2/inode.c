@@ -168,6 +168,16 @@ static struct inode *alloc_inode(struct ext2_sb *s, uint32_t ino, uint32_t mode)
 	return in;
 }
 
+/* Drop in, never cached nor named: its release must neither write it
+ * nor free its number (both may be another file's). */
+static void discard_inode(struct inode *in)
+{
+	kfree(in->priv);
+	in->priv = NULL;
+	in->nlink = 0;
+	inode_put(in);
+}
+
 /* Read inode ino from the disk into a new struct inode. */
 static int read_inode(struct ext2_sb *s, uint32_t ino, struct inode **out)
 {
@@ -188,10 +198,7 @@ static int read_inode(struct ext2_sb *s, uint32_t ino, struct inode **out)
 	if (!err && S_ISREG(in->mode) && in->size > FILE_SIZE_MAX)
 		err = ext2_corrupt(s, "size of inode", ino);
 	if (err && in) {
-		kfree(in->priv); /* not cached: nothing to write or free */
-		in->priv = NULL;
-		in->nlink = 0;
-		inode_put(in);
+		discard_inode(in);
 		return err;
 	}
 	if (!err) {
@@ -287,8 +294,12 @@ int ext2_write_inode(struct inode *in)
 	return 0;
 }
 
-/* A new inode on the disk: its slot zeroed but for the extra fields'
- * size, which e2fsck wants sane in large inodes. */
+/*
+ * A new inode on the disk: its slot zeroed but for the extra fields'
+ * size, which e2fsck wants sane in large inodes. -EEXIST if the slot
+ * holds a live inode: a corrupt bitmap called it free, and zeroing it
+ * would lose that file.
+ */
 static int clear_disk_inode(struct ext2_sb *s, uint32_t ino)
 {
 	struct ext2_disk_inode *r;
@@ -297,11 +308,77 @@ static int clear_disk_inode(struct ext2_sb *s, uint32_t ino)
 
 	if (err)
 		return err;
+	if (r->i_links_count) {
+		brelse(b);
+		ext2_corrupt(s, "inode bitmap frees live inode", ino);
+		return -EEXIST;
+	}
 	memset(r, 0, s->inode_size);
 	buffer_mark_dirty(b);
 	brelse(b);
 	return 0;
 }
+
+/*
+ * Cache new inode in: -EEXIST if its number is cached already, i.e. in
+ * use (a corrupt bitmap). icache_add's reference to that one goes back.
+ */
+static int icache_claim(struct ext2_sb *s, struct inode *in)
+{
+	for (;;) {
+		struct inode *got = icache_add(s, in);
+
+		if (got == in)
+			return 0;
+		if (got) {
+			inode_put(got);
+			ext2_corrupt(s, "inode bitmap frees cached inode",
+				     in->ino);
+			return -EEXIST;
+		}
+		sched_yield(); /* its last holder's eviction finishes soon */
+	}
+}
+
+/*
+ * An inode number from the bitmap, its slot zeroed and cached. A slot
+ * that is live on the disk is left alone; one cached but not live there
+ * is a new inode not yet written back or a deleted one still open, and
+ * loses nothing to the zeroing. A number found in use (-EEXIST) stays
+ * allocated, as the bitmap should have had it; on any other failure it
+ * is freed again.
+ */
+static int claim_new_inode(struct ext2_sb *s, uint32_t group, uint32_t mode,
+			   struct inode **out)
+{
+	struct inode *in;
+	uint32_t ino;
+	int err = ext2_alloc_ino(s, group, S_ISDIR(mode), &ino);
+
+	if (err)
+		return err;
+	/* The slot first: once cached, the inode can be found by others,
+	 * and could no longer be dropped quietly. */
+	err = clear_disk_inode(s, ino);
+	in = err ? NULL : alloc_inode(s, ino, mode);
+	if (!err && !in)
+		err = -ENOMEM;
+	if (!err)
+		err = icache_claim(s, in);
+	if (!err) {
+		*out = in;
+		return 0;
+	}
+	if (in)
+		discard_inode(in);
+	if (err != -EEXIST)
+		ext2_free_ino(s, ino, S_ISDIR(mode));
+	return err;
+}
+
+/* Numbers in use that a new inode skips before giving up (each try
+ * marks one more of them used, so a corrupt bitmap heals as it goes). */
+#define EXT2_NEW_INODE_TRIES 32
 
 int ext2_new_inode(struct inode *dir, uint32_t mode, uint32_t rdev,
 		   struct inode **out)
@@ -309,18 +386,12 @@ int ext2_new_inode(struct inode *dir, uint32_t mode, uint32_t rdev,
 	struct ext2_sb *s = EXT2_SB(dir->sb);
 	const struct cred *c = fs_cred();
 	struct inode *in;
-	uint32_t ino;
-	int err = ext2_alloc_ino(s, EXT2_I(dir)->block_group, S_ISDIR(mode),
-				 &ino);
+	int err = -EEXIST;
 
+	for (int k = 0; k < EXT2_NEW_INODE_TRIES && err == -EEXIST; k++)
+		err = claim_new_inode(s, EXT2_I(dir)->block_group, mode, &in);
 	if (err)
-		return err;
-	err = clear_disk_inode(s, ino);
-	in = err ? NULL : alloc_inode(s, ino, mode);
-	if (!in) {
-		ext2_free_ino(s, ino, S_ISDIR(mode));
-		return err ? err : -ENOMEM;
-	}
+		return err == -EEXIST ? -EUCLEAN : err;
 	in->uid = c->fsuid;
 	in->gid = c->fsgid;
 	if (dir->mode & S_ISGID) { /* BSD group semantics */
@@ -329,10 +400,10 @@ int ext2_new_inode(struct inode *dir, uint32_t mode, uint32_t rdev,
 			in->mode |= S_ISGID;
 	}
 	in->rdev = rdev;
-	EXT2_I(in)->block_group = (ino - 1) / s->inodes_per_group;
+	EXT2_I(in)->block_group =
+		(uint32_t)((in->ino - 1) / s->inodes_per_group);
 	/* Inherited flags are not kept: none of them is done here. */
 	ext2_set_ops(in);
-	icache_add(s, in);
 	inode_mark_dirty(in, INODE_DIRTY_META);
 	*out = in;
 	return 0;
