@@ -805,6 +805,8 @@ static void test_bad_ibitmap(void)
 /* Random damage to the metadata: whatever happens, no crash, no hang. */
 static void test_random_damage(void)
 {
+	int unclean = 0; /* rounds that leaked or left a buffer held */
+
 	CHECK(img1k);
 	test_rng = 13;
 	for (int round = 0; round < 200; round++) {
@@ -827,10 +829,11 @@ static void test_random_damage(void)
 			sys_mkdirat(AT_FDCWD, UPTR("/mnt/t/dnew"), 0755, 0, 0,
 				    0);
 		}
-		vfs_host_sandbox_end();
-		blk_host_remove(bd);
+		unclean += !vfs_host_sandbox_end();
+		unclean += !blk_host_remove(bd);
 		free(img);
 	}
+	CHECK(unclean == 0);
 }
 
 /* ext4 made by mke2fs's defaults: read, but read-only. */
