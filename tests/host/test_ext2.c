@@ -348,6 +348,64 @@ static void w_truncate(const char *rel, uint64_t size)
 	inode_put(in);
 }
 
+/*
+ * A directory large enough for dir_index.c's index (dozens of blocks):
+ * creates, deletes, names made again, renames in and out. The host's
+ * copy and rdump judge the result; here every name is looked up too,
+ * and O_EXCL must refuse each one that exists.
+ */
+static void big_directory(void)
+{
+	static bool present[1200];
+	char a[64], b[64], o[1024];
+
+	w_mkdir("t/huge");
+	for (int i = 0; i < 1200; i++) {
+		snprintf(a, sizeof(a), "t/huge/entry-%04d", i);
+		w_write(a, 0, (size_t)i % 7, (unsigned int)i);
+		present[i] = true;
+	}
+	for (int i = 0; i < 1200; i += 3) {
+		snprintf(a, sizeof(a), "t/huge/entry-%04d", i);
+		w_unlink(a);
+		present[i] = false;
+	}
+	for (int i = 0; i < 1200; i += 6) {
+		snprintf(a, sizeof(a), "t/huge/entry-%04d", i);
+		w_write(a, 0, 3, (unsigned int)i);
+		present[i] = true;
+	}
+	for (int i = 1; i < 400; i += 3) {
+		snprintf(a, sizeof(a), "t/huge/entry-%04d", i);
+		snprintf(b, sizeof(b), "t/r1/moved-%04d", i);
+		w_rename(a, b);
+		present[i] = false;
+	}
+	for (int i = 1; i < 200; i += 3) {
+		snprintf(a, sizeof(a), "t/r1/moved-%04d", i);
+		snprintf(b, sizeof(b), "t/huge/entry-%04d", i);
+		w_rename(a, b);
+		present[i] = true;
+	}
+	for (int i = 0; i < 1200; i++) {
+		struct inode *in;
+		long fd;
+
+		snprintf(a, sizeof(a), "t/huge/entry-%04d", i);
+		opath(o, a);
+		CHECK_EQ(path_lookup(AT_FDCWD, o, true, &in) == 0, present[i]);
+		if (present[i])
+			inode_put(in);
+		fd = sys_openat(AT_FDCWD, UPTR(o), O_CREAT | O_EXCL | O_WRONLY,
+				0644, 0, 0);
+		CHECK_EQ(fd == -EEXIST, present[i]);
+		if (fd >= 0) {
+			sys_close(fd, 0, 0, 0, 0, 0);
+			CHECK_EQ(sys_unlinkat(AT_FDCWD, UPTR(o), 0, 0, 0, 0), 0);
+		}
+	}
+}
+
 static void workload(void)
 {
 	char a[64], b[64];
@@ -406,6 +464,7 @@ static void workload(void)
 		snprintf(a, sizeof(a), "t/many/file-with-a-long-name-%04d", i);
 		w_unlink(a);
 	}
+	big_directory();
 	w_mkdir("t/gone");
 	w_write("t/gone/x", 0, 10, 1);
 	CHECK_EQ(sys_unlinkat(AT_FDCWD, UPTR("/mnt/t/gone"), AT_REMOVEDIR, 0, 0,

@@ -73,49 +73,144 @@ static bool name_is(struct ext2_sb *s, const struct ext2_dirent *de,
 	       !memcmp(de->name, name, len);
 }
 
+#define INDEX_MIN_BLOCKS 8 /* smaller directories are simply scanned */
+
+/* Where find_entry found a name, and what it looked for. */
+struct found {
+	struct inode *dir;
+	const char *name;
+	size_t len;
+	struct buffer *b; /* referenced */
+	uint64_t lblk;
+	uint32_t off, prev; /* prev: UINT32_MAX if the first entry */
+};
+
+/* Is f's name in block lblk? 0 (f filled), -ENOENT, or -errno. */
+static int search_block(uint64_t lblk, void *arg)
+{
+	struct found *f = arg;
+	struct ext2_sb *s = EXT2_SB(f->dir->sb);
+	uint32_t p = UINT32_MAX;
+	int err = dir_block(f->dir, lblk, &f->b);
+
+	if (err)
+		return err;
+	for (uint32_t o = 0; o < s->block_size; o += at(f->b, o)->rec_len) {
+		if (name_is(s, at(f->b, o), f->name, f->len)) {
+			f->lblk = lblk;
+			f->off = o;
+			f->prev = p;
+			return 0;
+		}
+		p = o;
+	}
+	brelse(f->b);
+	return -ENOENT;
+}
+
+/* The largest entry that fits in b (dir_index.c's room). */
+static uint32_t block_room(struct ext2_sb *s, struct buffer *b)
+{
+	uint32_t best = 0;
+
+	for (uint32_t o = 0; o < s->block_size; o += at(b, o)->rec_len) {
+		struct ext2_dirent *de = at(b, o);
+		uint32_t used =
+			de->inode ? EXT2_DIRENT_LEN(name_len_of(s, de)) : 0;
+
+		best = MAX(best, de->rec_len - used);
+	}
+	return best;
+}
+
+/* The index of dir is not to be trusted (or could not be kept up). */
+static void drop_index(struct inode *dir)
+{
+	ext2_dindex_free(EXT2_I(dir)->dindex);
+	EXT2_I(dir)->dindex = NULL;
+}
+
+/* Index a large directory from one pass over its blocks (on failure it
+ * is simply scanned, and the error comes again from there). */
+static void build_index(struct inode *dir)
+{
+	struct ext2_sb *s = EXT2_SB(dir->sb);
+	uint64_t n = dir_blocks(s, dir);
+	struct ext2_dindex *x = ext2_dindex_new(n, n * 16);
+	int err = x ? 0 : -ENOMEM;
+
+	EXT2_I(dir)->dindex = x;
+	for (uint64_t lblk = 0; lblk < n && !err; lblk++) {
+		struct buffer *b;
+
+		err = dir_block(dir, lblk, &b);
+		if (err)
+			break;
+		for (uint32_t o = 0; o < s->block_size && !err;
+		     o += at(b, o)->rec_len) {
+			struct ext2_dirent *de = at(b, o);
+
+			if (de->inode)
+				err = ext2_dindex_add(
+					x,
+					ext2_name_hash(de->name,
+						       name_len_of(s, de)),
+					lblk);
+		}
+		if (!err)
+			err = ext2_dindex_set_room(x, lblk, block_room(s, b));
+		brelse(b);
+	}
+	if (err)
+		drop_index(dir);
+}
+
 /*
- * The entry named name: 0 with its block (referenced), its offset and
- * the previous entry's offset in it (UINT32_MAX: first); -ENOENT.
+ * The entry named name: 0 with f filled (f->b referenced), -ENOENT, or
+ * -errno. A large directory is looked up through its index: only the
+ * blocks that hold a name of the same hash are read.
  */
 static int find_entry(struct inode *dir, const char *name, size_t len,
-		      struct buffer **out, uint32_t *off, uint32_t *prev)
+		      struct found *f)
 {
 	struct ext2_sb *s = EXT2_SB(dir->sb);
 
+	*f = (struct found){.dir = dir, .name = name, .len = len};
+	if (!EXT2_I(dir)->dindex && dir_blocks(s, dir) >= INDEX_MIN_BLOCKS)
+		build_index(dir);
+	if (EXT2_I(dir)->dindex)
+		return ext2_dindex_find(EXT2_I(dir)->dindex,
+					ext2_name_hash(name, len), search_block,
+					f);
 	for (uint64_t lblk = 0; lblk < dir_blocks(s, dir); lblk++) {
-		struct buffer *b;
-		uint32_t p = UINT32_MAX;
-		int err = dir_block(dir, lblk, &b);
+		int err = search_block(lblk, f);
 
-		if (err)
+		if (err != -ENOENT)
 			return err;
-		for (uint32_t o = 0; o < s->block_size;
-		     o += at(b, o)->rec_len) {
-			if (name_is(s, at(b, o), name, len)) {
-				*out = b;
-				*off = o;
-				*prev = p;
-				return 0;
-			}
-			p = o;
-		}
-		brelse(b);
 	}
 	return -ENOENT;
+}
+
+/* Block lblk (held in b) of dir changed: its room, in the index. */
+static void index_room(struct inode *dir, uint64_t lblk, struct buffer *b)
+{
+	struct ext2_dindex *x = EXT2_I(dir)->dindex;
+
+	if (x && ext2_dindex_set_room(x, lblk, block_room(EXT2_SB(dir->sb), b)))
+		drop_index(dir);
 }
 
 int ext2_dir_find(struct inode *dir, const char *name, size_t len,
 		  uint32_t *ino)
 {
-	struct buffer *b;
-	uint32_t off, prev;
-	int err = find_entry(dir, name, len, &b, &off, &prev);
+	struct found f;
+	int err = find_entry(dir, name, len, &f);
 
 	*ino = 0;
 	if (err)
 		return err == -ENOENT ? 0 : err;
-	*ino = at(b, off)->inode;
-	brelse(b);
+	*ino = at(f.b, f.off)->inode;
+	brelse(f.b);
 	return 0;
 }
 
@@ -202,9 +297,17 @@ int ext2_dir_add(struct inode *dir, const char *name, size_t len, uint32_t ino,
 	struct buffer *b = NULL;
 	int err = 0;
 
+	uint64_t lblk = 0, nblocks = dir_blocks(s, dir);
+	struct ext2_dindex *x = EXT2_I(dir)->dindex;
+
 	if (len == 0 || len > 255)
 		return -ENAMETOOLONG;
-	for (uint64_t lblk = 0; lblk < dir_blocks(s, dir); lblk++) {
+	if (x) { /* straight to a block with room, if there is one */
+		lblk = ext2_dindex_room_for(x, need);
+		if (lblk == UINT64_MAX)
+			lblk = nblocks;
+	}
+	for (; lblk < nblocks; lblk++) {
 		err = dir_block(dir, lblk, &b);
 		if (err)
 			return err;
@@ -212,15 +315,26 @@ int ext2_dir_add(struct inode *dir, const char *name, size_t len, uint32_t ino,
 		if (off != UINT32_MAX)
 			break;
 		brelse(b);
+		if (x) { /* it said there was room: not to be trusted */
+			drop_index(dir);
+			x = NULL;
+			lblk = UINT64_MAX; /* then 0: scan them all */
+		}
 	}
 	if (off == UINT32_MAX) {
 		err = grow(dir, &b);
 		if (err)
 			return err;
+		lblk = dir_blocks(s, dir) - 1;
 		off = 0;
 	}
 	set_entry(s, at(b, off), name, len, ino, mode);
 	buffer_mark_dirty(b);
+	index_room(dir, lblk, b);
+	if (EXT2_I(dir)->dindex &&
+	    ext2_dindex_add(EXT2_I(dir)->dindex, ext2_name_hash(name, len),
+			    lblk))
+		drop_index(dir);
 	brelse(b);
 	dir_changed(dir);
 	return 0;
@@ -228,18 +342,21 @@ int ext2_dir_add(struct inode *dir, const char *name, size_t len, uint32_t ino,
 
 int ext2_dir_remove(struct inode *dir, const char *name, size_t len)
 {
-	struct buffer *b;
-	uint32_t off, prev;
-	int err = find_entry(dir, name, len, &b, &off, &prev);
+	struct found f;
+	int err = find_entry(dir, name, len, &f);
 
 	if (err)
 		return err;
-	if (prev == UINT32_MAX)
-		at(b, off)->inode = 0;
+	if (f.prev == UINT32_MAX)
+		at(f.b, f.off)->inode = 0;
 	else
-		at(b, prev)->rec_len += at(b, off)->rec_len;
-	buffer_mark_dirty(b);
-	brelse(b);
+		at(f.b, f.prev)->rec_len += at(f.b, f.off)->rec_len;
+	buffer_mark_dirty(f.b);
+	if (EXT2_I(dir)->dindex)
+		ext2_dindex_remove(EXT2_I(dir)->dindex,
+				   ext2_name_hash(name, len), f.lblk);
+	index_room(dir, f.lblk, f.b);
+	brelse(f.b);
 	dir_changed(dir);
 	return 0;
 }
@@ -248,16 +365,15 @@ int ext2_dir_set(struct inode *dir, const char *name, size_t len, uint32_t ino,
 		 uint32_t mode)
 {
 	struct ext2_sb *s = EXT2_SB(dir->sb);
-	struct buffer *b;
-	uint32_t off, prev;
-	int err = find_entry(dir, name, len, &b, &off, &prev);
+	struct found f;
+	int err = find_entry(dir, name, len, &f);
 
 	if (err)
 		return err;
-	at(b, off)->inode = ino;
-	at(b, off)->file_type = s->filetype ? mode_to_ft(mode) : 0;
-	buffer_mark_dirty(b);
-	brelse(b);
+	at(f.b, f.off)->inode = ino;
+	at(f.b, f.off)->file_type = s->filetype ? mode_to_ft(mode) : 0;
+	buffer_mark_dirty(f.b);
+	brelse(f.b);
 	dir_changed(dir);
 	return 0;
 }

@@ -184,6 +184,7 @@ struct ext2_inode {
 	uint64_t last_block; /* the last allocated: the next one's goal */
 	struct list_head hash_link;
 	bool hashed; /* in the inode cache (else a copy being dropped) */
+	struct ext2_dindex *dindex; /* a large directory's (dir_index.c) */
 };
 
 static inline struct ext2_sb *EXT2_SB(const struct super_block *sb)
@@ -242,6 +243,25 @@ uint64_t ext2_max_blocks(struct ext2_sb *s);
 /* file.c */
 extern const struct inode_ops ext2_file_iops;
 extern const struct file_ops ext2_file_fops;
+
+/* dir_index.c: a large directory's names and free room, in memory. */
+struct ext2_dindex;
+uint32_t ext2_name_hash(const char *name, size_t len);
+/* An empty index for nblocks blocks and about names names; NULL. */
+struct ext2_dindex *ext2_dindex_new(uint64_t nblocks, uint64_t names);
+void ext2_dindex_free(struct ext2_dindex *x);
+/* A name of hash is in block lblk: 0, -ENOMEM. */
+int ext2_dindex_add(struct ext2_dindex *x, uint32_t hash, uint64_t lblk);
+/* It is gone from lblk. */
+void ext2_dindex_remove(struct ext2_dindex *x, uint32_t hash, uint64_t lblk);
+/* fn(lblk, arg) for each block said to hold a name of hash, until it
+ * returns anything but -ENOENT: that, or -ENOENT. */
+int ext2_dindex_find(const struct ext2_dindex *x, uint32_t hash,
+		     int (*fn)(uint64_t lblk, void *arg), void *arg);
+/* Block lblk (possibly new) has room for an entry of room bytes. */
+int ext2_dindex_set_room(struct ext2_dindex *x, uint64_t lblk, uint32_t room);
+/* The first block with room for need bytes, or UINT64_MAX. */
+uint64_t ext2_dindex_room_for(const struct ext2_dindex *x, uint32_t need);
 
 /* dir.c: directory blocks and entries. */
 extern const struct file_ops ext2_dir_fops;

@@ -440,6 +440,7 @@ void ext2_release(struct inode *in)
 	}
 	if (e->hashed)
 		icache_remove(s, in);
+	ext2_dindex_free(e->dindex);
 	kfree(e);
 	in->priv = NULL;
 }
