@@ -404,6 +404,12 @@ static int fallocate_checks(struct file *f, int mode, int64_t off, int64_t len)
 		return -ENODEV;
 	if (__builtin_add_overflow(off, len, &end))
 		return -EFBIG;
+	/* The page-cache work below is memory file systems': a disk one
+	 * (ext2, which writes pages back) has no fallocate, as Linux's ext2
+	 * has none. Punching there would drop cached pages whose blocks
+	 * stay, and the disk's old data would come back. */
+	if (f->inode->ops && f->inode->ops->write_page)
+		return -EOPNOTSUPP;
 	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
 		return -EOPNOTSUPP;
 	return 0;

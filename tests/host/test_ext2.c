@@ -401,7 +401,8 @@ static void big_directory(void)
 		CHECK_EQ(fd == -EEXIST, present[i]);
 		if (fd >= 0) {
 			sys_close(fd, 0, 0, 0, 0, 0);
-			CHECK_EQ(sys_unlinkat(AT_FDCWD, UPTR(o), 0, 0, 0, 0), 0);
+			CHECK_EQ(sys_unlinkat(AT_FDCWD, UPTR(o), 0, 0, 0, 0),
+				 0);
 		}
 	}
 }
@@ -950,6 +951,34 @@ static void test_statfs(void)
 	CHECK(blk_host_remove(bd));
 }
 
+/* fallocate: none on ext2, as on Linux (EOPNOTSUPP), the file intact. */
+static void test_fallocate(void)
+{
+	struct block_device *bd;
+	static uint8_t buf[3000], back[3000];
+	long fd;
+
+	CHECK(img1k);
+	bd = blk_host_add("sda", img1k, img1k_size);
+	vfs_host_sandbox_begin(NULL);
+	CHECK_EQ(ext2_host_mount(bd, "/mnt", 0), 0);
+	memset(buf, 0x5a, sizeof(buf));
+	CHECK_EQ(ext2_host_write("/mnt/fa", buf, sizeof(buf), 0, O_CREAT),
+		 (long)sizeof(buf));
+	fd = sys_openat(AT_FDCWD, UPTR("/mnt/fa"), O_RDWR, 0, 0, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(sys_fallocate(fd, 3 /* PUNCH_HOLE | KEEP_SIZE */, 0, 2048, 0,
+			       0),
+		 -EOPNOTSUPP);
+	CHECK_EQ(sys_fallocate(fd, 0, 0, 1 << 20, 0, 0), -EOPNOTSUPP);
+	sys_close(fd, 0, 0, 0, 0, 0);
+	CHECK_EQ(ext2_host_read("/mnt/fa", back, sizeof(back), 0),
+		 (long)sizeof(back));
+	CHECK(memcmp(buf, back, sizeof(buf)) == 0);
+	CHECK(vfs_host_sandbox_end());
+	CHECK(blk_host_remove(bd));
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/test_ext2.XXXXXX";
@@ -976,6 +1005,7 @@ int main(void)
 	RUN(test_enospc(), "ext2: ENOSPC on a full disk, then clean");
 	img1k = mkfs("pristine", "-b 1024", true, 16384, &img1k_size);
 	RUN(test_statfs(), "ext2: statfs");
+	RUN(test_fallocate(), "ext2: fallocate: EOPNOTSUPP, the file intact");
 	for (volatile size_t i = 0;
 	     i < sizeof(bad_supers) / sizeof(bad_supers[0]); i++)
 		RUN(test_bad_super((int)i), "ext2: bad %s: mount refused",

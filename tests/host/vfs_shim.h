@@ -80,7 +80,7 @@ long vfs_host_umount(const char *target, int flags);
 	X(symlinkat) X(linkat) X(unlinkat) X(renameat2) X(openat) X(close) \
 		X(newfstatat) X(readlinkat) X(chdir) X(fchdir) X(chroot)   \
 			X(getcwd) X(mount) X(umount2) X(fchmodat)          \
-				X(faccessat2)
+				X(faccessat2) X(fallocate)
 
 #define VFS_HOST_DECLARE(name) long sys_##name(SYSCALL_PARAMS);
 VFS_HOST_SYSCALLS(VFS_HOST_DECLARE)
