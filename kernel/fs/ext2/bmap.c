@@ -110,12 +110,33 @@ static int step(struct inode *in, uint64_t blk, unsigned int off, bool create,
 	return err;
 }
 
+/*
+ * Blocks of a file are mapped in order, most of them by the same leaf
+ * indirect block as the block before: the last one found is remembered
+ * (as one word, for bmaps without the inode's lock), so that those go
+ * straight to it instead of down from the inode through the double and
+ * triple indirect blocks. Freeing blocks forgets it.
+ */
+static uint64_t leaf_of(const struct ext2_inode *e, uint64_t base)
+{
+	uint64_t m = __atomic_load_n(&e->map_leaf, __ATOMIC_RELAXED);
+
+	return m && m >> 32 == base ? (uint32_t)m : 0;
+}
+
+static void remember_leaf(struct ext2_inode *e, uint64_t base, uint64_t blk)
+{
+	if (base <= UINT32_MAX && blk <= UINT32_MAX)
+		__atomic_store_n(&e->map_leaf, base << 32 | blk,
+				 __ATOMIC_RELAXED);
+}
+
 int ext2_bmap(struct inode *in, uint64_t lblk, bool create, uint64_t *out)
 {
 	struct ext2_sb *s = EXT2_SB(in->sb);
 	struct ext2_inode *e = EXT2_I(in);
 	unsigned int off[4], depth;
-	uint64_t blk;
+	uint64_t blk, base;
 	int err;
 
 	if (e->flags & EXT4_EXTENTS_FL)
@@ -123,6 +144,12 @@ int ext2_bmap(struct inode *in, uint64_t lblk, bool create, uint64_t *out)
 	err = block_path(s, lblk, off, &depth);
 	if (err)
 		return create ? err : (*out = 0, 0);
+	base = lblk - off[depth - 1];
+	if (depth > 1 && (blk = leaf_of(e, base))) {
+		err = step(in, blk, off[depth - 1], create, false, &blk);
+		*out = err ? 0 : blk;
+		return err;
+	}
 	blk = e->i_block[off[0]];
 	if (blk && !ext2_block_valid(s, blk))
 		return ext2_corrupt(s, "block number in inode", in->ino);
@@ -133,6 +160,8 @@ int ext2_bmap(struct inode *in, uint64_t lblk, bool create, uint64_t *out)
 		e->i_block[off[0]] = (uint32_t)blk;
 	}
 	for (unsigned int i = 1; i < depth && blk; i++) {
+		if (i == depth - 1)
+			remember_leaf(e, base, blk);
 		err = step(in, blk, off[i], create, i + 1 < depth, &blk);
 		if (err)
 			return err;
@@ -227,6 +256,7 @@ int ext2_free_blocks_from(struct inode *in, uint64_t lblk)
 	uint64_t starts[3] = {EXT2_NDIR, EXT2_NDIR + p, EXT2_NDIR + p + p * p};
 	int ret = 0;
 
+	__atomic_store_n(&e->map_leaf, 0, __ATOMIC_RELAXED); /* may go */
 	if (e->flags & EXT4_EXTENTS_FL)
 		return -EROFS;
 	for (uint64_t i = lblk; i < EXT2_NDIR; i++) {
@@ -264,6 +294,7 @@ int ext2_free_blocks_from(struct inode *in, uint64_t lblk)
 			ret = err;
 	}
 	e->last_block = 0;
+	__atomic_store_n(&e->map_leaf, 0, __ATOMIC_RELAXED); /* may be freed */
 	inode_mark_dirty(in, INODE_DIRTY_META);
 	return ret;
 }

@@ -185,6 +185,9 @@ struct ext2_inode {
 	struct list_head hash_link;
 	bool hashed; /* in the inode cache (else a copy being dropped) */
 	struct ext2_dindex *dindex; /* a large directory's (dir_index.c) */
+	/* bmap.c's last leaf indirect block: (first file block it maps
+	 * << 32) | its disk block, 0 if none; atomic, as one word. */
+	uint64_t map_leaf;
 };
 
 static inline struct ext2_sb *EXT2_SB(const struct super_block *sb)
