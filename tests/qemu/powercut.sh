@@ -6,8 +6,9 @@
 #   - the superblock says "not clean" (the file system was mounted rw);
 #   - e2fsck -fn reports only what an unjournalled ext2 may have after a
 #     crash (CRASH_OK below: counts and bitmaps, link counts, unattached
-#     and half-deleted inodes, sizes, blocks claimed twice by a file being
-#     deleted and one being written), nothing else;
+#     and half-deleted inodes, entries written before their inodes, sizes,
+#     blocks claimed twice by a file being deleted and one being written),
+#     nothing else;
 #   - everything synced and not touched since is intact: keep/k1..kN (N
 #     the last "SYNCED N" seen) byte for byte, g$N's f1, f2 and old3, and
 #     g$N's f3 wherever it is; the generations removed by synced steps are
@@ -35,6 +36,8 @@ CRASH_OK=(
 	'^Inode [0-9]+ ref count is [0-9]+, should be [0-9]+\.'
 	'^Deleted inode [0-9]+ has zero dtime\.'
 	"^Entry '.*' in .* \\([0-9]+\\) has deleted/unused inode [0-9]+\\."
+	# the same entry, its type compared with the old inode's stale mode
+	"^Entry '.*' in .* \\([0-9]+\\) has an incorrect filetype \\(was [0-9]+, should be [0-9]+\\)\\."
 	'^Inode [0-9]+, i_(size|blocks) is [0-9]+, should be [0-9]+\.'
 	'^Multiply-claimed block\(s\) in inode [0-9]+:'
 	'^File .* \(inode #[0-9]+, mod time .*\)$' '^  has [0-9]+ multiply-claimed'
