@@ -19,9 +19,10 @@
 
 static struct wait_queue bio_waitq[WAITQ_COUNT];
 
-static struct wait_queue *waitq_of(const struct bio *bio)
+/* The wait queue of whoever waits on obj (a bio, a batch): hashed. */
+static struct wait_queue *waitq_of(const void *obj)
 {
-	return &bio_waitq[((uintptr_t)bio >> 6) % WAITQ_COUNT];
+	return &bio_waitq[((uintptr_t)obj >> 6) % WAITQ_COUNT];
 }
 
 void bio_waitq_init(void)
@@ -121,8 +122,7 @@ void bio_batch_init(struct bio_batch *batch)
 static void batch_end_io(struct bio *bio)
 {
 	struct bio_batch *batch = bio->priv;
-	struct wait_queue *wq =
-		&bio_waitq[((uintptr_t)batch >> 6) % WAITQ_COUNT];
+	struct wait_queue *wq = waitq_of(batch);
 	int expected = 0;
 
 	if (bio->status)
@@ -179,8 +179,7 @@ int bio_batch_add_page(struct bio_batch *batch, struct block_device *bdev,
 
 int bio_batch_wait(struct bio_batch *batch)
 {
-	struct wait_queue *wq =
-		&bio_waitq[((uintptr_t)batch >> 6) % WAITQ_COUNT];
+	struct wait_queue *wq = waitq_of(batch);
 
 	if (batch->open) {
 		bio_batch_add(batch, batch->open);

@@ -38,30 +38,8 @@ static long blkdev_file_read(struct file *f, uintptr_t ubuf, size_t n,
 			     uint64_t pos)
 {
 	struct block_device *bdev = f->priv;
-	uint64_t size = bdev_size(bdev);
-	size_t done = 0;
 
-	if (pos >= size)
-		return 0;
-	n = MIN(n, size - pos);
-	while (done < n) {
-		uint64_t off = (pos + done) % PAGE_SIZE;
-		size_t chunk = MIN(n - done, PAGE_SIZE - off);
-		struct page *page;
-		int err = inode_get_page(bdev->inode, (pos + done) / PAGE_SIZE,
-					 &page);
-
-		if (!err) {
-			err = copy_to_user(ubuf + done,
-					   (char *)page_address(page) + off,
-					   chunk);
-			page_put(page);
-		}
-		if (err)
-			return done ? (long)done : err;
-		done += chunk;
-	}
-	return (long)done;
+	return inode_read_pages(bdev->inode, ubuf, n, pos, bdev_size(bdev));
 }
 
 /* Copy one chunk into its cached page and write its sectors out. */

@@ -25,15 +25,14 @@ static int read_page(struct inode *in, uint64_t index, struct page **out)
 	return 0;
 }
 
-long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
+long inode_read_pages(struct inode *in, uintptr_t ubuf, size_t n, uint64_t pos,
+		      uint64_t size)
 {
-	struct inode *in = f->inode;
 	size_t done = 0;
 
-	file_accessed(f); /* even at the end of the file, as on Linux */
-	if (pos >= in->size)
+	if (pos >= size)
 		return 0;
-	n = MIN(n, in->size - pos);
+	n = MIN(n, size - pos);
 	while (done < n) {
 		uint64_t off = (pos + done) % PAGE_SIZE;
 		size_t chunk = MIN(n - done, PAGE_SIZE - off);
@@ -53,6 +52,12 @@ long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 		done += chunk;
 	}
 	return (long)done;
+}
+
+long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
+{
+	file_accessed(f); /* even at the end of the file, as on Linux */
+	return inode_read_pages(f->inode, ubuf, n, pos, f->inode->size);
 }
 
 /* Write at pos with the inode locked: bytes written, or -errno. */

@@ -368,6 +368,13 @@ int inode_get_page(struct inode *inode, uint64_t index, struct page **out);
 struct page *inode_find_page(struct inode *inode, uint64_t index);
 /* Put page in the cache at index (the cache takes a reference): 0 or -errno. */
 int inode_add_page(struct inode *inode, uint64_t index, struct page *page);
+/*
+ * Copy up to n bytes of inode's data at pos (up to size) to user memory
+ * through the page cache (a page missing on a file system with nothing
+ * to read from is a hole: zeroes): the bytes copied, or -errno.
+ */
+long inode_read_pages(struct inode *inode, uintptr_t ubuf, size_t n,
+		      uint64_t pos, uint64_t size);
 /* Drop the cached pages from index on (truncate). */
 void inode_drop_pages(struct inode *inode, uint64_t from_index);
 /* Zero [off, end of its page) in the cached page holding off, if cached. */
