@@ -23,7 +23,9 @@
 #   --kernel FILE           kernel ELF (default $BUILD/kernel/kernel.elf)
 #   --initrd FILE.cpio      initramfs, module /boot/initramfs.cpio "initramfs"
 #   --module FILE[:CMDLINE] module /boot/modules/<basename> (repeatable)
-#   --cmdline "..."         kernel command line (default empty)
+#   --cmdline "..."         kernel command line (default empty; with
+#                           RASTOS_LOCKDEP=1 in the environment, as in
+#                           make test, "lockdep" goes first)
 #   --kaslr on|off          (default on)
 #   --paging 4|5            highest paging level allowed (default 5)
 #   --resolution WxH|text   (default 1280x800)
@@ -147,6 +149,11 @@ image_check_args() {
     [[ $image_resolution =~ ^([1-9][0-9]*x[1-9][0-9]*|text)$ ]] ||
         image_usage_error "--resolution takes WxH or text, not '$image_resolution'"
     [[ $image_cmdline != *"$nl"* ]] || image_usage_error "--cmdline must be one line"
+    # RASTOS_LOCKDEP=1 (tests/run.sh sets it): every boot of the test
+    # suites checks lock order ("lockdep" first on the command line).
+    if [ "${RASTOS_LOCKDEP:-0}" = 1 ] && [[ " $image_cmdline " != *" lockdep "* ]]; then
+        image_cmdline="lockdep${image_cmdline:+ $image_cmdline}"
+    fi
     [[ $image_loader == rastboot || $image_loader == limine ]] ||
         image_usage_error "--loader takes rastboot or limine, not '$image_loader'"
     if [ -n "$image_config" ] && [ "$image_no_config" = 1 ]; then

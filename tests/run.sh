@@ -16,6 +16,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 LOGS=build/test-logs
 JOBS=${JOBS:-2}
+# Every boot checks lock order (scripts/run-qemu.sh; test= boots do anyway).
+export RASTOS_LOCKDEP=1
 mkdir -p "$LOGS"
 
 suites=("$@")

@@ -43,6 +43,7 @@ struct profile_cpu {
 
 static struct profile_cpu cpus[SMP_MAX_CPUS];
 static uint64_t period_ns; /* 0: off */
+static bool stopped;	   /* the report has begun: take no more samples */
 
 /* The chain of return addresses above the interrupted frame, as far as
  * it stays inside the current task's kernel stack and climbs. */
@@ -69,12 +70,17 @@ static void sample(void *arg)
 	struct profile_cpu *p = arg;
 	const struct trap_frame *tf = this_cpu()->irq_frame;
 
+	if (__atomic_load_n(&stopped, __ATOMIC_ACQUIRE))
+		return;
 	if (tf && trap_from_user(tf))
 		p->user++;
 	else if (this_cpu()->in_idle_wait)
 		p->idle++;
-	else if (tf && p->n < MAX_SAMPLES)
-		walk(tf, p->pcs[p->n++]);
+	else if (tf && p->n < MAX_SAMPLES) {
+		/* Counted once written: see profile_report. */
+		walk(tf, p->pcs[p->n]);
+		__atomic_store_n(&p->n, p->n + 1, __ATOMIC_RELEASE);
+	}
 	if (p->n < MAX_SAMPLES)
 		timer_oneshot_ns(&p->ev, period_ns, sample, p);
 }
@@ -242,6 +248,7 @@ static void report_table(const char *title, uintptr_t *fns, unsigned int m,
 
 void profile_report(void)
 {
+	static unsigned int taken[SMP_MAX_CPUS];
 	uint64_t user = 0, idle = 0;
 	unsigned int n = 0, cpu;
 	uintptr_t(*all)[DEPTH];
@@ -249,9 +256,16 @@ void profile_report(void)
 
 	if (!period_ns)
 		return;
+	/*
+	 * Samples keep arriving on other CPUs (and on this one, from the
+	 * timer) while the report runs: stop them, then count what was
+	 * taken once, so the copies below stay inside what was allocated.
+	 */
+	__atomic_store_n(&stopped, true, __ATOMIC_RELEASE);
 	for_each_online_cpu(cpu)
 	{
-		n += cpus[cpu].n;
+		taken[cpu] = __atomic_load_n(&cpus[cpu].n, __ATOMIC_ACQUIRE);
+		n += taken[cpu];
 		user += cpus[cpu].user;
 		idle += cpus[cpu].idle;
 	}
@@ -264,11 +278,11 @@ void profile_report(void)
 	n = 0;
 	for_each_online_cpu(cpu)
 	{
-		memcpy(all + n, cpus[cpu].pcs, cpus[cpu].n * sizeof(*all));
-		n += cpus[cpu].n;
+		memcpy(all + n, cpus[cpu].pcs, taken[cpu] * sizeof(*all));
+		n += taken[cpu];
 	}
-	report_table("self (a section with interrupts off: its function)",
-		     fns, self_functions(all, n, fns), n);
+	report_table("self (a section with interrupts off: its function)", fns,
+		     self_functions(all, n, fns), n);
 	report_table("inclusive (the function or what it called)", fns,
 		     chain_functions(all, n, fns), n);
 out:

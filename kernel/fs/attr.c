@@ -202,7 +202,7 @@ static long set_times(struct target *t, const struct timespec_k *ts)
 	bool only_now =
 		!ts || ((ts[0].nsec == UTIME_NOW || ts[0].nsec == UTIME_OMIT) &&
 			(ts[1].nsec == UTIME_NOW || ts[1].nsec == UTIME_OMIT));
-	int64_t ns = clock_realtime_ns();
+	int64_t ns = clock_realtime_coarse_ns(); /* as write(2) stamps it */
 	int err = target_writable_fs(t);
 
 	now_ts.sec = ns / (int64_t)NSEC_PER_SEC;

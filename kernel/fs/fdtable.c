@@ -177,6 +177,17 @@ struct file *fd_get(int fd)
 	return f;
 }
 
+struct fd_light fd_get_light(int fd)
+{
+	struct files *fs = my_files();
+
+	if (!fs || fd < 0 ||
+	    __atomic_load_n(&fs->refcount, __ATOMIC_ACQUIRE) != 1)
+		return (struct fd_light){files_fd_get(fs, fd, NULL), true};
+	return (struct fd_light){
+		(unsigned int)fd < fs->size ? fs->fd[fd] : NULL, false};
+}
+
 static void set_cloexec(struct files *fs, unsigned int fd, bool on)
 {
 	if (on)

@@ -103,16 +103,3 @@ void file_put(struct file *f)
 	kmem_cache_free(file_cache, f);
 }
 
-bool file_readable(const struct file *f)
-{
-	unsigned int acc = f->flags & O_ACCMODE;
-
-	return !(f->flags & O_PATH) && (acc == O_RDONLY || acc == O_RDWR);
-}
-
-bool file_writable(const struct file *f)
-{
-	unsigned int acc = f->flags & O_ACCMODE;
-
-	return !(f->flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR);
-}

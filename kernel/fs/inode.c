@@ -35,9 +35,11 @@ static uint64_t next_ino = 1;
 
 static struct page *cache_lookup(struct inode *in, uint64_t index);
 
+/* File times are coarse (a tick), as on Linux: reading the clock's
+ * counter for every write and read would cost more than the rest. */
 static struct timespec_k now(void)
 {
-	int64_t ns = clock_realtime_ns();
+	int64_t ns = clock_realtime_coarse_ns();
 
 	return (struct timespec_k){ns / (int64_t)NSEC_PER_SEC,
 				   ns % (int64_t)NSEC_PER_SEC};
@@ -67,12 +69,17 @@ void file_accessed(struct file *f)
 	struct inode *in = f->inode;
 	struct timespec_k t;
 
-	if ((f->flags & O_NOATIME) || !f->path.mnt || path_readonly(&f->path))
+	if (f->flags & O_NOATIME)
 		return;
 	t = now();
-	if (!time_before(in->mtime, in->atime) ||
-	    !time_before(in->ctime, in->atime) ||
-	    t.sec - in->atime.sec >= 24 * 60 * 60)
+	/* Already this tick's (Linux skips an equal time too). */
+	if (t.sec == in->atime.sec && t.nsec == in->atime.nsec)
+		return;
+	if (time_before(in->mtime, in->atime) &&
+	    time_before(in->ctime, in->atime) &&
+	    t.sec - in->atime.sec < 24 * 60 * 60)
+		return;
+	if (f->path.mnt && !path_readonly(&f->path))
 		in->atime = t;
 }
 
@@ -223,16 +230,23 @@ void inode_put(struct inode *in)
 	kmem_cache_free(inode_cache, in);
 }
 
+/* The page at index, referenced, or NULL; cache_lock held. The walk is
+ * avl_find's, written out: every read and write of a file comes here. */
 static struct page *cache_lookup(struct inode *in, uint64_t index)
 {
-	struct avl_node *n = avl_find(&in->cache, &index, index_key);
-	struct page *page = NULL;
+	const struct avl_node *n = in->cache.root;
 
-	if (n) {
-		page = avl_entry(n, struct cached_page, node)->page;
-		page_get(page);
+	while (n) {
+		const struct cached_page *c =
+			avl_entry(n, struct cached_page, node);
+
+		if (index == c->index) {
+			page_get(c->page);
+			return c->page;
+		}
+		n = index < c->index ? n->left : n->right;
 	}
-	return page;
+	return NULL;
 }
 
 /*
@@ -351,14 +365,14 @@ int inode_add_page(struct inode *in, uint64_t index, struct page *page)
 	return err;
 }
 
-void inode_mark_page_dirty(struct inode *in, uint64_t index)
+/* Called by inode_mark_page_dirty (<kernel/fs.h>) for file systems with
+ * write_page. */
+void inode_mark_page_dirty_wb(struct inode *in, uint64_t index)
 {
 	struct avl_node *n;
 	unsigned long flags;
 	bool newly = false;
 
-	if (!in->ops || !in->ops->write_page)
-		return;
 	flags = spin_lock_irqsave(&in->cache_lock);
 	n = avl_find(&in->cache, &index, index_key);
 	if (n && !avl_entry(n, struct cached_page, node)->dirty) {

@@ -64,13 +64,13 @@ void writeback_unregister(struct super_block *sb)
 	mutex_unlock(&sb_list_lock);
 }
 
-void inode_mark_dirty(struct inode *in, unsigned int what)
+/* Called by inode_mark_dirty (<kernel/fs.h>) for file systems that
+ * write back. */
+void inode_mark_dirty_wb(struct inode *in, unsigned int what)
 {
 	struct super_block *sb = in->sb;
 	unsigned long flags;
 
-	if (!sb || !sb->writeback || !in->ops || !in->ops->write_inode)
-		return;
 	/* Being evicted (the file system frees it): nothing to write. */
 	if (!__atomic_load_n(&in->refcount, __ATOMIC_ACQUIRE))
 		return;

@@ -246,8 +246,16 @@ static void format_string(struct out *o, const struct spec *sp, const char *s)
 {
 	int n = 0;
 
+	/*
+	 * A panic report must not fault on the garbage it reports (a freed
+	 * lock's name, say): a non-canonical or first-page pointer prints as
+	 * Linux prints it.
+	 */
 	if (!s)
 		s = "(null)";
+	else if ((uintptr_t)s < 4096 ||
+		 (intptr_t)((uintptr_t)s << 7) >> 7 != (intptr_t)s)
+		s = "(efault)";
 	while ((sp->prec < 0 || n < sp->prec) && s[n])
 		n++;
 	emit_padded(o, sp, s, n);

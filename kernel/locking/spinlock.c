@@ -48,13 +48,52 @@ static void report_owner(const struct spinlock *lock)
 	kprintf("spinlock: %s taken at %s\n", lock->name, sym);
 }
 
-/* Before waiting: would taking lock deadlock, now or some day? */
+static noreturn void order_violation(const struct spinlock *lock,
+				     const struct spinlock *bad)
+{
+	report_owner(bad);
+	panic("lock order violation: %s (rank %u) taken while holding %s "
+	      "(rank %u)",
+	      lock->name, lock->rank, bad->name, bad->rank);
+}
+
+/*
+ * The checks (owners, the held lists) cost about twice what a free lock
+ * costs, on every lock: on when asked ("lockdep" on the command line)
+ * and in test boots ("test=..."), set once before the other CPUs start.
+ * Without them a recursive lock hangs instead of panicking, as Linux's
+ * does without its lock debugging.
+ */
+static bool lockdep_on;
+
+static void lockdep_choose(void)
+{
+	const char *v = cmdline_get("lockdep");
+
+	lockdep_on = cmdline_get("test") != NULL;
+	if (v)
+		lockdep_on =
+			!strcmp(v, "") || !strcmp(v, "on") || !strcmp(v, "1");
+	klog(KLOG_INFO, "spinlock: lock-order checks %s\n",
+	     lockdep_on ? "on" : "off (\"lockdep\" turns them on)");
+}
+
+bool spin_lock_order_checked(void)
+{
+	return lockdep_on;
+}
+
+/*
+ * Before waiting for a lock someone holds: would taking it deadlock, now
+ * or some day? (A lock taken at the first try is checked once it is ours,
+ * in held_push: one pass over the held list instead of two.)
+ */
 static void check_acquire(const struct spinlock *lock)
 {
 	struct percpu *cpu;
 	const struct spinlock *bad;
 
-	if (!percpu_ready())
+	if (!lockdep_on || !percpu_ready())
 		return;
 	cpu = this_cpu();
 	if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) ==
@@ -65,67 +104,120 @@ static void check_acquire(const struct spinlock *lock)
 	}
 	if (lock->rank == LOCK_RANK_NONE)
 		return; /* in no order: nothing to compare */
-	bad = lock_order_conflict(cpu->held_locks, cpu->held_count, lock);
-	if (bad) {
-		report_owner(bad);
-		panic("lock order violation: %s (rank %u) taken while "
-		      "holding %s (rank %u)",
-		      lock->name, lock->rank, bad->name, bad->rank);
-	}
+	bad = lock_order_conflict(
+		cpu->held_locks, MIN(cpu->held_count, SPINLOCK_MAX_HELD), lock);
+	if (bad)
+		order_violation(lock, bad);
 }
+
+/* How note_acquired is called. */
+enum {
+	NOTE_IRQS_OFF = 1, /* the caller's irqsave turned interrupts off */
+	NOTE_NO_ORDER = 2, /* checked before waiting, or a trylock (which
+			    * cannot deadlock, so may take locks in any order) */
+};
 
 /*
  * The held list is changed with interrupts off: a handler taking a lock
  * between our slot write and the count update would reuse our slot. Only
  * ranked locks go on it: the order check skips the others (and they
- * would take slots from ranked ones); every lock records its owner.
+ * would take slots from ranked ones).
  */
-static void note_acquired(struct spinlock *lock, uintptr_t pc)
+static void __attribute__((noinline))
+held_push(struct percpu *cpu, struct spinlock *lock, unsigned int how)
+{
+	unsigned long flags = 0;
+	unsigned int n;
+
+	if (!(how & NOTE_IRQS_OFF))
+		flags = irq_save();
+	n = MIN(cpu->held_count, SPINLOCK_MAX_HELD);
+	for (unsigned int i = 0; i < n && !(how & NOTE_NO_ORDER); i++) {
+		const struct spinlock *h = cpu->held_locks[i];
+
+		if (h->rank != LOCK_RANK_NONE && h->rank >= lock->rank)
+			order_violation(lock, h);
+	}
+	if (n < SPINLOCK_MAX_HELD)
+		cpu->held_locks[n] = lock;
+	cpu->held_count++; /* counted even beyond the array: stays balanced */
+	if (!(how & NOTE_IRQS_OFF))
+		irq_restore(flags);
+}
+
+/* Locks may be released in any order: remove lock wherever it is (most
+ * often last). */
+static void __attribute__((noinline))
+held_pop(struct percpu *cpu, struct spinlock *lock, bool irqs_off)
+{
+	unsigned long flags = 0;
+	unsigned int n;
+
+	if (!irqs_off)
+		flags = irq_save();
+	n = MIN(cpu->held_count, SPINLOCK_MAX_HELD);
+	if (n == 0 || cpu->held_locks[n - 1] != lock) {
+		for (unsigned int i = n; i-- > 0;) {
+			if (cpu->held_locks[i] != lock)
+				continue;
+			for (unsigned int j = i; j + 1 < n; j++)
+				cpu->held_locks[j] = cpu->held_locks[j + 1];
+			break;
+		}
+	}
+	cpu->held_count--;
+	if (!irqs_off)
+		irq_restore(flags);
+}
+
+static noreturn void __attribute__((noinline))
+not_held(const struct spinlock *lock, const struct percpu *cpu)
+{
+	panic("unlock of %s (%p, owner %u), which CPU %u does not hold",
+	      lock->name, lock, lock->owner, cpu->cpu_id);
+}
+
+static void __attribute__((noinline))
+record_acquired(struct spinlock *lock, uintptr_t pc, unsigned int how)
 {
 	struct percpu *cpu;
-	unsigned long flags;
 
 	if (!percpu_ready())
 		return;
 	cpu = this_cpu(); /* holding a spinlock, we do not migrate */
 	__atomic_store_n(&lock->owner, cpu->cpu_id + 1, __ATOMIC_RELAXED);
 	lock->owner_pc = pc;
-	if (lock->rank == LOCK_RANK_NONE)
-		return;
-	flags = irq_save();
-	if (cpu->held_count < SPINLOCK_MAX_HELD)
-		cpu->held_locks[cpu->held_count] = lock;
-	cpu->held_count++; /* counted even beyond the array: stays balanced */
-	irq_restore(flags);
+	if (lock->rank != LOCK_RANK_NONE)
+		held_push(cpu, lock, how);
 }
 
-/* Locks may be released in any order: remove lock wherever it is. */
-static void note_released(struct spinlock *lock)
+static void __attribute__((noinline))
+record_released(struct spinlock *lock, bool irqs_off)
 {
 	struct percpu *cpu;
-	unsigned long flags;
-	unsigned int n;
 
 	if (!percpu_ready())
 		return;
 	cpu = this_cpu(); /* holding a spinlock, we do not migrate */
 	if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) != cpu->cpu_id + 1)
-		panic("unlock of %s, which CPU %u does not hold", lock->name,
-		      cpu->cpu_id);
+		not_held(lock, cpu);
 	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
-	if (lock->rank == LOCK_RANK_NONE)
-		return;
-	flags = irq_save();
-	n = MIN(cpu->held_count, SPINLOCK_MAX_HELD);
-	for (unsigned int i = n; i-- > 0;) {
-		if (cpu->held_locks[i] != lock)
-			continue;
-		for (unsigned int j = i; j + 1 < n; j++)
-			cpu->held_locks[j] = cpu->held_locks[j + 1];
-		break;
-	}
-	cpu->held_count--;
-	irq_restore(flags);
+	if (lock->rank != LOCK_RANK_NONE)
+		held_pop(cpu, lock, irqs_off);
+}
+
+/* Out of line, so that an unchecked lock costs a test of lockdep_on. */
+static inline void note_acquired(struct spinlock *lock, uintptr_t pc,
+				 unsigned int how)
+{
+	if (__builtin_expect(lockdep_on, 0))
+		record_acquired(lock, pc, how);
+}
+
+static inline void note_released(struct spinlock *lock, bool irqs_off)
+{
+	if (__builtin_expect(lockdep_on, 0))
+		record_released(lock, irqs_off);
 }
 
 bool spin_held_by_me(const struct spinlock *lock)
@@ -134,15 +226,29 @@ bool spin_held_by_me(const struct spinlock *lock)
 	       __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == cpu_id() + 1;
 }
 #else
+static const bool lockdep_on = false;
+
 static inline void check_acquire(const struct spinlock *lock)
 {
 }
 
-static inline void note_acquired(struct spinlock *lock, uintptr_t pc)
+static void lockdep_choose(void)
 {
 }
 
-static inline void note_released(struct spinlock *lock)
+bool spin_lock_order_checked(void)
+{
+	return false;
+}
+
+enum { NOTE_IRQS_OFF = 1, NOTE_NO_ORDER = 2 };
+
+static inline void note_acquired(struct spinlock *lock, uintptr_t pc,
+				 unsigned int how)
+{
+}
+
+static inline void note_released(struct spinlock *lock, bool irqs_off)
 {
 }
 #endif
@@ -175,6 +281,7 @@ void spin_lock_choose_mode(void)
 	klog(KLOG_INFO, "spinlock: %s\n",
 	     spin_lock_is_fair() ? "fair (tickets)"
 				 : "test-and-set (virtual CPU)");
+	lockdep_choose();
 }
 
 /* Free means no ticket outstanding: next == serving. Take it if so. */
@@ -188,7 +295,9 @@ static inline bool try_take(struct spinlock *lock)
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-static inline void acquire(struct spinlock *lock, uintptr_t pc)
+/* The lock is taken: wait for it, in the mode chosen (a ticket, or a
+ * race for it). Out of line: the free lock is the common case. */
+static void __attribute__((noinline)) wait_take(struct spinlock *lock)
 {
 	check_acquire(lock);
 	if (__atomic_load_n(&fair, __ATOMIC_RELAXED)) {
@@ -202,31 +311,54 @@ static inline void acquire(struct spinlock *lock, uintptr_t pc)
 		while (!try_take(lock))
 			arch_cpu_relax();
 	}
-	note_acquired(lock, pc);
 }
 
-static inline void release(struct spinlock *lock)
+/* A free lock is taken at once, in either mode (a free lock's next equals
+ * its serving, which is what a ticket taker would have drawn). */
+/* All but a free lock taken unchecked: out of line, so that the common
+ * case makes no call (and saves no registers). */
+static void __attribute__((noinline))
+acquire_slow(struct spinlock *lock, uintptr_t pc, unsigned int how, bool taken)
 {
-	note_released(lock);
+	if (!taken) {
+		wait_take(lock);
+		how |= NOTE_NO_ORDER;
+	}
+	note_acquired(lock, pc, how);
+}
+
+static inline void acquire(struct spinlock *lock, uintptr_t pc,
+			   unsigned int irqs_off)
+{
+	bool taken = try_take(lock);
+
+	if (__builtin_expect(!taken || lockdep_on, 0))
+		acquire_slow(lock, pc, irqs_off, taken);
+}
+
+static inline void release(struct spinlock *lock, bool irqs_off)
+{
+	note_released(lock, irqs_off);
 	/* Only the holder writes serving: a plain increment, published. */
 	__atomic_store_n(&lock->serving, lock->serving + 1, __ATOMIC_RELEASE);
 }
 
 void spin_lock(struct spinlock *lock)
 {
-	acquire(lock, (uintptr_t)__builtin_return_address(0));
+	acquire(lock, (uintptr_t)__builtin_return_address(0), 0);
 }
 
 void spin_unlock(struct spinlock *lock)
 {
-	release(lock);
+	release(lock, false);
 }
 
 bool spin_trylock(struct spinlock *lock)
 {
 	if (!try_take(lock))
 		return false;
-	note_acquired(lock, (uintptr_t)__builtin_return_address(0));
+	note_acquired(lock, (uintptr_t)__builtin_return_address(0),
+		      NOTE_NO_ORDER);
 	return true;
 }
 
@@ -234,13 +366,14 @@ unsigned long spin_lock_irqsave(struct spinlock *lock)
 {
 	unsigned long flags = irq_save();
 
-	acquire(lock, (uintptr_t)__builtin_return_address(0));
+	acquire(lock, (uintptr_t)__builtin_return_address(0), NOTE_IRQS_OFF);
 	return flags;
 }
 
+/* Interrupts are off since the lock was taken with irqsave. */
 void spin_unlock_irqrestore(struct spinlock *lock, unsigned long flags)
 {
-	release(lock);
+	release(lock, true);
 	irq_restore(flags);
 }
 
@@ -281,6 +414,9 @@ KTEST(spinlock, owner_and_held_list)
 	DEFINE_SPINLOCK(a, 10);
 	DEFINE_SPINLOCK(b, 20);
 	unsigned int before = this_cpu()->held_count;
+
+	if (!spin_lock_order_checked())
+		KT_SKIP("lock-order checks off (no \"lockdep\")");
 
 	spin_lock(&a);
 	spin_lock(&b);

@@ -373,19 +373,28 @@ void page_get(struct page *page)
 		      page_to_phys(page));
 }
 
-void page_put(struct page *page)
+/* The last reference went (left 0), or a bug: out of page_put's way. */
+static void __attribute__((noinline)) put_last(struct page *page, int32_t left)
 {
-	int32_t left;
-
 	if (!(page->flags & PG_HEAD))
 		panic("page_put of page 0x%lx, which is not allocated",
 		      page_to_phys(page));
-	left = __atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL);
 	if (left < 0)
 		panic("page_put of page 0x%lx: no reference left",
 		      page_to_phys(page));
-	if (left == 0)
-		pmm_free_pages(page, page->order);
+	pmm_free_pages(page, page->order);
+}
+
+void page_put(struct page *page)
+{
+	int32_t left = -1;
+
+	if (page->flags & PG_HEAD) {
+		left = __atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL);
+		if (left > 0)
+			return;
+	}
+	put_last(page, left);
 }
 
 int pmm_check(void)

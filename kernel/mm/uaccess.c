@@ -10,9 +10,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/vm.h>
 
-size_t arch_copy_user(void *dst, const void *src, size_t n);
 long arch_strncpy_user(char *dst, const char *src, size_t n);
-size_t arch_clear_user(void *dst, size_t n);
 int arch_cmpxchg_user(uint32_t *u, uint32_t old, uint32_t new_val,
 		      uint32_t *found);
 int arch_xchg_op_user(uint32_t *u, int op, uint32_t arg, uint32_t *old);
@@ -23,31 +21,13 @@ struct ex_entry {
 
 extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 
-bool access_ok(uintptr_t u, size_t n)
+/* A kernel buffer passed as a user one (kernel_read, fs/): only while
+ * the task says so, and only the higher half. */
+bool access_ok_kernel(uintptr_t u, size_t n)
 {
-	uintptr_t end = vm_user_end();
-	struct task *t;
+	struct task *t = percpu_ready() ? current_task() : NULL;
 
-	if (u <= end && n <= end - u)
-		return true;
-	/* A kernel buffer passed as a user one (kernel_read, fs/): only
-	 * while the task says so, and only the higher half. */
-	t = percpu_ready() ? current_task() : NULL;
 	return t && t->uaccess_kernel && (intptr_t)u < 0 && u + n >= u;
-}
-
-int copy_from_user(void *dst, uintptr_t usrc, size_t n)
-{
-	if (!access_ok(usrc, n))
-		return -EFAULT;
-	return arch_copy_user(dst, (const void *)usrc, n) ? -EFAULT : 0;
-}
-
-int copy_to_user(uintptr_t udst, const void *src, size_t n)
-{
-	if (!access_ok(udst, n))
-		return -EFAULT;
-	return arch_copy_user((void *)udst, src, n) ? -EFAULT : 0;
 }
 
 int clear_user(uintptr_t udst, size_t n)

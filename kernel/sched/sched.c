@@ -143,16 +143,23 @@ void finish_switch(void)
 	struct rq *rq = cpu_rq(cpu_id());
 	struct task *prev = rq->prev;
 	bool migrate = rq->migrate_prev;
+	/*
+	 * Read before on_cpu is cleared: from then on a sleeping prev may
+	 * be woken, run elsewhere, exit and be freed there, and a read of
+	 * its state here would see a dead task and free it a second time.
+	 */
+	bool dead = prev->state == TASK_DEAD;
 
 	rq->prev = NULL;
 	rq->migrate_prev = false;
 	__atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
 	spin_unlock(&rq->lock);
 	if (migrate) {
+		/* Running but on no queue: nobody else wakes or frees it. */
 		spin_lock(&prev->lock);
 		sched_enqueue_on(prev, sched_select_cpu(prev));
 		spin_unlock(&prev->lock);
-	} else if (prev->state == TASK_DEAD) {
+	} else if (dead) {
 		task_put(prev); /* the run queue's reference */
 	}
 }
@@ -363,12 +370,20 @@ bool wake_up_task(struct task *t)
 
 void sched_start(struct task *t)
 {
-	unsigned long flags = spin_lock_irqsave(&t->lock);
+	unsigned long flags;
 
+	/*
+	 * Once queued, t may run on another CPU, finish and be freed (the
+	 * run queue holds its only reference) before the unlock below:
+	 * hold one of our own until then.
+	 */
+	task_get(t);
+	flags = spin_lock_irqsave(&t->lock);
 	t->vruntime = cpu_rq(cpu_id())->min_vruntime;
 	t->cpu = cpu_id();
 	sched_enqueue_on(t, sched_select_cpu(t));
 	spin_unlock_irqrestore(&t->lock, flags);
+	task_put(t);
 }
 
 noreturn void sched_exit_current(void)

@@ -79,6 +79,33 @@ int64_t clock_realtime_ns(void)
 	return clk.realtime_offset + (int64_t)clock_monotonic_ns();
 }
 
+/*
+ * The latest monotonic time any CPU's tick saw (ticks on several CPUs may
+ * store out of order: keep the largest). The wall offset is added at
+ * read time, so that settimeofday shows at once.
+ */
+static uint64_t coarse_ns;
+
+void clock_coarse_tick(uint64_t monotonic_ns)
+{
+	uint64_t old = __atomic_load_n(&coarse_ns, __ATOMIC_RELAXED);
+
+	while (old < monotonic_ns &&
+	       !__atomic_compare_exchange_n(&coarse_ns, &old, monotonic_ns,
+					    true, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+}
+
+int64_t clock_realtime_coarse_ns(void)
+{
+	uint64_t mono = __atomic_load_n(&coarse_ns, __ATOMIC_RELAXED);
+
+	if (!mono) /* before the first tick */
+		return clock_realtime_ns();
+	return clk.realtime_offset + (int64_t)mono;
+}
+
 void clock_set_realtime(int64_t unix_seconds)
 {
 	clock_set_realtime_ns(unix_seconds * (int64_t)NSEC_PER_SEC);

@@ -166,20 +166,29 @@ static void record_order(void *arg)
 	order[order_n++] = (struct timer_event *)arg - order_ev;
 }
 
-/* Events run in deadline order, each once. */
+/*
+ * Events run in deadline order, each once. They are armed with interrupts
+ * off: a host that stalls this vCPU for 4 ms between two arms would
+ * otherwise fire the first before the second exists.
+ */
 KTEST(time, oneshot_order)
 {
 	static const uint64_t delay_ms[4] = {4, 1, 3, 2};
 	uint64_t now = clock_monotonic_ns();
+	unsigned long flags;
+	int err[4];
 
 	order_n = 0;
+	flags = irq_save();
 	for (int i = 0; i < 4; i++) {
 		order_ev[i] = (struct timer_event)TIMER_EVENT_INIT;
-		KT_ASSERT_EQ(timer_oneshot_at(&order_ev[i],
-					      now + delay_ms[i] * NSEC_PER_MSEC,
-					      record_order, &order_ev[i]),
-			     0);
+		err[i] = timer_oneshot_at(&order_ev[i],
+					  now + delay_ms[i] * NSEC_PER_MSEC,
+					  record_order, &order_ev[i]);
 	}
+	irq_restore(flags);
+	for (int i = 0; i < 4; i++)
+		KT_ASSERT_EQ(err[i], 0);
 	msleep(10);
 	KT_ASSERT_EQ(order_n, 4);
 	KT_ASSERT_EQ(order[0], 1);

@@ -238,6 +238,7 @@ static void tick(void *arg)
 	uint64_t next = ev->deadline + TICK_NS, now = clock_monotonic_ns();
 
 	cpu->ticks++;
+	clock_coarse_tick(now);
 	if (cpu->cpu_id == 0 && cpu0_counts_ticks)
 		timer_tick();
 	sched_tick();

@@ -86,6 +86,11 @@ static void strings(void)
 	}
 	IS("(null)", "%s", null);
 	IS("  (nu", "%5.3s", null); /* glibc would print "     " */
+	/* Poisoned or tiny pointers are not followed (a panic would fault). */
+	const char *volatile poison = (const char *)0x6b6b6b6b6b6b6b6bULL;
+	const char *volatile tiny = (const char *)0x10;
+	IS("(efault)", "%s", poison);
+	IS("(efault)", "%s", tiny);
 }
 
 static void chars_and_percent(void)

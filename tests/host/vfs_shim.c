@@ -304,19 +304,24 @@ int64_t clock_realtime_ns(void)
 	return now += 1000;
 }
 
-int copy_from_user(void *dst, uintptr_t usrc, size_t n)
+int64_t clock_realtime_coarse_ns(void)
 {
-	if (!usrc)
-		return -EFAULT;
-	memcpy(dst, (const void *)usrc, n);
-	return 0;
+	return clock_realtime_ns();
 }
 
-int copy_to_user(uintptr_t udst, const void *src, size_t n)
+/* User memory is the host's: any address but the first page. */
+uintptr_t vm_user_limit = UINTPTR_MAX;
+
+bool access_ok_kernel(uintptr_t u, size_t n)
 {
-	if (!udst)
-		return -EFAULT;
-	memcpy((void *)udst, src, n);
+	return false;
+}
+
+size_t arch_copy_user(void *dst, const void *src, size_t n)
+{
+	if ((uintptr_t)dst < 4096 || (uintptr_t)src < 4096)
+		return n; /* a NULL "user" pointer faults */
+	memcpy(dst, src, n);
 	return 0;
 }
 

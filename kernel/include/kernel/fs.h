@@ -384,7 +384,12 @@ void inode_zero_page_tail(struct inode *inode, uint64_t off);
  * goes back to the disk later. Nothing on a file system without
  * write_page (tmpfs pays nothing).
  */
-void inode_mark_page_dirty(struct inode *inode, uint64_t index);
+void inode_mark_page_dirty_wb(struct inode *inode, uint64_t index);
+static inline void inode_mark_page_dirty(struct inode *inode, uint64_t index)
+{
+	if (inode->ops && inode->ops->write_page)
+		inode_mark_page_dirty_wb(inode, index);
+}
 /*
  * Write back the dirty cached pages of index [first, end), each through
  * write_page, after taking it from every shared mapping (so that a
@@ -396,7 +401,13 @@ int inode_write_pages(struct inode *inode, uint64_t first, uint64_t end);
 
 /* inode's metadata changed (or what: INODE_DIRTY_*): write it back
  * later. Nothing on a file system that does not write back. */
-void inode_mark_dirty(struct inode *inode, unsigned int what);
+void inode_mark_dirty_wb(struct inode *inode, unsigned int what);
+static inline void inode_mark_dirty(struct inode *inode, unsigned int what)
+{
+	if (inode->sb && inode->sb->writeback && inode->ops &&
+	    inode->ops->write_inode)
+		inode_mark_dirty_wb(inode, what);
+}
 /*
  * Write inode back: its dirty pages of [first, end) (all: 0, UINT64_MAX),
  * then, unless datasync and only times changed, its metadata; then the
@@ -630,8 +641,19 @@ struct file *anon_file_open(const char *name, const struct file_ops *fops,
 			    void *priv, unsigned int flags);
 void file_get(struct file *f);
 void file_put(struct file *f);
-bool file_readable(const struct file *f);
-bool file_writable(const struct file *f);
+static inline bool file_readable(const struct file *f)
+{
+	unsigned int acc = f->flags & O_ACCMODE;
+
+	return !(f->flags & O_PATH) && (acc == O_RDONLY || acc == O_RDWR);
+}
+
+static inline bool file_writable(const struct file *f)
+{
+	unsigned int acc = f->flags & O_ACCMODE;
+
+	return !(f->flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR);
+}
 
 /* A descriptor table. */
 #define FILES_INLINE 64
@@ -650,6 +672,21 @@ struct files *files_copy(struct files *from);
 void files_put(struct files *files);
 /* The file at fd of the current process, with a reference, or NULL. */
 struct file *fd_get(int fd);
+/*
+ * The same for the length of one system call, without a reference when
+ * no other thread shares the table (only this one could close the file,
+ * and it is busy here): as Linux's fdget. Release with fd_put_light.
+ */
+struct fd_light {
+	struct file *file; /* NULL: no such descriptor */
+	bool ref;	   /* a reference was taken */
+};
+struct fd_light fd_get_light(int fd);
+static inline void fd_put_light(struct fd_light f)
+{
+	if (f.ref)
+		file_put(f.file);
+}
 /* Install f at the lowest free slot >= min: the descriptor, -EMFILE. */
 int fd_install(struct file *f, int min, bool cloexec);
 /* Empty slot fd: its file (the caller's reference now), or NULL. */

@@ -12,11 +12,13 @@
  * with plain spin_lock, a handler interrupting the holder on the same CPU
  * would spin forever.
  *
- * Debug builds (SPINLOCK_DEBUG, on by default for now) record the owner
- * (CPU and caller) and check two rules, panicking with the lock names:
+ * Debug builds (SPINLOCK_DEBUG, the default) record the owner (CPU and
+ * caller) and check two rules, panicking with the lock names:
  *  - no recursion: taking a lock this CPU already holds is a deadlock
  *    ("recursive lock of X");
- *  - lock order: every lock has a rank (enum lock_rank below); while
+ *  - lock order, when the boot asked for it ("lockdep" on the command
+ *    line; test boots, "test=...", always do): every lock has a rank
+ *    (enum lock_rank below); while
  *    holding ranked locks, a CPU may only take a lock of a strictly
  *    higher rank ("lock order violation: X (rank a) taken while holding
  *    Y (rank b)"). One global order makes ABBA deadlocks impossible.
@@ -120,6 +122,9 @@ void spin_lock_set_fair(bool fair);
 bool spin_lock_is_fair(void);
 /* Debugging a hang: print whether lock is held (and by whom, in debug builds). */
 void spin_describe(const struct spinlock *lock);
+
+/* Whether this boot checks the lock order (above). */
+bool spin_lock_order_checked(void);
 
 #if SPINLOCK_DEBUG
 /* Does this CPU hold lock? */

@@ -42,6 +42,13 @@ uint64_t clock_monotonic_ns(void);
 /* UNIX time in nanoseconds: the RTC at boot plus the monotonic clock. */
 int64_t clock_realtime_ns(void);
 /*
+ * The same at the last timer tick (1 ms steps), read without touching the
+ * clock's counter: for file times, as Linux's current_time() is coarse.
+ * The tick feeds it (clock_coarse_tick, with the monotonic time it read).
+ */
+int64_t clock_realtime_coarse_ns(void);
+void clock_coarse_tick(uint64_t monotonic_ns);
+/*
  * The vDSO's data page ([vvar]): the clock keeps it current from now on
  * (<kernel/vdso_data.h>). And whether the vDSO can compute the time in
  * user mode (the clock's source is the CPU's cycle counter).

@@ -18,13 +18,39 @@
 #include <stdint.h>
 #include <kernel/arch.h>
 #include <kernel/security.h>
+#include <kernel/vm.h>
 
-/* [u, u + n) lies in the user half (and does not wrap). */
-bool access_ok(uintptr_t u, size_t n);
+/* The architecture's copies: the bytes not copied (a fault stopped them). */
+size_t arch_copy_user(void *dst, const void *src, size_t n);
+size_t arch_clear_user(void *dst, size_t n);
+
+/* A kernel buffer standing in for a user one (kernel_read): allowed? */
+bool access_ok_kernel(uintptr_t u, size_t n);
+
+/* [u, u + n) lies in the user half (and does not wrap). Inline, as the
+ * copies below: every system call that moves data passes here. */
+static inline bool access_ok(uintptr_t u, size_t n)
+{
+	uintptr_t end = vm_user_end();
+
+	return (u <= end && n <= end - u) || access_ok_kernel(u, n);
+}
 
 /* 0, or -EFAULT (then dst may hold part of the data). */
-int copy_from_user(void *dst, uintptr_t usrc, size_t n);
-int copy_to_user(uintptr_t udst, const void *src, size_t n);
+static inline int copy_from_user(void *dst, uintptr_t usrc, size_t n)
+{
+	if (!access_ok(usrc, n))
+		return -EFAULT;
+	return arch_copy_user(dst, (const void *)usrc, n) ? -EFAULT : 0;
+}
+
+static inline int copy_to_user(uintptr_t udst, const void *src, size_t n)
+{
+	if (!access_ok(udst, n))
+		return -EFAULT;
+	return arch_copy_user((void *)udst, src, n) ? -EFAULT : 0;
+}
+
 int clear_user(uintptr_t udst, size_t n);
 
 /*

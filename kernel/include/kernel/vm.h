@@ -82,9 +82,14 @@ extern struct vm_space kernel_space;
 unsigned int vm_paging_levels(void);
 /*
  * The end of user memory: the lower half (2^47 or 2^56) but its top page,
- * which stays unmapped (see kernel/arch/x86_64/mm/vm_space.c).
+ * which stays unmapped (see kernel/arch/x86_64/mm/vm_space.c). A variable
+ * the architecture sets with the paging mode: every user copy checks it.
  */
-uintptr_t vm_user_end(void);
+extern uintptr_t vm_user_limit;
+static inline uintptr_t vm_user_end(void)
+{
+	return vm_user_limit;
+}
 
 /*
  * Map [virt, virt + size) to [phys, phys + size): page-aligned, not yet

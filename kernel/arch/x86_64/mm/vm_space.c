@@ -28,10 +28,7 @@ unsigned int vm_paging_levels(void)
  * return address, which SYSRET turns into a fault in ring 0 on Intel
  * CPUs. With it unmappable, syscall_entry's fast path needs no check.
  */
-uintptr_t vm_user_end(void)
-{
-	return (1ULL << (pt_levels == 5 ? 56 : 47)) - PAGE_SIZE;
-}
+uintptr_t vm_user_limit = (1ULL << 47) - PAGE_SIZE; /* 4 levels until told */
 
 /*
  * A zeroed table page for s, on its list: destroying the space frees the
@@ -95,6 +92,7 @@ void arch_space_load(struct vm_space *s)
 int arch_kernel_space_init(void)
 {
 	pt_levels = arch_paging_levels();
+	vm_user_limit = (1ULL << (pt_levels == 5 ? 56 : 47)) - PAGE_SIZE;
 	spin_lock_init(&kernel_space.lock, "kernel_space",
 		       LOCK_RANK_MM_PGTABLE);
 	kernel_space.root =
