@@ -24,8 +24,8 @@
 #   --initrd FILE.cpio      initramfs, module /boot/initramfs.cpio "initramfs"
 #   --module FILE[:CMDLINE] module /boot/modules/<basename> (repeatable)
 #   --cmdline "..."         kernel command line (default empty; with
-#                           RASTOS_LOCKDEP=1 in the environment, as in
-#                           make test, "lockdep" goes first)
+#                           RASTOS_DEBUG=1 in the environment, as in make
+#                           test, "lockdep slub_debug" goes first)
 #   --kaslr on|off          (default on)
 #   --paging 4|5            highest paging level allowed (default 5)
 #   --resolution WxH|text   (default 1280x800)
@@ -149,10 +149,11 @@ image_check_args() {
     [[ $image_resolution =~ ^([1-9][0-9]*x[1-9][0-9]*|text)$ ]] ||
         image_usage_error "--resolution takes WxH or text, not '$image_resolution'"
     [[ $image_cmdline != *"$nl"* ]] || image_usage_error "--cmdline must be one line"
-    # RASTOS_LOCKDEP=1 (tests/run.sh sets it): every boot of the test
-    # suites checks lock order ("lockdep" first on the command line).
-    if [ "${RASTOS_LOCKDEP:-0}" = 1 ] && [[ " $image_cmdline " != *" lockdep "* ]]; then
-        image_cmdline="lockdep${image_cmdline:+ $image_cmdline}"
+    # RASTOS_DEBUG=1 (tests/run.sh sets it): every boot of the test suites
+    # checks lock order and poisons the heap ("lockdep slub_debug" first
+    # on the command line).
+    if [ "${RASTOS_DEBUG:-0}" = 1 ] && [[ " $image_cmdline " != *" lockdep "* ]]; then
+        image_cmdline="lockdep slub_debug${image_cmdline:+ $image_cmdline}"
     fi
     [[ $image_loader == rastboot || $image_loader == limine ]] ||
         image_usage_error "--loader takes rastboot or limine, not '$image_loader'"

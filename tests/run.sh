@@ -16,8 +16,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 LOGS=build/test-logs
 JOBS=${JOBS:-2}
-# Every boot checks lock order (scripts/run-qemu.sh; test= boots do anyway).
-export RASTOS_LOCKDEP=1
+# Every boot checks lock order and poisons the heap (scripts/lib-image.sh;
+# test= boots do anyway).
+export RASTOS_DEBUG=1
 mkdir -p "$LOGS"
 
 suites=("$@")

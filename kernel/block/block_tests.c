@@ -453,6 +453,7 @@ KTEST(block, ramdisk_sync_flushes_and_merges)
 	struct page *page = pmm_alloc_pages(0, PMM_ZERO);
 	struct bio *bios[32];
 	struct buffer *b;
+	bool merged = false;
 
 	KT_ASSERT(page);
 	KT_ASSERT_EQ(ramdisk_create(1 << 20, NULL, 0, &rd), 0);
@@ -465,20 +466,34 @@ KTEST(block, ramdisk_sync_flushes_and_merges)
 	KT_ASSERT_EQ(s1.flushes, s0.flushes + 1);
 	KT_ASSERT_EQ(s1.writes, s0.writes + 1);
 	brelse(b);
-	for (int i = 0; i < 32; i++) {
-		bios[i] = page_bio(rd, BIO_WRITE, 8 * (uint64_t)i, page, &d);
-		KT_ASSERT(bios[i]);
+	/*
+	 * 32 neighbouring bios, 4 in flight at most: the rest queue and
+	 * merge, unless the disk's thread (another CPU) takes each as it
+	 * comes, which a host stalling this vCPU can make happen: a few
+	 * rounds, one of which must merge.
+	 */
+	for (int round = 0; round < 8; round++) {
+		d = (struct done_count){0};
+		for (int i = 0; i < 32; i++) {
+			bios[i] = page_bio(rd, BIO_WRITE, 8 * (uint64_t)i, page,
+					   &d);
+			KT_ASSERT(bios[i]);
+		}
+		for (int i = 0; i < 32; i++)
+			submit_bio(bios[i]);
+		while (__atomic_load_n(&d.done, __ATOMIC_ACQUIRE) < 32)
+			sched_yield();
+		KT_ASSERT_EQ(d.status, 0);
+		KT_ASSERT_EQ(ramdisk_get_stats(rd, &s0), 0);
+		KT_ASSERT_EQ(s0.sectors_written - s1.sectors_written, 256);
+		for (int i = 0; i < 32; i++)
+			bio_free(bios[i]);
+		merged = s0.writes - s1.writes < 32;
+		s1 = s0;
+		if (merged)
+			break;
 	}
-	for (int i = 0; i < 32; i++)
-		submit_bio(bios[i]);
-	while (__atomic_load_n(&d.done, __ATOMIC_ACQUIRE) < 32)
-		sched_yield();
-	KT_ASSERT_EQ(d.status, 0);
-	KT_ASSERT_EQ(ramdisk_get_stats(rd, &s0), 0);
-	KT_ASSERT(s0.writes - s1.writes < 32); /* some merged */
-	KT_ASSERT_EQ(s0.sectors_written - s1.sectors_written, 256);
-	for (int i = 0; i < 32; i++)
-		bio_free(bios[i]);
+	KT_ASSERT(merged);
 	page_put(page);
 }
 

@@ -75,8 +75,8 @@ KTEST(heap, poison_fresh_and_freed)
 	unsigned char *keep = kmalloc(64), *p = kmalloc(64);
 	bool fresh = true, freed = true;
 
-	if (!MM_DEBUG)
-		KT_SKIP("built with MM_DEBUG=0");
+	if (!heap_debug())
+		KT_SKIP("no heap poisoning (MM_DEBUG=0, or no slub_debug)");
 	KT_ASSERT(keep && p);
 	for (int i = 0; i < 64; i++)
 		fresh = fresh && p[i] == HEAP_POISON_ALLOC;
@@ -95,8 +95,8 @@ KTEST(heap, use_after_free_detected)
 	const void *where = NULL;
 	enum heap_error found;
 
-	if (!MM_DEBUG)
-		KT_SKIP("built with MM_DEBUG=0");
+	if (!heap_debug())
+		KT_SKIP("no heap poisoning (MM_DEBUG=0, or no slub_debug)");
 	KT_ASSERT(c != NULL);
 	keep = kmem_cache_alloc(c); /* keeps the slab */
 	p = kmem_cache_alloc(c);
@@ -117,8 +117,8 @@ KTEST(heap, double_free_detected)
 {
 	void *p = kmalloc(64), *big = kmalloc(3 * PAGE_SIZE);
 
-	if (!MM_DEBUG)
-		KT_SKIP("built with MM_DEBUG=0");
+	if (!heap_debug())
+		KT_SKIP("no heap poisoning (MM_DEBUG=0, or no slub_debug)");
 	KT_ASSERT(p && big);
 	KT_ASSERT_EQ(kfree_check(p), HEAP_OK);
 	KT_ASSERT_EQ(kfree_check(p), HEAP_DOUBLE_FREE);

@@ -48,6 +48,10 @@ static void add_cache(struct kmem_cache *c)
 	all_caches = c;
 }
 
+/* Set before heap_init (mm_init reads the command line), never after: a
+ * free object of a poisoning boot must be all poison when handed out. */
+bool heap_debug_on;
+
 void heap_init(void)
 {
 	all_caches = NULL;
@@ -86,7 +90,7 @@ static void *large_alloc(size_t size)
 	page->private_data = size;
 	large_pages += 1ULL << order;
 	p = slab_backend_address(page);
-	if (MM_DEBUG)
+	if (heap_debug())
 		slab_poison(p, PAGE_SIZE << order, HEAP_POISON_ALLOC);
 	return p;
 }

@@ -6,10 +6,12 @@
  * stacks (which keep their records on the heap) work.
  */
 #include <kernel/arch.h>
+#include <kernel/cmdline.h>
 #include <kernel/smp.h>
 #include <kernel/heap.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/string.h>
 #include <kernel/vm.h>
 
 #include "internal.h"
@@ -55,11 +57,26 @@ void mm_log_stats(void)
 		st.free_dma32_kib, st.reclaimable_kib, n ? used : " none");
 }
 
+/* Heap poisoning: "slub_debug" (=off turns it off), or any test boot. */
+static void heap_choose_debug(void)
+{
+	const char *v = cmdline_get("slub_debug");
+
+	heap_debug_on = cmdline_get("test") != NULL;
+	if (v)
+		heap_debug_on = strcmp(v, "off") && strcmp(v, "0");
+	klog(KLOG_INFO, "heap: poisoning %s\n",
+	     !MM_DEBUG	     ? "not built in (MM_DEBUG=0)"
+	     : heap_debug_on ? "on"
+			     : "off (\"slub_debug\" turns it on)");
+}
+
 void mm_init(void)
 {
 	uint64_t start = arch_cycles();
 
 	pmm_init();
+	heap_choose_debug();
 	heap_init();
 	vm_kernel_init();
 	mm_init_ticks = arch_cycles() - start;

@@ -6,10 +6,11 @@
  * emptied slab goes back to the page allocator once the cache already
  * keeps SLAB_KEEP_EMPTY of them.
  *
- * Debug builds (MM_DEBUG) fill a free slot with HEAP_POISON_FREE past its
- * list pointer and check that poison when the slot is handed out again,
- * so a write through a dangling pointer is found; a freed pointer is
- * looked up on its slab's free list first, so a double free is too.
+ * Debug boots (heap_debug(), <kernel/heap.h>) fill a free slot with
+ * HEAP_POISON_FREE past its list pointer and check that poison when the
+ * slot is handed out again, so a write through a dangling pointer is
+ * found; a freed pointer is looked up on its slab's free list first, so a
+ * double free is too.
  *
  * Pure code: also built for the host (tests/host/test_slab.c).
  */
@@ -128,7 +129,7 @@ static struct page *new_slab(struct kmem_cache *c)
 	for (unsigned int i = c->objects; i-- > 0;) {
 		char *obj = base + (size_t)i * c->size;
 
-		if (MM_DEBUG)
+		if (heap_debug())
 			slab_poison(obj, c->size, HEAP_POISON_FREE);
 		*(void **)obj = next;
 		next = obj;
@@ -162,7 +163,7 @@ static bool free_slot_intact(const struct kmem_cache *c,
 
 	if (next && !valid_slot(c, slab, next))
 		return false;
-	return !MM_DEBUG || poisoned(obj, c->size);
+	return !heap_debug() || poisoned(obj, c->size);
 }
 
 void *slab_alloc(struct kmem_cache *c)
@@ -184,7 +185,7 @@ void *slab_alloc(struct kmem_cache *c)
 	slab->freelist = next;
 	set_inuse(c, slab, slab->inuse + 1u);
 	c->inuse++;
-	if (MM_DEBUG)
+	if (heap_debug())
 		slab_poison(obj, c->size, HEAP_POISON_ALLOC);
 	return obj;
 }
@@ -229,10 +230,10 @@ enum heap_error slab_free(struct kmem_cache *want, void *obj)
 	if (!c || (want && want != c) || !valid_slot(c, slab, obj))
 		return HEAP_INVALID_FREE;
 	/* Only a slot still all poison can be free: look for it then. */
-	if (slab->inuse == 0 ||
-	    (MM_DEBUG && poisoned(obj, c->size) && on_freelist(c, slab, obj)))
+	if (slab->inuse == 0 || (heap_debug() && poisoned(obj, c->size) &&
+				 on_freelist(c, slab, obj)))
 		return HEAP_DOUBLE_FREE;
-	if (MM_DEBUG)
+	if (heap_debug())
 		slab_poison(obj, c->size, HEAP_POISON_FREE);
 	*(void **)obj = slab->freelist;
 	slab->freelist = obj;
@@ -315,7 +316,7 @@ int slab_cache_setup(struct kmem_cache *c, const char *name, size_t size,
 	 * the slot is still all poison, and a slot of just the link word
 	 * would always look so, and cost a walk of the whole list.
 	 */
-	if (MM_DEBUG && slot < 16)
+	if (heap_debug() && slot < 16)
 		slot = 16;
 	*c = (struct kmem_cache){
 		.name = name,

@@ -272,6 +272,7 @@ static int build_mm(struct exec_ctx *c)
 		info.euid = setid_bits(c) & S_ISUID ? c->file->uid : cr->euid;
 		info.egid = setid_bits(c) & S_ISGID ? c->file->gid : cr->egid;
 		info.secure = info.euid != cr->uid || info.egid != cr->gid;
+		c->mm->stack_top = exec_stack_top();
 		info.vdso_base = vdso_map(c->mm);
 		err = exec_setup_stack(c->mm, &c->args, &info, &c->sp);
 	}

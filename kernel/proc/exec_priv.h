@@ -68,10 +68,15 @@ struct exec_stack_info {
 	uintptr_t vdso_base; /* 0: none */
 };
 
+/* The stack's top for a new program, randomised below the user half's
+ * end: chosen before the vDSO, which goes above it (vdso_map). */
+uintptr_t exec_stack_top(void);
+
 /*
- * Make mm's stack region and fill it as Linux's ABI says: strings,
- * AT_RANDOM bytes, the platform, the auxiliary vector, envp, argv, argc;
- * *sp gets the initial stack pointer (16-byte aligned, at argc).
+ * Make mm's stack region below mm->stack_top and fill it as Linux's ABI
+ * says: strings, AT_RANDOM bytes, the platform, the auxiliary vector,
+ * envp, argv, argc; *sp gets the initial stack pointer (16-byte aligned,
+ * at argc).
  */
 int exec_setup_stack(struct mm *mm, const struct exec_args *a,
 		     const struct exec_stack_info *info, uintptr_t *sp);

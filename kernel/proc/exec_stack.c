@@ -96,18 +96,24 @@ static unsigned int fill_auxv(uint64_t *v, const struct exec_stack_info *in,
 	return n;
 }
 
-/* The stack region: its top, randomised below the user half's end. */
-static uintptr_t make_region(struct mm *mm, bool exec, int *err)
+uintptr_t exec_stack_top(void)
 {
 	uintptr_t top = vm_user_end() - PAGE_SIZE;
 
 	if (exec_randomize())
 		top -= (random_u64() % STACK_RANDOM_PAGES) * PAGE_SIZE;
+	return top;
+}
+
+/* The stack region, below mm->stack_top: its top. */
+static uintptr_t make_region(struct mm *mm, bool exec, int *err)
+{
+	uintptr_t top = mm->stack_top;
+
 	*err = uvm_map(mm, top - STACK_INITIAL, STACK_INITIAL,
 		       VMA_READ | VMA_WRITE | VMA_GROWSDOWN | VMA_STACK |
 			       (exec ? VMA_EXEC : 0),
 		       NULL, 0);
-	mm->stack_top = top;
 	return top;
 }
 

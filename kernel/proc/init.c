@@ -56,6 +56,7 @@ static struct proc *make_init(struct task *t)
 
 	if (!p)
 		return NULL;
+	proc_default_limits(p->rlim);
 	p->sighand = sighand_alloc();
 	p->files = files_alloc();
 	p->fs = fs_context_alloc();

@@ -20,8 +20,8 @@ LIST_HEAD(proc_all);
 
 static struct kmem_cache *proc_cache;
 
-/* Linux's defaults for init: most limits unlimited. */
-static void default_limits(struct rlimit64 *r)
+/* Linux's defaults for init: most limits unlimited. (Others inherit.) */
+void proc_default_limits(struct rlimit64 *r)
 {
 	struct mm_stats st;
 	uint64_t threads;
@@ -61,7 +61,6 @@ struct proc *proc_alloc(void)
 	p->real_timer = (struct timer_event)TIMER_EVENT_INIT;
 	p->exit_signal = SIGCHLD;
 	p->start_time = clock_monotonic_ns();
-	default_limits(p->rlim);
 	return p;
 }
 

@@ -39,7 +39,9 @@ void pid_unhash_proc(struct proc *p);
 void proc_discard(struct proc *p);
 
 /* proc.c */
+/* A zeroed process (no limits: the caller sets or copies them). */
 struct proc *proc_alloc(void);
+void proc_default_limits(struct rlimit64 *r);
 void proc_add_thread_locked(struct proc *p, struct task *t);
 void proc_unlink_locked(struct proc *p);
 

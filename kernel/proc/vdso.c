@@ -11,6 +11,7 @@
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/random.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <kernel/vdso_data.h>
@@ -47,6 +48,29 @@ void vdso_init(void)
 	     (unsigned long)vdso_pages, clock_vdso_capable() ? "yes" : "no");
 }
 
+/*
+ * Where Linux 6.1 puts it (vdso_addr): above the stack's top, at a random
+ * page, in the same 2 MiB as the top where it fits, so that the stack's
+ * last page table maps it too: a process then needs two or three page
+ * tables fewer than with the vDSO in the mmap area, and fork copies them.
+ */
+static uintptr_t above_stack(const struct mm *mm, size_t size)
+{
+	uintptr_t start = ALIGN_UP(mm->stack_top, PAGE_SIZE);
+	uintptr_t end = ALIGN_UP(start + size, 2 * MiB);
+
+	if (!mm->stack_top)
+		return 0;
+	end = MIN(end, vm_user_end());
+	if (end < start + size)
+		return 0; /* no room up to the end: the mmap area then */
+	end -= size;
+	if (!exec_randomize() || end == start)
+		return start;
+	return start +
+	       random_u64() % ((end - start) / PAGE_SIZE + 1) * PAGE_SIZE;
+}
+
 uintptr_t vdso_map(struct mm *mm)
 {
 	size_t size = (vdso_pages + 1) * PAGE_SIZE;
@@ -54,7 +78,7 @@ uintptr_t vdso_map(struct mm *mm)
 
 	if (!vdso_inode || !vdso_pages)
 		return 0;
-	base = uvm_find_free(mm, size, 0);
+	base = uvm_find_free(mm, size, above_stack(mm, size));
 	if (!base)
 		return 0;
 	if (uvm_map(mm, base, PAGE_SIZE, VMA_READ | VMA_VVAR, vdso_inode, 0) ||

@@ -54,10 +54,17 @@ def main():
     detail = set(filter(None, os.environ.get("TRACE_DETAIL", "").split(",")))
     per_pc = collections.Counter()
     per_call = []
+    kinds = []  # how each entry came: "syscall N" or the entry stub
     for _ in range(calls):
         while rip() < USER_TOP:  # user code up to the next syscall
             gdb.execute("stepi", to_string=True)
         counts = collections.Counter()
+        first = rip()
+        i = bisect.bisect_right(addrs, first) - 1
+        what = names[i] if i >= 0 else "?"
+        if what == "syscall_entry":
+            what = "syscall %d" % int(gdb.parse_and_eval("$rax"))
+        kinds.append(what)
         while rip() >= USER_TOP:
             pc = rip()
             i = bisect.bisect_right(addrs, pc) - 1
@@ -71,12 +78,14 @@ def main():
         total = collections.Counter()
         for counts in per_call:
             total.update(counts)
-        print("trace: kernel entries: %s" % " ".join(
-            str(sum(c.values())) for c in per_call))
+        print("trace: kernel entries: %s" % ", ".join(
+            "%s %d" % (k, sum(c.values())) for k, c in zip(kinds, per_call)))
         per_call = [total]
     for n, counts in enumerate(per_call):
         total = sum(counts.values())
-        print("trace: call %d: %d kernel instructions" % (n + 1, total))
+        print("trace: call %d: %d kernel instructions%s" % (
+            n + 1, total, " (%s)" % kinds[n] if len(kinds) > n and
+            len(per_call) == len(kinds) else ""))
         for name, c in counts.most_common():
             print("trace:   %6d  %s" % (c, name))
     for pc in sorted(per_pc):

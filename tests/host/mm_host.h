@@ -45,6 +45,7 @@ static inline void host_mm_init(uint64_t npages)
 	memset(host_pages, 0, npages * sizeof(host_pages[0]));
 	buddy_init(&host_buddy, host_pages, 0, npages);
 	buddy_add_range(&host_buddy, 1, npages - 1);
+	heap_debug_on = true; /* as a test boot: poisoning checked */
 	heap_init();
 	host_reports = 0;
 	host_last_report = HEAP_OK;

@@ -98,7 +98,7 @@ expect_boot() {
         --mem) check_mem "$name" "$2" ;;
         --slide) check_slide "$name" "$2" ;;
         --cmdline) check "$name: command line passed" "log says $(field '^boot: cmdline (.*)$')" \
-            grep -qF "boot: cmdline \"$2\"" <(sed 's/^boot: cmdline "lockdep /boot: cmdline "/' "$BOOT_LOG") ;;
+            grep -qF "boot: cmdline \"$2\"" <(sed 's/^boot: cmdline "lockdep slub_debug /boot: cmdline "/' "$BOOT_LOG") ;;
         --fb) check_fb "$name" "$2" ;;
         --cpus) check "$name: $2 CPUs reported" "log says '$(field '^boot: (cpus.*)$')'" \
             grep -q "^boot: cpus $2, BSP APIC ID" "$BOOT_LOG" ;;

@@ -10,11 +10,13 @@
  * Alignment: 8 bytes at least; a power-of-two size up to 4 KiB is aligned
  * to itself, larger ones to 4 KiB.
  *
- * Out of memory is NULL. With MM_DEBUG (the default; build with
- * make MM_DEBUG=0 to drop it), free objects are filled with poison that is
- * checked when they are handed out again (a write after free), and every
- * free is checked (a double free, or a pointer the heap never returned):
- * kfree panics with the finding, kfree_check returns it instead.
+ * Out of memory is NULL. Every free is checked (a pointer the heap never
+ * returned). With MM_DEBUG (the default; build with make MM_DEBUG=0 to
+ * drop it) and in boots that ask for it ("slub_debug" on the command line;
+ * test boots, "test=...", always do), free objects are also filled with
+ * poison that is checked when they are handed out again (a write after
+ * free), and double frees are found: kfree panics with the finding,
+ * kfree_check returns it instead.
  * Safe on any CPU and in interrupt handlers (one lock, interrupts off).
  */
 #ifndef KERNEL_HEAP_H
@@ -26,6 +28,15 @@
 #ifndef MM_DEBUG
 #define MM_DEBUG 1
 #endif
+
+#include <stdbool.h>
+
+/* Whether this boot poisons the heap (above); fixed by heap_init. */
+extern bool heap_debug_on;
+static inline bool heap_debug(void)
+{
+	return MM_DEBUG && heap_debug_on;
+}
 
 #define KMALLOC_MAX_CACHE 4096	 /* the largest size class */
 #define KMALLOC_MAX (4ULL << 20) /* the largest kmalloc at all */
