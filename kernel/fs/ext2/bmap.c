@@ -170,6 +170,42 @@ int ext2_bmap(struct inode *in, uint64_t lblk, bool create, uint64_t *out)
 	return 0;
 }
 
+int ext2_bmap_run(struct inode *in, uint64_t lblk, unsigned int n,
+		  uint64_t *out)
+{
+	struct ext2_sb *s = EXT2_SB(in->sb);
+	struct ext2_inode *e = EXT2_I(in);
+	unsigned int off[4], depth, k;
+	const uint32_t *slot;
+	struct buffer *b;
+	uint64_t leaf;
+	int err;
+
+	if ((e->flags & EXT4_EXTENTS_FL) || n <= 1 ||
+	    block_path(s, lblk, off, &depth) || depth == 1 ||
+	    !(leaf = leaf_of(e, lblk - off[depth - 1]))) {
+		err = ext2_bmap(in, lblk, false, out); /* finds the leaf */
+		return err ? err : 1;
+	}
+	n = MIN(n, (unsigned int)s->addr_per_block - off[depth - 1]);
+	err = ext2_bread(s, leaf, &b);
+	if (err)
+		return err;
+	slot = (const uint32_t *)b->data + off[depth - 1];
+	for (k = 0; k < n; k++) {
+		if (slot[k] && !ext2_block_valid(s, slot[k])) {
+			if (k == 0)
+				err = ext2_corrupt(
+					s, "block number in indirect block",
+					leaf);
+			break; /* (a later call reports it) */
+		}
+		out[k] = slot[k];
+	}
+	brelse(b);
+	return k ? (int)k : err;
+}
+
 /* ---- freeing ------------------------------------------------------------ */
 
 static int drop_block(struct inode *in, uint64_t blk)

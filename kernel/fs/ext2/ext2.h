@@ -237,6 +237,13 @@ void ext2_set_ops(struct inode *in);
 /* bmap.c: the disk block of file block lblk: 0 with *out (0: a hole,
  * unless create, which allocates it and the indirect blocks above). */
 int ext2_bmap(struct inode *in, uint64_t lblk, bool create, uint64_t *out);
+/*
+ * For reading: map up to n blocks from lblk into out (0 for a hole), with
+ * one look at their leaf indirect block: how many were mapped (at least
+ * 1), or -errno.
+ */
+int ext2_bmap_run(struct inode *in, uint64_t lblk, unsigned int n,
+		  uint64_t *out);
 /* Free the blocks of file block lblk on: 0 or -errno. */
 int ext2_free_blocks_from(struct inode *in, uint64_t lblk);
 /* ext4's extent tree (extents.c), read only: as ext2_bmap. */
