@@ -129,8 +129,15 @@ static int cow(struct mm *mm, struct vma *v, uintptr_t va, uint64_t phys)
 	copy = private_copy(page);
 	if (!copy)
 		return -ENOMEM;
-	vma_zap(mm, va, va + PAGE_SIZE);
-	return map_page(mm, va, copy, vma_prot(v));
+	/* The copy takes the old page's place in one step; another thread
+	 * that got there first (-EAGAIN) leaves its own, and ours goes. */
+	if (vm_replace_page(mm->space, va, phys, page_to_phys(copy),
+			    vma_prot(v))) {
+		page_put(copy);
+		return 0;
+	}
+	page_put(page); /* the mapping's reference */
+	return 0;
 }
 
 /*

@@ -108,6 +108,15 @@ int vm_map(struct vm_space *space, uintptr_t virt, uint64_t phys, size_t size,
  */
 int vm_unmap(struct vm_space *space, uintptr_t virt, size_t size);
 /*
+ * Map the 4 KiB page at virt, a user page of space mapped to old_phys
+ * now, to new_phys with prot instead, in one step (copy-on-write): 0, or
+ * -EAGAIN if virt no longer maps old_phys as a 4 KiB page (nothing done).
+ * The caller's reference to new_phys goes to the mapping; the mapping's
+ * reference to old_phys becomes the caller's.
+ */
+int vm_replace_page(struct vm_space *space, uintptr_t virt, uint64_t old_phys,
+		    uint64_t new_phys, unsigned int prot);
+/*
  * vm_unmap that also tells put(phys, arg) about every 4 KiB page it
  * unmapped (the user memory code drops its references), with the TLBs
  * of every CPU using space flushed before it returns. put runs under

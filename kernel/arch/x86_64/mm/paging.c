@@ -569,6 +569,28 @@ int vm_protect(struct vm_space *s, uintptr_t va, size_t size, unsigned int prot)
 	return change(s, va, size, prot, true);
 }
 
+int vm_replace_page(struct vm_space *s, uintptr_t va, uint64_t old_phys,
+		    uint64_t new_phys, unsigned int prot)
+{
+	unsigned long flags;
+	unsigned int l;
+	uint64_t *e;
+	int err = -EAGAIN;
+
+	if (kernel_half(va) || !IS_ALIGNED(va | new_phys, PAGE_SIZE))
+		return -EINVAL;
+	flags = spin_lock_irqsave(&s->lock);
+	e = canonical(va) ? find_leaf(s, va, &l) : NULL;
+	if (e && l == 1 && leaf_phys(*e, 1) == old_phys) {
+		*e = new_phys | leaf_bits(prot, 1, va);
+		err = 0;
+	}
+	spin_unlock_irqrestore(&s->lock, flags);
+	if (!err)
+		flush_range(s, va, PAGE_SIZE);
+	return err;
+}
+
 int vm_translate(struct vm_space *s, uintptr_t va, uint64_t *phys,
 		 unsigned int *prot)
 {
