@@ -169,7 +169,9 @@ static void record_order(void *arg)
 /*
  * Events run in deadline order, each once. They are armed with interrupts
  * off: a host that stalls this vCPU for 4 ms between two arms would
- * otherwise fire the first before the second exists.
+ * otherwise fire the first before the second exists. And they fire on
+ * this CPU, which a busy host may not run for a while (this thread may
+ * have moved on): they get up to a second.
  */
 KTEST(time, oneshot_order)
 {
@@ -190,6 +192,10 @@ KTEST(time, oneshot_order)
 	for (int i = 0; i < 4; i++)
 		KT_ASSERT_EQ(err[i], 0);
 	msleep(10);
+	for (int waited = 0;
+	     __atomic_load_n(&order_n, __ATOMIC_ACQUIRE) < 4 && waited < 1000;
+	     waited += 10)
+		msleep(10);
 	KT_ASSERT_EQ(order_n, 4);
 	KT_ASSERT_EQ(order[0], 1);
 	KT_ASSERT_EQ(order[1], 3);
