@@ -57,6 +57,16 @@ static void arrays_free(struct files *fs)
 		kfree(fs->cloexec);
 }
 
+/* 1 + the highest open descriptor of fs, or 0. */
+static unsigned int last_open(const struct files *fs)
+{
+	unsigned int n = fs->size;
+
+	while (n && !fs->fd[n - 1])
+		n--;
+	return n;
+}
+
 struct files *files_copy(struct files *from)
 {
 	struct files *fs = files_new();
@@ -87,7 +97,8 @@ struct files *files_copy(struct files *from)
 		fs->cloexec = bits;
 		fs->size = size;
 	}
-	for (unsigned int i = 0; i < size; i++) {
+	/* Up to the last open slot: most tables hold a few low ones. */
+	for (unsigned int i = 0, n = last_open(from); i < n; i++) {
 		fs->fd[i] = from->fd[i];
 		if (fs->fd[i])
 			file_get(fs->fd[i]);
@@ -101,7 +112,7 @@ void files_put(struct files *fs)
 {
 	if (!fs || __atomic_sub_fetch(&fs->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
-	for (unsigned int i = 0; i < fs->size; i++) {
+	for (unsigned int i = 0, n = last_open(fs); i < n; i++) {
 		if (fs->fd[i])
 			fd_close_file(fs, fs->fd[i]);
 	}

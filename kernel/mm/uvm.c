@@ -301,6 +301,7 @@ void mm_put(struct mm *mm)
 
 	if (!mm || __atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	(void)vm_space_retire(mm->space); /* else unmapped the usual way */
 	while ((n = avl_first(&mm->vmas))) {
 		struct vma *v = avl_entry(n, struct vma, node);
 

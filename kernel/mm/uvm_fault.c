@@ -123,21 +123,30 @@ static int fault_in(struct mm *mm, struct vma *v, uintptr_t va,
 static int cow(struct mm *mm, struct vma *v, uintptr_t va, uint64_t phys)
 {
 	struct page *page = phys_to_page(phys), *copy;
+	int err;
 
-	if (__atomic_load_n(&page->refcount, __ATOMIC_ACQUIRE) == 1)
-		return vm_protect(mm->space, va, PAGE_SIZE, vma_prot(v));
+	if (__atomic_load_n(&page->refcount, __ATOMIC_ACQUIRE) == 1) {
+		/* Ours alone now: writable in place (-EAGAIN: it changed
+		 * since, and the access is simply retried). */
+		err = vm_replace_page(mm->space, va, phys, phys, vma_prot(v));
+		if (err == -EOPNOTSUPP)
+			return vm_protect(mm->space, va, PAGE_SIZE,
+					  vma_prot(v));
+		return err == -EAGAIN ? 0 : err;
+	}
 	copy = private_copy(page);
 	if (!copy)
 		return -ENOMEM;
-	/* The copy takes the old page's place in one step; another thread
-	 * that got there first (-EAGAIN) leaves its own, and ours goes. */
-	if (vm_replace_page(mm->space, va, phys, page_to_phys(copy),
-			    vma_prot(v))) {
-		page_put(copy);
-		return 0;
+	/* The copy takes the old page's place in one step; if another
+	 * thread got there first (-EAGAIN), its page stays and ours goes. */
+	err = vm_replace_page(mm->space, va, phys, page_to_phys(copy),
+			      vma_prot(v));
+	if (err == -EOPNOTSUPP) { /* within a large page: split by the unmap */
+		vma_zap(mm, va, va + PAGE_SIZE);
+		return map_page(mm, va, copy, vma_prot(v));
 	}
-	page_put(page); /* the mapping's reference */
-	return 0;
+	page_put(err ? copy : page); /* or the mapping's reference to page */
+	return err == -EAGAIN ? 0 : err;
 }
 
 /*

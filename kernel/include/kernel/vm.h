@@ -74,6 +74,7 @@ struct vm_space {
 	uint64_t table_pages;		/* page-table pages (under lock) */
 	struct page *tables; /* those below the root, through page->next */
 	uint64_t cpus; /* atomic: bit n, loaded on CPU n (TLB shootdown) */
+	bool dead;     /* being torn down: no CPU loads it or looks at it */
 };
 
 extern struct vm_space kernel_space;
@@ -109,8 +110,9 @@ int vm_map(struct vm_space *space, uintptr_t virt, uint64_t phys, size_t size,
 int vm_unmap(struct vm_space *space, uintptr_t virt, size_t size);
 /*
  * Map the 4 KiB page at virt, a user page of space mapped to old_phys
- * now, to new_phys with prot instead, in one step (copy-on-write): 0, or
- * -EAGAIN if virt no longer maps old_phys as a 4 KiB page (nothing done).
+ * now, to new_phys with prot instead, in one step (copy-on-write): 0,
+ * -EAGAIN if virt no longer maps old_phys (nothing done), -EOPNOTSUPP if
+ * a large page maps it (nothing done: unmap and map it instead).
  * The caller's reference to new_phys goes to the mapping; the mapping's
  * reference to old_phys becomes the caller's.
  */
@@ -122,6 +124,12 @@ int vm_replace_page(struct vm_space *space, uintptr_t virt, uint64_t old_phys,
  * of every CPU using space flushed before it returns. put runs under
  * space's lock: it must not take it or sleep.
  */
+/*
+ * space is being torn down (its process has gone): from now on no CPU
+ * loads it, so unmapping needs neither its lock nor TLB flushes. False
+ * (and nothing changes) if some CPU still has it loaded.
+ */
+bool vm_space_retire(struct vm_space *space);
 int vm_unmap_collect(struct vm_space *space, uintptr_t virt, size_t size,
 		     void (*put)(uint64_t phys, void *arg), void *arg);
 /*

@@ -392,6 +392,15 @@ static int collect_locked(struct vm_space *s, uintptr_t va, size_t size,
 	return err;
 }
 
+bool vm_space_retire(struct vm_space *s)
+{
+	if (s == &kernel_space || loaded(s) ||
+	    __atomic_load_n(&s->cpus, __ATOMIC_ACQUIRE))
+		return false;
+	s->dead = true;
+	return true;
+}
+
 int vm_unmap_collect(struct vm_space *s, uintptr_t va, size_t size,
 		     void (*put)(uint64_t phys, void *arg), void *arg)
 {
@@ -401,6 +410,8 @@ int vm_unmap_collect(struct vm_space *s, uintptr_t va, size_t size,
 
 	if (err)
 		return err;
+	if (s->dead) /* nobody else: no lock, no TLB to flush */
+		return collect_locked(s, va, size, put, arg, &done);
 	flags = spin_lock_irqsave(&s->lock);
 	err = collect_locked(s, va, size, put, arg, &done);
 	spin_unlock_irqrestore(&s->lock, flags);
@@ -581,7 +592,9 @@ int vm_replace_page(struct vm_space *s, uintptr_t va, uint64_t old_phys,
 		return -EINVAL;
 	flags = spin_lock_irqsave(&s->lock);
 	e = canonical(va) ? find_leaf(s, va, &l) : NULL;
-	if (e && l == 1 && leaf_phys(*e, 1) == old_phys) {
+	if (e && l != 1) {
+		err = -EOPNOTSUPP; /* a large page: not this way */
+	} else if (e && leaf_phys(*e, 1) == old_phys) {
 		*e = new_phys | leaf_bits(prot, 1, va);
 		err = 0;
 	}
