@@ -126,8 +126,9 @@ int vm_replace_page(struct vm_space *space, uintptr_t virt, uint64_t old_phys,
  */
 /*
  * space is being torn down (its process has gone): from now on no CPU
- * loads it, so unmapping needs neither its lock nor TLB flushes. False
- * (and nothing changes) if some CPU still has it loaded.
+ * loads it, so unmapping needs no TLB flush (nor range checks: the
+ * ranges are its regions'). False (and nothing changes) if some CPU
+ * still has it loaded.
  */
 bool vm_space_retire(struct vm_space *space);
 int vm_unmap_collect(struct vm_space *space, uintptr_t virt, size_t size,

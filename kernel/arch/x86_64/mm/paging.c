@@ -404,18 +404,19 @@ bool vm_space_retire(struct vm_space *s)
 int vm_unmap_collect(struct vm_space *s, uintptr_t va, size_t size,
 		     void (*put)(uint64_t phys, void *arg), void *arg)
 {
-	int err = check_range(s, va, size, 0);
+	bool dead = s->dead; /* its regions' ranges: valid */
+	int err = dead ? 0 : check_range(s, va, size, 0);
 	unsigned long flags;
 	uint64_t done;
 
 	if (err)
 		return err;
-	if (s->dead) /* nobody else: no lock, no TLB to flush */
-		return collect_locked(s, va, size, put, arg, &done);
+	/* Locked even dead: a truncate may zap a file region meanwhile. */
 	flags = spin_lock_irqsave(&s->lock);
 	err = collect_locked(s, va, size, put, arg, &done);
 	spin_unlock_irqrestore(&s->lock, flags);
-	flush_range(s, va, done);
+	if (!dead) /* (no CPU has a dead space loaded: no TLB to flush) */
+		flush_range(s, va, done);
 	return err;
 }
 
