@@ -234,9 +234,8 @@ print_table() {
     done <"$1"
 }
 
-# markdown_table ROWS RASTOS LINUX [ROW]: the comparison for README.md,
-# ROW (markdown) added at its end.
-markdown_table() {
+# markdown_rows ROWS: ROWS (tab-separated) as a markdown table, header first.
+markdown_rows() {
     local name r l ratio goal met
     echo "| probe | rastOS ns | Linux ns | rastOS/Linux | goal | met |"
     echo "|---|---:|---:|---:|---:|:-:|"
@@ -245,6 +244,12 @@ markdown_table() {
         echo "| \`$name\` | $(thousands "$r") | $(thousands "$l") | $ratio |" \
             "$goal | $met |"
     done <"$1"
+}
+
+# markdown_table ROWS RASTOS LINUX [ROW]: the comparison for README.md,
+# ROW (markdown) added at its end.
+markdown_table() {
+    markdown_rows "$1"
     [ -z "${4:-}" ] || echo "$4"
     echo
     echo "Clock check, virtual ns per 1000 instructions of a dec/jnz loop:" \
@@ -406,14 +411,7 @@ linux_disk() {
 
 # disk_markdown ROWS: the disks' comparison for README.md.
 disk_markdown() {
-    local name r l ratio goal met
-    echo "| probe | rastOS ns | Linux ns | rastOS/Linux | goal | met |"
-    echo "|---|---:|---:|---:|---:|:-:|"
-    while IFS=$'\t' read -r name r l ratio goal met; do
-        [ "$goal" = - ] || goal="≤ $goal"
-        echo "| \`$name\` | $(thousands "$r") | $(thousands "$l") | $ratio |" \
-            "$goal | $met |"
-    done <"$1"
+    markdown_rows "$1"
     echo
     echo "rastOS: $BENCH_DISK_RUNS run(s) per block size, the median;" \
         "Linux: \`$LINUX_DISK\` (the median of 3, not measured again)."

@@ -198,15 +198,12 @@ SYSCALL_DEFINE3(fchown, int, fd, uint32_t, uid, uint32_t, gid)
 static long set_times(struct target *t, const struct timespec_k *ts)
 {
 	struct inode *in = t->inode;
-	struct timespec_k now_ts;
+	struct timespec_k now_ts = inode_time_now();
 	bool only_now =
 		!ts || ((ts[0].nsec == UTIME_NOW || ts[0].nsec == UTIME_OMIT) &&
 			(ts[1].nsec == UTIME_NOW || ts[1].nsec == UTIME_OMIT));
-	int64_t ns = clock_realtime_coarse_ns(); /* as write(2) stamps it */
 	int err = target_writable_fs(t);
 
-	now_ts.sec = ns / (int64_t)NSEC_PER_SEC;
-	now_ts.nsec = ns % (int64_t)NSEC_PER_SEC;
 	if (!err && !inode_owner_or_root(in) &&
 	    (!only_now || inode_permission(in, 2)))
 		err = only_now ? -EACCES : -EPERM;

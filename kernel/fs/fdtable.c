@@ -171,23 +171,9 @@ int files_next_fd(struct files *fs, int from)
 	return found;
 }
 
-struct file *fd_get(int fd)
-{
-	struct files *fs = my_files();
-	struct file *f;
-
-	/* A table no other thread shares changes only by our own hand: a
-	 * lookup needs no lock (Linux's fdget does the same). Readers in
-	 * other processes (procfs) only read it. */
-	if (!fs || fd < 0 ||
-	    __atomic_load_n(&fs->refcount, __ATOMIC_ACQUIRE) != 1)
-		return files_fd_get(fs, fd, NULL);
-	f = (unsigned int)fd < fs->size ? fs->fd[fd] : NULL;
-	if (f)
-		file_get(f);
-	return f;
-}
-
+/* A table no other thread shares changes only by our own hand: a lookup
+ * needs no lock (Linux's fdget does the same). Readers in other processes
+ * (procfs) only read it. */
 struct fd_light fd_get_light(int fd)
 {
 	struct files *fs = my_files();
@@ -197,6 +183,15 @@ struct fd_light fd_get_light(int fd)
 		return (struct fd_light){files_fd_get(fs, fd, NULL), true};
 	return (struct fd_light){
 		(unsigned int)fd < fs->size ? fs->fd[fd] : NULL, false};
+}
+
+struct file *fd_get(int fd)
+{
+	struct fd_light f = fd_get_light(fd);
+
+	if (f.file && !f.ref)
+		file_get(f.file);
+	return f.file;
 }
 
 static void set_cloexec(struct files *fs, unsigned int fd, bool on)

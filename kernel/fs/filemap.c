@@ -87,8 +87,7 @@ static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 		size_t chunk = MIN(n - done, PAGE_SIZE - off);
 		struct page *page;
 		/* Sealed, a write stops where Linux's does: at the page. */
-		int err = in->seals ? seals_check_write(in, pos + done, chunk)
-				    : 0;
+		int err = seals_check_write(in, pos + done, chunk);
 
 		if (!err)
 			err = inode_get_page(in, (pos + done) / PAGE_SIZE,

@@ -174,4 +174,7 @@ void devtmpfs_init(void);
 void chardev_init_mem(void);
 void devpts_init(void);
 
+/* The time to stamp a file with now (inode.c): coarse, as Linux's. */
+struct timespec_k inode_time_now(void);
+
 #endif

@@ -37,7 +37,7 @@ static struct page *cache_lookup(struct inode *in, uint64_t index);
 
 /* File times are coarse (a tick), as on Linux: reading the clock's
  * counter for every write and read would cost more than the rest. */
-static struct timespec_k now(void)
+struct timespec_k inode_time_now(void)
 {
 	int64_t ns = clock_realtime_coarse_ns();
 
@@ -47,7 +47,7 @@ static struct timespec_k now(void)
 
 void inode_touch(struct inode *in, bool data)
 {
-	in->ctime = now();
+	in->ctime = inode_time_now();
 	if (data)
 		in->mtime = in->ctime;
 	inode_mark_dirty(in, INODE_DIRTY_META);
@@ -71,7 +71,7 @@ void file_accessed(struct file *f)
 
 	if (f->flags & O_NOATIME)
 		return;
-	t = now();
+	t = inode_time_now();
 	/* Already this tick's (Linux skips an equal time too). */
 	if (t.sec == in->atime.sec && t.nsec == in->atime.nsec)
 		return;
@@ -146,7 +146,7 @@ struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
 	in->sb = sb;
 	in->ops = ops;
 	in->fops = fops;
-	in->atime = in->mtime = in->ctime = now();
+	in->atime = in->mtime = in->ctime = inode_time_now();
 	mutex_init(&in->lock, "inode");
 	spin_lock_init(&in->cache_lock, "inode cache", LOCK_RANK_INODE);
 	list_init(&in->locks);

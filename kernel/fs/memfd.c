@@ -43,15 +43,6 @@
 
 static struct mount *memfd_mnt;
 
-int seals_check_write(const struct inode *in, uint64_t pos, uint64_t len)
-{
-	if (in->seals & SEALS_WRITE)
-		return -EPERM;
-	if ((in->seals & F_SEAL_GROW) && pos + len > in->size)
-		return -EPERM;
-	return 0;
-}
-
 int seals_check_size(const struct inode *in, uint64_t size)
 {
 	if ((size < in->size && (in->seals & F_SEAL_SHRINK)) ||

@@ -204,6 +204,28 @@ bool cmdline_has(const char *key)
 	return find(params, param_count, key) != NULL;
 }
 
+/* A switch's value v (NULL: absent). */
+static bool switch_value(const char *v, bool dflt)
+{
+	return v ? strcmp(v, "off") && strcmp(v, "0") : dflt;
+}
+
+bool cmdline_switch(const char *key, bool dflt)
+{
+	return switch_value(cmdline_get(key), dflt);
+}
+
+KTEST(cmdline, switches)
+{
+	KT_ASSERT(switch_value(NULL, true));
+	KT_ASSERT(!switch_value(NULL, false));
+	KT_ASSERT(switch_value("", false)); /* a bare "lockdep" */
+	KT_ASSERT(switch_value("on", false));
+	KT_ASSERT(switch_value("1", false));
+	KT_ASSERT(!switch_value("off", true));
+	KT_ASSERT(!switch_value("0", true));
+}
+
 KTEST(cmdline, keys_values_flags)
 {
 	char s[] = "  a=1 flag\tb=two c= =x";

@@ -68,12 +68,7 @@ static bool lockdep_on;
 
 static void lockdep_choose(void)
 {
-	const char *v = cmdline_get("lockdep");
-
-	lockdep_on = cmdline_get("test") != NULL;
-	if (v)
-		lockdep_on =
-			!strcmp(v, "") || !strcmp(v, "on") || !strcmp(v, "1");
+	lockdep_on = cmdline_switch("lockdep", cmdline_has("test"));
 	klog(KLOG_INFO, "spinlock: lock-order checks %s\n",
 	     lockdep_on ? "on" : "off (\"lockdep\" turns them on)");
 }
@@ -132,11 +127,12 @@ held_push(struct percpu *cpu, struct spinlock *lock, unsigned int how)
 	if (!(how & NOTE_IRQS_OFF))
 		flags = irq_save();
 	n = MIN(cpu->held_count, SPINLOCK_MAX_HELD);
-	for (unsigned int i = 0; i < n && !(how & NOTE_NO_ORDER); i++) {
-		const struct spinlock *h = cpu->held_locks[i];
+	if (!(how & NOTE_NO_ORDER)) {
+		const struct spinlock *bad =
+			lock_order_conflict(cpu->held_locks, n, lock);
 
-		if (h->rank != LOCK_RANK_NONE && h->rank >= lock->rank)
-			order_violation(lock, h);
+		if (bad)
+			order_violation(lock, bad);
 	}
 	if (n < SPINLOCK_MAX_HELD)
 		cpu->held_locks[n] = lock;

@@ -11,7 +11,6 @@
 #include <kernel/heap.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
 #include <kernel/vm.h>
 
 #include "internal.h"
@@ -57,14 +56,10 @@ void mm_log_stats(void)
 		st.free_dma32_kib, st.reclaimable_kib, n ? used : " none");
 }
 
-/* Heap poisoning: "slub_debug" (=off turns it off), or any test boot. */
+/* Heap poisoning: "slub_debug", or any test boot. */
 static void heap_choose_debug(void)
 {
-	const char *v = cmdline_get("slub_debug");
-
-	heap_debug_on = cmdline_get("test") != NULL;
-	if (v)
-		heap_debug_on = strcmp(v, "off") && strcmp(v, "0");
+	heap_debug_on = cmdline_switch("slub_debug", cmdline_has("test"));
 	klog(KLOG_INFO, "heap: poisoning %s\n",
 	     !MM_DEBUG	     ? "not built in (MM_DEBUG=0)"
 	     : heap_debug_on ? "on"

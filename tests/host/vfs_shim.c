@@ -381,11 +381,6 @@ void locks_release_file(struct file *f)
 }
 
 /* No memfd here (memfd.c is not built): no file has seals. */
-int seals_check_write(const struct inode *inode, uint64_t pos, uint64_t len)
-{
-	return 0;
-}
-
 int seals_check_size(const struct inode *inode, uint64_t size)
 {
 	return 0;

@@ -42,6 +42,28 @@ boot() {
     BOOT_RC=$?
 }
 
+# same NAME A B: PASS if files A and B are equal, else FAIL with the first
+# lines of their diff (the whole diff in $LOGDIR/NAME.diff).
+same() {
+    local name=$1 diff=$LOGDIR/${1//[^A-Za-z0-9_.-]/_}.diff
+    if diff "$2" "$3" >"$diff"; then
+        pass "$name"
+        rm -f "$diff"
+    else
+        fail "$name: they differ ($(grep -c '^[<>]' "$diff") lines; $diff): $(grep -m 3 '^[<>]' "$diff" | tr '\n' ' ')"
+    fi
+}
+
+# fsck_clean NAME IMAGE: the host's e2fsck -fn finds IMAGE clean.
+fsck_clean() {
+    local log=$LOGDIR/$1.fsck
+    if e2fsck -fn "$2" >"$log" 2>&1; then
+        pass "$1: e2fsck -fn finds it clean"
+    else
+        fail "$1: e2fsck -fn: status $? ($log): $(grep -v -e '^Pass' -e '^e2fsck' "$log" | head -n 3 | tr '\n' ' ')"
+    fi
+}
+
 # field REGEX: the first capture group of the first log line matching the
 # sed -E expression REGEX (which must capture one group).
 field() {

@@ -102,26 +102,26 @@ unexpected_fsck() {
 }
 
 not_clean() { dumpe2fs -h "$1" 2>/dev/null | grep -qE '^Filesystem state: +not clean'; }
-fsck_clean() { e2fsck -fn "$1" >/dev/null 2>&1; }
+fsck_quiet() { e2fsck -fn "$1" >/dev/null 2>&1; }
 
-# same FILE I K: FILE holds content I K.
-same() { [ -f "$1" ] && cmp -s "$1" <(content "$2" "$3"); }
+# holds FILE I K: FILE holds content I K.
+holds() { [ -f "$1" ] && cmp -s "$1" <(content "$2" "$3"); }
 
 # check_synced OUT N: the files synced by step N and not touched since.
 check_synced() {
 	local out=$1 n=$2 i bad=''
 	for ((i = 1; i <= n; i++)); do
-		same "$out/keep/k$i" "$i" 0 || bad+=" keep/k$i"
+		holds "$out/keep/k$i" "$i" 0 || bad+=" keep/k$i"
 	done
 	for ((i = 1; i <= n - 3; i++)); do
 		[ ! -e "$out/g$i" ] || bad+=" g$i(should be gone)"
 	done
-	same "$out/g$n/f1" "$n" 1 || bad+=" g$n/f1"
-	same "$out/g$n/f2" "$n" 2 || bad+=" g$n/f2"
-	[ "$n" -lt 2 ] || same "$out/g$n/old3" $((n - 1)) 3 || bad+=" g$n/old3"
+	holds "$out/g$n/f1" "$n" 1 || bad+=" g$n/f1"
+	holds "$out/g$n/f2" "$n" 2 || bad+=" g$n/f2"
+	[ "$n" -lt 2 ] || holds "$out/g$n/old3" $((n - 1)) 3 || bad+=" g$n/old3"
 	# f3 may be on its way to g$((n+1)) (a rename the cut interrupted).
 	for f in "$out/g$n/f3" "$out/g$((n + 1))/old3"; do
-		[ ! -e "$f" ] || same "$f" "$n" 3 || bad+=" ${f#"$out"/}(wrong)"
+		[ ! -e "$f" ] || holds "$f" "$n" 3 || bad+=" ${f#"$out"/}(wrong)"
 	done
 	[ -z "$bad" ] || { echo "lost or damaged:$bad" && return 1; }
 }
@@ -189,7 +189,7 @@ one_case() { # BLOCK SEED
 	check "$name: remounted after repair, written and unmounted" "see $BOOT_LOG" \
 		grep -q '^POWERCUT: remounted' "$BOOT_LOG"
 	check "$name: e2fsck -fn is clean after the second mount" \
-		"$(e2fsck -fn "$img" 2>&1 | tail -n 3 | tr '\n' '|')" fsck_clean "$img"
+		"$(e2fsck -fn "$img" 2>&1 | tail -n 3 | tr '\n' '|')" fsck_quiet "$img"
 }
 
 for c in $CASES; do

@@ -43,6 +43,26 @@ static int block_io(struct ext2_sb *s, enum bio_op op, uint64_t blk,
 	return err;
 }
 
+/* The disk blocks of file blocks [first, first + n) into blks (0: a
+ * hole); a write allocates the holes. 0 or -errno. */
+static int map_blocks(struct inode *in, uint64_t first, uint32_t n,
+		      enum bio_op op, uint64_t *blks)
+{
+	for (uint32_t i = 0; i < n;) {
+		int got = 1, err;
+
+		if (op == BIO_READ) /* a leaf's worth at a time */
+			err = got =
+				ext2_bmap_run(in, first + i, n - i, &blks[i]);
+		else
+			err = ext2_bmap(in, first + i, true, &blks[i]);
+		if (err < 0)
+			return err;
+		i += (uint32_t)got;
+	}
+	return 0;
+}
+
 /*
  * Move the blocks of page index (those before the end of the file) from
  * or to the disk; create: allocate the holes first (a shared mapping
@@ -57,34 +77,15 @@ static int page_io(struct inode *in, uint64_t index, struct page *page,
 	uint32_t per_page = PAGE_SIZE / s->block_size;
 	uint64_t first = index * per_page;
 	uint64_t end = (in->size + s->block_size - 1) >> s->log_block;
+	uint32_t n = first < end ? (uint32_t)MIN(per_page, end - first) : 0;
+	uint64_t blks[PAGE_SIZE / 1024]; /* blocks are 1 to 4 KiB */
 	uint64_t run_blk = 0;
 	uint32_t run_off = 0, run_len = 0;
-	int err = 0;
+	int err = map_blocks(in, first, n, op, blks);
 
-	uint64_t blks[PAGE_SIZE / 1024]; /* blocks are 1 to 4 KiB */
-	uint32_t mapped = 0; /* blks[0, mapped) hold a read's blocks */
+	for (uint32_t i = 0; i < n && !err; i++) {
+		uint64_t blk = blks[i];
 
-	for (uint32_t i = 0; i < per_page && first + i < end && !err; i++) {
-		uint64_t blk;
-
-		if (op == BIO_READ && i == mapped) {
-			int n = ext2_bmap_run(
-				in, first + i,
-				(uint32_t)MIN(per_page - i, end - first - i),
-				&blks[i]);
-
-			if (n < 0) {
-				err = n;
-				break;
-			}
-			mapped = i + (uint32_t)n;
-		}
-		if (op == BIO_READ)
-			blk = blks[i];
-		else
-			err = ext2_bmap(in, first + i, true, &blk);
-		if (err)
-			break;
 		if (!blk && op == BIO_READ) /* a hole reads as zeroes */
 			memset((char *)page_address(page) + i * s->block_size,
 			       0, s->block_size);
@@ -103,10 +104,9 @@ static int page_io(struct inode *in, uint64_t index, struct page *page,
 		err = block_io(s, op, run_blk, page, run_off, run_len, batch);
 	/* Blocks past the end (as of now: a write may extend the file
 	 * while this read is in flight) read as zeroes too. */
-	if (op == BIO_READ && first + per_page > end)
-		memset((char *)page_address(page) +
-			       (end > first ? end - first : 0) * s->block_size,
-		       0, (first + per_page - MAX(end, first)) * s->block_size);
+	if (op == BIO_READ && n < per_page)
+		memset((char *)page_address(page) + n * s->block_size, 0,
+		       (per_page - n) * s->block_size);
 	return err;
 }
 

@@ -27,6 +27,9 @@ const char *cmdline_raw(void);
 /* Is key present, as a flag or as key=value? */
 bool cmdline_has(const char *key);
 
+/* A switch: dflt if key is absent, false for key=off or key=0, else true. */
+bool cmdline_switch(const char *key, bool dflt);
+
 /*
  * The words after a "--" on the command line, for init's argv (as Linux
  * passes them): up to max pointers into a copy; how many there are.
