@@ -16,7 +16,8 @@
 # next user-mode instruction.
 # In the environment: TRACE_DETAIL=f,g lists those functions instruction
 # by instruction; TRACE_SUM=1 adds up the entries in one table (a fork,
-# its child's faults and exit, the wait).
+# its child's faults and exit, the wait); TRACE_CALLERS=f,g counts the
+# calls of those functions by caller.
 # Exit status: 0 done, 1 failure, 2 usage.
 set -euo pipefail
 

@@ -57,14 +57,24 @@ static void arrays_free(struct files *fs)
 		kfree(fs->cloexec);
 }
 
-/* 1 + the highest open descriptor of fs, or 0. */
-static unsigned int last_open(const struct files *fs)
+/* 1 + the highest open descriptor of fs, or 0 (lock held, or the last
+ * reference): top made exact. */
+static unsigned int last_open(struct files *fs)
 {
-	unsigned int n = fs->size;
+	unsigned int n = fs->top;
 
 	while (n && !fs->fd[n - 1])
 		n--;
+	fs->top = n;
 	return n;
+}
+
+/* Put f in slot i (lock held). */
+static void slot_set(struct files *fs, unsigned int i, struct file *f)
+{
+	fs->fd[i] = f;
+	if (i >= fs->top)
+		fs->top = i + 1;
 }
 
 struct files *files_copy(struct files *from)
@@ -98,7 +108,8 @@ struct files *files_copy(struct files *from)
 		fs->size = size;
 	}
 	/* Up to the last open slot: most tables hold a few low ones. */
-	for (unsigned int i = 0, n = last_open(from); i < n; i++) {
+	fs->top = last_open(from);
+	for (unsigned int i = 0; i < fs->top; i++) {
 		fs->fd[i] = from->fd[i];
 		if (fs->fd[i])
 			file_get(fs->fd[i]);
@@ -267,7 +278,7 @@ int fd_install(struct file *f, int min, bool cloexec)
 		     i++) {
 			if (fs->fd[i])
 				continue;
-			fs->fd[i] = f;
+			slot_set(fs, i, f);
 			set_cloexec(fs, i, cloexec);
 			spin_unlock_irqrestore(&fs->lock, flags);
 			return (int)i;
@@ -307,7 +318,7 @@ int fd_install_at(struct file *f, int fd, bool cloexec)
 		return -ENOMEM;
 	flags = spin_lock_irqsave(&fs->lock);
 	old = fs->fd[fd];
-	fs->fd[fd] = f;
+	slot_set(fs, (unsigned int)fd, f);
 	set_cloexec(fs, fd, cloexec);
 	spin_unlock_irqrestore(&fs->lock, flags);
 	if (old)
@@ -332,7 +343,8 @@ struct file *fd_remove(int fd)
 
 void files_close_on_exec(struct files *fs)
 {
-	for (unsigned int i = 0; i < fs->size; i++) {
+	for (unsigned int i = 0;
+	     i < __atomic_load_n(&fs->top, __ATOMIC_RELAXED); i++) {
 		struct file *f = NULL;
 		unsigned long flags = spin_lock_irqsave(&fs->lock);
 

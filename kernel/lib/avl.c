@@ -168,6 +168,69 @@ struct avl_node *avl_insert(struct avl_tree *t, struct avl_node *n,
 	return NULL;
 }
 
+/*
+ * The n nodes from *list (chained through right, in order) as a balanced
+ * subtree under parent, the left half first so that the order holds; moves
+ * *list past them and returns the subtree's root. A middle node is the
+ * root, so the halves differ by one node at most and every node is in
+ * balance.
+ */
+static struct avl_node *build(struct avl_node **list, size_t n,
+			      struct avl_node *parent)
+{
+	struct avl_node *root, *left;
+
+	if (!n)
+		return NULL;
+	left = build(list, n / 2, NULL);
+	root = *list;
+	*list = root->right;
+	root->parent = parent;
+	root->left = left;
+	if (left)
+		left->parent = root;
+	root->right = build(list, n - n / 2 - 1, root);
+	update_height(root);
+	return root;
+}
+
+void avl_build(struct avl_tree *t, struct avl_node *first, size_t n)
+{
+	t->root = build(&first, n, NULL);
+	t->count = n;
+}
+
+/* The first node of n's subtree in post-order: its deepest leftmost leaf. */
+static struct avl_node *first_leaf(struct avl_node *n)
+{
+	for (;;) {
+		if (n->left)
+			n = n->left;
+		else if (n->right)
+			n = n->right;
+		else
+			return n;
+	}
+}
+
+void avl_clear(struct avl_tree *t, void (*fn)(struct avl_node *n, void *arg),
+	       void *arg)
+{
+	struct avl_node *n = t->root ? first_leaf(t->root) : NULL;
+
+	t->root = NULL;
+	t->count = 0;
+	while (n) {
+		struct avl_node *p = n->parent, *next = p;
+
+		/* after a left child comes its sibling's subtree, if any */
+		if (p && p->left == n && p->right)
+			next = first_leaf(p->right);
+		fn(n, arg);
+		n = next;
+	}
+}
+
 /* Unlink n, which has one child at most; returns n's parent. */
 static struct avl_node *splice_out(struct avl_tree *t, struct avl_node *n)
 {

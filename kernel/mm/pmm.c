@@ -19,12 +19,19 @@
  * PCP_BATCH pages at a time and holds at most PCP_HIGH; its pages are
  * marked PG_PCP and count as free.
  *
+ * Beside it, each CPU keeps up to PCP_ZEROED pages known to be zero
+ * (pmm_free_zeroed: page tables of a space torn down whole), which a
+ * PMM_ZERO allocation takes first and hands out without clearing: a
+ * fork's new tables then cost no memset. Debug boots (slub_debug) check
+ * that such a page really is zero when it comes back.
+ *
  * Lock: pmm_lock (interrupts off) guards the zones, the counters and the
  * flags of free pages; an allocated block belongs to its owner. A CPU's
  * cache is its own, used with interrupts off.
  */
 #include <kernel/boot.h>
 #include <kernel/errno.h>
+#include <kernel/heap.h>
 #include <kernel/interrupt.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -52,11 +59,14 @@ static uint64_t reclaimable_pages; /* bootloader-reclaimable, not freed */
 
 #define PCP_BATCH 16
 #define PCP_HIGH 64
+#define PCP_ZEROED 32
 
 struct pcp {
-	struct page *list;	    /* through page->next */
-	unsigned int count, dma32;  /* pages, of which below 4 GiB */
-	int64_t used[MM_USE_COUNT]; /* this CPU's part of used_pages */
+	struct page *list;	     /* through page->next */
+	unsigned int count, dma32;   /* pages, of which below 4 GiB */
+	struct page *zeroed;	     /* known zero, through page->next */
+	unsigned int zcount, zdma32; /* the same for those */
+	int64_t used[MM_USE_COUNT];  /* this CPU's part of used_pages */
 } __aligned(64);
 
 static struct pcp pcps[SMP_MAX_CPUS];
@@ -243,15 +253,47 @@ static void pcp_drain(struct pcp *p, unsigned int keep)
 	spin_unlock(&pmm_lock);
 }
 
-static struct page *pcp_alloc(unsigned int usage)
+/* A page known to be zero from p, or NULL. Interrupts off. */
+static struct page *pcp_pop_zeroed(struct pcp *p)
+{
+	struct page *page = p->zeroed;
+
+	if (page) {
+		p->zeroed = page->next;
+		p->zcount--;
+		p->zdma32 -= below_4g(page);
+	}
+	return page;
+}
+
+/* The zeroed pages of p back to the zones. Interrupts off. */
+static void pcp_drain_zeroed(struct pcp *p)
+{
+	spin_lock(&pmm_lock);
+	for (struct page *page; (page = pcp_pop_zeroed(p));) {
+		page->flags = PG_HEAD;
+		page->order = 0;
+		if (buddy_free(zone_of(page), page, 0))
+			panic("pmm: a cached page would not go back");
+	}
+	spin_unlock(&pmm_lock);
+}
+
+/* A page, zero already if *zero and one known zero is cached (then
+ * *zero is cleared: nothing left to do). */
+static struct page *pcp_alloc(unsigned int usage, bool *zero)
 {
 	unsigned long irq = irq_save();
 	struct pcp *p = &pcps[cpu_id()];
-	struct page *page;
+	struct page *page = *zero ? pcp_pop_zeroed(p) : NULL;
 
-	if (!p->count)
-		pcp_refill(p);
-	page = pcp_pop(p);
+	if (page) {
+		*zero = false;
+	} else {
+		if (!p->count)
+			pcp_refill(p);
+		page = pcp_pop(p);
+	}
 	if (page) {
 		set_allocated(page, 0, usage);
 		p->used[usage]++;
@@ -264,11 +306,12 @@ struct page *pmm_alloc_pages(unsigned int order, unsigned int flags)
 {
 	unsigned int usage = flags >> 8;
 	struct page *page = NULL;
+	bool zero = flags & PMM_ZERO;
 	unsigned long irq;
 
 	usage = usage < MM_USE_COUNT ? usage : MM_USE_OTHER;
 	if (order == 0 && !(flags & PMM_DMA32) && percpu_ready()) {
-		page = pcp_alloc(usage);
+		page = pcp_alloc(usage, &zero);
 	} else {
 		irq = spin_lock_irqsave(&pmm_lock);
 		if (!(flags & PMM_DMA32))
@@ -281,7 +324,7 @@ struct page *pmm_alloc_pages(unsigned int order, unsigned int flags)
 		}
 		spin_unlock_irqrestore(&pmm_lock, irq);
 	}
-	if (page && (flags & PMM_ZERO))
+	if (page && zero)
 		zero_pages(page_address(page), PAGE_SIZE << order);
 	return page;
 }
@@ -332,9 +375,58 @@ int pmm_free_pages_check(struct page *page, unsigned int order)
 	return err;
 }
 
+/* Whether the page's bytes are all zero (a debug check). */
+static bool page_is_zero(struct page *page)
+{
+	const uint64_t *w = page_address(page);
+
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*w); i++) {
+		if (w[i])
+			return false;
+	}
+	return true;
+}
+
+void pmm_free_zeroed(struct page *page)
+{
+	unsigned long irq;
+	struct pcp *p;
+	unsigned int usage;
+
+	if (heap_debug() && !page_is_zero(page))
+		panic("pmm: page 0x%lx freed as zeroed holds data",
+		      page_to_phys(page));
+	if (page->flags != PG_HEAD || page->order != 0 || !percpu_ready()) {
+		pmm_free_pages(page, 0);
+		return;
+	}
+	irq = irq_save();
+	p = &pcps[cpu_id()];
+	if (p->zcount >= PCP_ZEROED) {
+		irq_restore(irq);
+		pmm_free_pages(page, 0);
+		return;
+	}
+	usage = page->usage;
+	p->used[usage < MM_USE_COUNT ? usage : MM_USE_OTHER]--;
+	clear_allocated(page);
+	page->flags = PG_PCP;
+	page->next = p->zeroed;
+	p->zeroed = page;
+	p->zcount++;
+	p->zdma32 += below_4g(page);
+	irq_restore(irq);
+}
+
+unsigned int pmm_cpu_zeroed_count(void)
+{
+	return pcps[cpu_id()].zcount;
+}
+
 static void drain_here(void *arg)
 {
 	pcp_drain(&pcps[cpu_id()], 0);
+	pcp_drain_zeroed(&pcps[cpu_id()]);
 }
 
 void pmm_drain_cpu_caches(void)
@@ -431,8 +523,10 @@ void mm_get_stats(struct mm_stats *st)
 		const struct pcp *p = &pcps[cpu];
 
 		/* Another CPU's counts: read racily, but each whole. */
-		cached += __atomic_load_n(&p->count, __ATOMIC_RELAXED);
-		cached_dma32 += __atomic_load_n(&p->dma32, __ATOMIC_RELAXED);
+		cached += __atomic_load_n(&p->count, __ATOMIC_RELAXED) +
+			  __atomic_load_n(&p->zcount, __ATOMIC_RELAXED);
+		cached_dma32 += __atomic_load_n(&p->dma32, __ATOMIC_RELAXED) +
+				__atomic_load_n(&p->zdma32, __ATOMIC_RELAXED);
 		for (unsigned int u = 0; u < MM_USE_COUNT; u++)
 			used[u] += p->used[u];
 	}

@@ -8,6 +8,7 @@
 #include <kernel/boot.h>
 #include <kernel/errno.h>
 #include <kernel/heap.h>
+#include <kernel/interrupt.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
 #include <kernel/string.h>
@@ -178,6 +179,48 @@ KTEST(pmm, dma32_and_zero)
 		}
 	}
 	pmm_free_pages(q, 2);
+}
+
+static bool all_zero(const struct page *page)
+{
+	const uint64_t *w = page_address(page);
+
+	for (size_t i = 0; i < PAGE_SIZE / sizeof(*w); i++) {
+		if (w[i])
+			return false;
+	}
+	return true;
+}
+
+/* A page freed as zeroed comes back to the next PMM_ZERO allocation on
+ * this CPU (uncleared), and to no other kind. */
+KTEST(pmm, zeroed_pages_reused_for_zero_requests)
+{
+	struct page *p, *q, *r;
+	unsigned int held, left;
+	unsigned long irq;
+	bool zero;
+
+	pmm_drain_cpu_caches();
+	irq = irq_save(); /* one CPU's cache throughout */
+	p = pmm_alloc_pages(0, PMM_ZERO | TEST_USE);
+	zero = p && all_zero(p);
+	if (p)
+		pmm_free_zeroed(p);
+	held = pmm_cpu_zeroed_count();
+	q = pmm_alloc_pages(0, TEST_USE);
+	r = pmm_alloc_pages(0, PMM_ZERO | TEST_USE);
+	left = pmm_cpu_zeroed_count();
+	irq_restore(irq);
+	if (q)
+		pmm_free_pages(q, 0);
+	if (r)
+		pmm_free_pages(r, 0);
+	KT_ASSERT(p && q && r && zero);
+	KT_ASSERT_EQ(held, 1);
+	KT_ASSERT(q != p); /* not for a page that needs no clearing */
+	KT_ASSERT(r == p);
+	KT_ASSERT_EQ(left, 0);
 }
 
 KTEST(pmm, bad_frees_refused)

@@ -69,6 +69,20 @@ struct vma *vma_alloc(void)
 	return kmem_cache_zalloc(vma_cache);
 }
 
+struct vma *vma_dup(const struct vma *v)
+{
+	struct vma *n = kmem_cache_alloc(vma_cache); /* all of it set next */
+
+	if (!n)
+		return NULL;
+	*n = *v;
+	n->node = (struct avl_node){0};
+	if (n->inode)
+		inode_get(n->inode);
+	path_get(&n->file_path);
+	return n;
+}
+
 void vma_free(struct vma *v)
 {
 	if (v->inode) {
@@ -97,18 +111,13 @@ static uint64_t pages(uintptr_t start, uintptr_t end)
 /* Split v at addr (inside it): v keeps the lower part; the upper one. */
 struct vma *vma_split(struct mm *mm, struct vma *v, uintptr_t addr)
 {
-	struct vma *n = vma_alloc();
+	struct vma *n = vma_dup(v);
 
 	if (!n)
 		return NULL;
-	*n = *v;
-	n->node = (struct avl_node){0};
 	n->start = addr;
-	if (n->inode) {
-		inode_get(n->inode);
+	if (n->inode)
 		n->pgoff += pages(v->start, addr);
-	}
-	path_get(&n->file_path);
 	v->end = addr;
 	vma_insert(mm, n);
 	return n;
@@ -295,20 +304,38 @@ void mm_get(struct mm *mm)
 	__atomic_add_fetch(&mm->refcount, 1, __ATOMIC_RELAXED);
 }
 
+/* Drop every page of mm, one walk for each run of near regions. */
+static void zap_all(struct mm *mm)
+{
+	struct avl_node *n = avl_first(&mm->vmas);
+
+	while (n) {
+		struct vma *v = avl_entry(n, struct vma, node), *last = v;
+
+		for (n = avl_next(n); n; n = avl_next(n)) {
+			struct vma *w = avl_entry(n, struct vma, node);
+
+			if (w->start - last->end > UVM_WALK_GAP)
+				break;
+			last = w;
+		}
+		vma_zap(mm, v->start, last->end);
+	}
+}
+
+static void free_node(struct avl_node *n, void *arg)
+{
+	vma_free(avl_entry(n, struct vma, node));
+}
+
 void mm_put(struct mm *mm)
 {
-	struct avl_node *n;
 
 	if (!mm || __atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
 	(void)vm_space_retire(mm->space); /* else unmapped the usual way */
-	while ((n = avl_first(&mm->vmas))) {
-		struct vma *v = avl_entry(n, struct vma, node);
-
-		vma_zap(mm, v->start, v->end);
-		avl_remove(&mm->vmas, n);
-		vma_free(v);
-	}
+	zap_all(mm);
+	avl_clear(&mm->vmas, free_node, NULL);
 	vm_space_destroy(mm->space);
 	if (mm->exe) {
 		inode_allow_write_access(mm->exe);

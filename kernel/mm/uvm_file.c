@@ -22,15 +22,18 @@
 
 #include "uvm_priv.h"
 
+void vma_link_file_locked(struct vma *v)
+{
+	list_add_tail(&v->file_link, &v->inode->mmaps);
+	if (v->flags & VMA_FILE_WRITE)
+		v->inode->shared_maps++;
+}
+
 void vma_link_file(struct vma *v)
 {
-	struct inode *in = v->inode;
-
-	mutex_lock(&in->mmap_lock);
-	list_add_tail(&v->file_link, &in->mmaps);
-	if (v->flags & VMA_FILE_WRITE)
-		in->shared_maps++;
-	mutex_unlock(&in->mmap_lock);
+	mutex_lock(&v->inode->mmap_lock);
+	vma_link_file_locked(v);
+	mutex_unlock(&v->inode->mmap_lock);
 }
 
 void vma_unlink_file(struct vma *v)

@@ -2,7 +2,9 @@
  * fork's copy of an address space (mm_fork): the same regions; shared
  * regions share their pages; private ones share them copy-on-write (both
  * sides read-only, one more reference each; uvm_fault copies on the
- * first write). vm_fork_range copies the page table entries directly.
+ * first write). vm_fork_range copies the page table entries directly,
+ * for a run of neighbouring regions at once (a program's text, data and
+ * bss are one walk, not one each).
  *
  * uvm_share_pages (mremap's move) maps another range's pages a chunk at a
  * time: collected under the table lock, then mapped outside it.
@@ -70,42 +72,99 @@ static void share_page(uint64_t phys, void *arg)
 	__atomic_add_fetch(&child->rss_pages, 1, __ATOMIC_RELAXED);
 }
 
-static int copy_vma(struct mm *parent, struct mm *child, struct vma *v)
+/*
+ * Whether region b, after a, is copied by the same page-table walk as
+ * the regions before it, which map file in (or none): near enough (a
+ * walk looks at every slot of a gap in a table), shared or private alike,
+ * and mapping in or no file, since the walk holds that file's mmap_lock.
+ */
+static bool same_walk(const struct vma *a, const struct vma *b,
+		      const struct inode *in)
 {
-	struct vma *n = vma_alloc();
-	int err;
+	return b->start - a->end <= UVM_WALK_GAP &&
+	       !(a->flags & VMA_SHARED) == !(b->flags & VMA_SHARED) &&
+	       (!b->inode || !in || b->inode == in);
+}
 
-	if (!n)
-		return -ENOMEM;
-	*n = *v;
-	n->node = (struct avl_node){0};
-	if (n->inode)
-		inode_get(n->inode);
-	path_get(&n->file_path);
-	vma_insert(child, n);
-	/* A file's pages are copied under its mmap_lock: a truncate then
-	 * zaps both copies or neither (uvm_file.c). */
-	if (n->inode)
-		mutex_lock(&n->inode->mmap_lock);
-	err = vm_fork_range(parent->space, child->space, v->start,
-			    v->end - v->start, !(v->flags & VMA_SHARED),
-			    share_page, child);
-	if (n->inode)
-		mutex_unlock(&n->inode->mmap_lock);
-	return err ? -ENOMEM : 0;
+/*
+ * Copy the regions from first up to (not including) stop into child,
+ * chained through their nodes' right fields at *tail, with one walk
+ * over their pages. A file's pages are copied under its mmap_lock, its
+ * regions already in its list: a truncate then zaps both copies or
+ * neither (uvm_file.c).
+ */
+static int copy_run(struct mm *parent, struct mm *child, struct avl_node *first,
+		    struct avl_node *stop, struct inode *in,
+		    struct avl_node ***tail, size_t *count)
+{
+	struct vma *v = avl_entry(first, struct vma, node), *last = v;
+	int err = 0;
+
+	if (in)
+		mutex_lock(&in->mmap_lock);
+	for (struct avl_node *node = first; node != stop;
+	     node = avl_next(node)) {
+		struct vma *n = vma_dup(avl_entry(node, struct vma, node));
+
+		if (!n) {
+			err = -ENOMEM;
+			break;
+		}
+		n->mm = child;
+		if (n->inode)
+			vma_link_file_locked(n);
+		**tail = &n->node;
+		*tail = &n->node.right;
+		++*count;
+		last = avl_entry(node, struct vma, node);
+	}
+	if (!err && vm_fork_range(parent->space, child->space, v->start,
+				  last->end - v->start,
+				  !(v->flags & VMA_SHARED), share_page, child))
+		err = -ENOMEM;
+	if (in)
+		mutex_unlock(&in->mmap_lock);
+	return err;
+}
+
+/* The child's regions: copies of mm's, in one tree built at the end
+ * (those copied before a failure too, for mm_put to undo). */
+static int copy_vmas(struct mm *mm, struct mm *child)
+{
+	struct avl_node *first = NULL, **tail = &first;
+	struct avl_node *node = avl_first(&mm->vmas);
+	size_t count = 0;
+	int err = 0;
+
+	while (node && !err) {
+		struct vma *last = avl_entry(node, struct vma, node);
+		struct inode *in = last->inode;
+		struct avl_node *next = avl_next(node);
+
+		for (; next; next = avl_next(next)) {
+			struct vma *w = avl_entry(next, struct vma, node);
+
+			if (!same_walk(last, w, in))
+				break;
+			in = in ? in : w->inode;
+			last = w;
+		}
+		err = copy_run(mm, child, node, next, in, &tail, &count);
+		node = next;
+	}
+	avl_build(&child->vmas, first, count);
+	return err;
 }
 
 struct mm *mm_fork(struct mm *mm)
 {
 	struct mm *child = mm_create();
-	struct avl_node *node;
-	int err = 0;
+	int err;
 
 	if (!child)
 		return NULL;
 	mutex_lock(&mm->lock);
-	for (node = avl_first(&mm->vmas); node && !err; node = avl_next(node))
-		err = copy_vma(mm, child, avl_entry(node, struct vma, node));
+	err = copy_vmas(mm, child);
 	child->brk_start = mm->brk_start;
 	child->brk = mm->brk;
 	child->mmap_base = mm->mmap_base;

@@ -7,7 +7,17 @@
 
 #include <kernel/uvm.h>
 
+/*
+ * Regions less than this far apart have their pages copied (fork) or
+ * dropped (exit) by one page-table walk: it looks at each slot between
+ * them, cheaper than a walk of its own for a few pages.
+ */
+#define UVM_WALK_GAP (16 * PAGE_SIZE)
+
 struct vma *vma_alloc(void);
+/* A copy of v, in no tree or list yet, with references of its own to
+ * what v's fields refer to (file, path); NULL without memory. */
+struct vma *vma_dup(const struct vma *v);
 void vma_free(struct vma *v);
 void vma_insert(struct mm *mm, struct vma *v);
 struct vma *vma_split(struct mm *mm, struct vma *v, uintptr_t addr);
@@ -30,6 +40,8 @@ int uvm_share_pages(struct mm *from, uintptr_t start, uintptr_t end,
  */
 void vma_link_file(struct vma *v);
 void vma_unlink_file(struct vma *v);
+/* vma_link_file with v->inode->mmap_lock held. */
+void vma_link_file_locked(struct vma *v);
 
 /* mmap's PROT_* as VMA_* flags. */
 unsigned int prot_to_vma(unsigned long prot);

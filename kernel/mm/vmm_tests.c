@@ -8,6 +8,7 @@
 #include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/errno.h>
+#include <kernel/interrupt.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
 #include <kernel/sections.h>
@@ -261,4 +262,129 @@ KTEST(vmm, huge_page_split)
 	KT_ASSERT_EQ(read_via(va + probe + 64), read_via(mm_hhdm + probe + 64));
 	KT_ASSERT_EQ(vm_unmap(&kernel_space, va, 1024 * MiB), 0);
 	vmalloc_unreserve((void *)area);
+}
+
+/* User addresses in different tables. */
+#define LOW_VA 0x400000UL
+#define LARGE_VA 0x40000000UL	 /* 2 MiB aligned, another table */
+#define HIGH_VA 0x7f0000000000UL /* another top-level slot */
+
+static void get_nothing(uint64_t phys, void *arg)
+{
+	++*(unsigned int *)arg;
+}
+
+/* A user space mapping small (4 KiB) at LOW_VA and HIGH_VA and large (a
+ * 2 MiB block) at LARGE_VA as one large page; NULL if that failed. */
+static struct vm_space *space_with_pages(uint64_t small, uint64_t large)
+{
+	struct vm_space *s = vm_space_create();
+
+	if (s && (vm_map(s, LOW_VA, small, PAGE_SIZE, VM_USER) ||
+		  vm_map(s, HIGH_VA, small, PAGE_SIZE, VM_USER) ||
+		  vm_map(s, LARGE_VA, large, 2 * MiB, VM_USER | VM_WRITE))) {
+		vm_space_destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* A space counts its leaves through maps, a split, a fork and unmaps:
+ * arch_space_free trusts that count to know its tables are zero. */
+KTEST(vmm, leaf_count)
+{
+	struct page *small = pmm_alloc_pages(0, TEST_USE);
+	struct page *large = pmm_alloc_pages(9, TEST_USE);
+	struct vm_space *s = small && large
+				     ? space_with_pages(page_to_phys(small),
+							page_to_phys(large))
+				     : NULL;
+	struct vm_space *child = vm_space_create();
+	uint64_t mapped = 0, split = 0, forked = 0, unmapped = 0, left = 0;
+	unsigned int got = 0;
+	int err = -ENOMEM;
+
+	if (s && child) {
+		mapped = s->leaves;
+		err = vm_protect(s, LARGE_VA + PAGE_SIZE, PAGE_SIZE, VM_USER);
+		split = s->leaves;
+		if (!err)
+			err = vm_fork_range(s, child, LARGE_VA, 2 * MiB, true,
+					    get_nothing, &got);
+		forked = child->leaves;
+		if (!err)
+			err = vm_unmap(child, LARGE_VA + 4 * PAGE_SIZE, MiB);
+		unmapped = child->leaves;
+		if (!err) /* LOW_VA and LARGE_VA */
+			err = vm_unmap(s, 0, 1ULL << 40);
+		left = s->leaves;
+	}
+	vm_space_destroy(s);
+	vm_space_destroy(child);
+	if (small)
+		pmm_free_pages(small, 0);
+	if (large)
+		pmm_free_pages(large, 9);
+	KT_ASSERT_EQ(err, 0);
+	KT_ASSERT_EQ(mapped, 3);
+	KT_ASSERT_EQ(split, 2 + 512); /* the large page is 512 small ones */
+	KT_ASSERT_EQ(forked, 512);
+	KT_ASSERT_EQ(got, 512);
+	KT_ASSERT_EQ(unmapped, 512 - 256);
+	KT_ASSERT_EQ(left, 1); /* HIGH_VA */
+}
+
+/*
+ * A space unmapped whole gives its tables back as zeroed pages (no memset
+ * for the next space's), and they are zero; with a leaf left mapped, its
+ * tables go back the usual way.
+ */
+KTEST(vmm, tables_of_a_space_freed_whole_come_back_zeroed)
+{
+	struct page *small = pmm_alloc_pages(0, TEST_USE);
+	struct page *large = pmm_alloc_pages(9, TEST_USE);
+	struct page *got[16];
+	uint64_t tables = 0;
+	unsigned int whole = 0, kept = 0, taken = 0, nonzero = 0;
+	unsigned long irq;
+	struct vm_space *s;
+
+	KT_ASSERT(small && large);
+	pmm_drain_cpu_caches();
+	irq = irq_save(); /* one CPU's page cache throughout */
+	s = space_with_pages(page_to_phys(small), page_to_phys(large));
+	if (s) {
+		tables = s->table_pages - 1; /* the root has its own cache */
+		vm_unmap(s, 0, vm_user_end());
+		vm_space_destroy(s);
+		whole = pmm_cpu_zeroed_count();
+	}
+	while (taken < whole && taken < 16) {
+		got[taken] = pmm_alloc_pages(0, PMM_ZERO | TEST_USE);
+		if (!got[taken])
+			break;
+		for (size_t i = 0; i < PAGE_SIZE / 8; i++)
+			nonzero +=
+				((uint64_t *)page_address(got[taken]))[i] != 0;
+		taken++;
+	}
+	s = taken == whole
+		    ? space_with_pages(page_to_phys(small), page_to_phys(large))
+		    : NULL;
+	if (s) {
+		vm_unmap(s, LOW_VA, PAGE_SIZE); /* HIGH_VA and LARGE_VA stay */
+		vm_space_destroy(s);
+		kept = pmm_cpu_zeroed_count();
+	}
+	irq_restore(irq);
+	for (unsigned int i = 0; i < taken; i++)
+		pmm_free_pages(got[i], 0);
+	pmm_free_pages(small, 0);
+	pmm_free_pages(large, 9);
+	KT_ASSERT(s != NULL);
+	KT_ASSERT(tables >= 5); /* two top-level slots, a large page */
+	KT_ASSERT(whole >= tables && whole <= tables + 1);
+	KT_ASSERT_EQ(taken, whole);
+	KT_ASSERT_EQ(nonzero, 0);
+	KT_ASSERT_EQ(kept, 0);
 }

@@ -47,6 +47,7 @@ static int open_console(struct proc *p)
 			file_get(f);
 		p->files->fd[fd] = f;
 	}
+	p->files->top = 3;
 	return 0;
 }
 

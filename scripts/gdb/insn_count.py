@@ -8,7 +8,8 @@
 #   $trace_calls how many system calls to trace after that one returns
 # and, in the environment, TRACE_DETAIL: functions (comma-separated) whose
 # instructions are also listed one by one, with their counts; TRACE_SUM=1:
-# one table for all the calls (a fork's, its faults' and its child's).
+# one table for all the calls (a fork's, its faults' and its child's);
+# TRACE_CALLERS=f,g: who called those functions, and how often.
 import bisect
 import collections
 import os
@@ -53,6 +54,9 @@ def main():
         gdb.execute("stepi", to_string=True)
     detail = set(filter(None, os.environ.get("TRACE_DETAIL", "").split(",")))
     per_pc = collections.Counter()
+    callers = collections.Counter()
+    watched = {addrs[names.index(f)]: f for f in filter(
+        None, os.environ.get("TRACE_CALLERS", "").split(",")) if f in names}
     per_call = []
     kinds = []  # how each entry came: "syscall N" or the entry stub
     for _ in range(calls):
@@ -72,6 +76,10 @@ def main():
             counts[name] += 1
             if name in detail:
                 per_pc[pc] += 1
+            if pc in watched:  # at its first instruction: [rsp] is the return
+                ret = int(gdb.parse_and_eval("*(unsigned long *)$rsp"))
+                j = bisect.bisect_right(addrs, ret) - 1
+                callers[(watched[pc], names[j] if j >= 0 else "?")] += 1
             gdb.execute("stepi", to_string=True)
         per_call.append(counts)
     if os.environ.get("TRACE_SUM"):  # one table for all the calls
@@ -88,6 +96,8 @@ def main():
             len(per_call) == len(kinds) else ""))
         for name, c in counts.most_common():
             print("trace:   %6d  %s" % (c, name))
+    for (callee, caller), c in callers.most_common():
+        print("trace: calls %6d  %s <- %s" % (c, callee, caller))
     for pc in sorted(per_pc):
         insn = gdb.execute("x/i 0x%x" % pc, to_string=True).strip()
         print("trace: @ %6d %s" % (per_pc[pc], insn.split(":", 1)[-1].strip()))

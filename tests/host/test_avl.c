@@ -718,6 +718,66 @@ static void write_seeds(const char *dir)
 	write_seed(dir, "random");
 }
 
+/* avl_clear's visitor: every child must have gone before its parent. */
+static void clear_one(struct avl_node *n, void *arg)
+{
+	size_t *seen = arg;
+	struct item *it = avl_entry(n, struct item, node);
+
+	CHECK(it->key >= 0);
+	CHECK(!n->left || avl_entry(n->left, struct item, node)->key < 0);
+	CHECK(!n->right || avl_entry(n->right, struct item, node)->key < 0);
+	it->key = -1 - it->key; /* gone */
+	++*seen;
+}
+
+/* avl_build of n chained nodes gives a checked tree in order, which then
+ * takes inserts and removals; avl_clear visits each node once, children
+ * first, and leaves the tree empty. */
+static void build_and_clear(size_t n)
+{
+	static struct item items[100003];
+	struct avl_tree t = AVL_TREE_INIT;
+	struct avl_node *first = NULL;
+	size_t seen = 0, i = 0;
+
+	CHECK(n + 3 <= sizeof(items) / sizeof(items[0]));
+	for (size_t k = n; k-- > 0;) { /* keys 0, 2, 4, ... chained in order */
+		items[k].key = (int)(2 * k);
+		items[k].node.right = first;
+		first = &items[k].node;
+	}
+	avl_build(&t, first, n);
+	CHECK(avl_check(&t, cmp_nodes));
+	CHECK_EQ(t.count, n);
+	for (struct avl_node *x = avl_first(&t); x; x = avl_next(x), i++)
+		CHECK_EQ(key_of(x), (int)(2 * i));
+	CHECK_EQ(i, n);
+	for (size_t k = 0; k < 3; k++) { /* odd keys go between: still AVL */
+		size_t pos = n >= 3 ? k * n / 3 : n + k;
+
+		items[n + k].key = (int)(2 * pos + 1);
+		CHECK(avl_insert(&t, &items[n + k].node, cmp_nodes) == NULL);
+		CHECK(avl_check(&t, cmp_nodes));
+	}
+	if (n) {
+		avl_remove(&t, &items[n / 2].node);
+		CHECK(avl_check(&t, cmp_nodes));
+		items[n / 2].key = -1; /* out: not cleared */
+	}
+	avl_clear(&t, clear_one, &seen);
+	CHECK(avl_empty(&t));
+	CHECK_EQ(t.count, 0);
+	CHECK_EQ(seen, n + 3 - (n ? 1 : 0));
+}
+
+static void builds(void)
+{
+	for (size_t n = 0; n < 300; n++)
+		build_and_clear(n);
+	build_and_clear(100000);
+}
+
 int main(int argc, char **argv)
 {
 	static const int orders[4][3] = {
@@ -739,6 +799,7 @@ int main(int argc, char **argv)
 	RUN(duplicate(), "avl: a duplicate insert returns the node in");
 	RUN(replace(), "avl: replace root, inner node and leaf");
 	RUN(remove_while_walking(), "avl: removal during an in-order walk");
+	RUN(builds(), "avl: built from a sorted chain, cleared children first");
 	for (volatile int i = 0; i < 6; i++) /* volatile: setjmp */
 		RUN(check_catches(i), "avl: avl_check catches damage %d", i);
 	RUN(regions(), "avl: address regions: find, bounds, split, merge");

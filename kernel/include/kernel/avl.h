@@ -98,6 +98,20 @@ struct avl_node *avl_insert(struct avl_tree *t, struct avl_node *n,
 void avl_remove(struct avl_tree *t, struct avl_node *n);
 
 /*
+ * Make the empty tree t of the n nodes chained from first through their
+ * right fields, which must be in increasing order: in O(n), without
+ * comparing or rotating (a copy of a tree, as fork's of a map of regions).
+ */
+void avl_build(struct avl_tree *t, struct avl_node *first, size_t n);
+
+/*
+ * Empty t, handing each node to fn (which may free it): children before
+ * their parent, in O(n) without rebalancing (a tree torn down whole).
+ */
+void avl_clear(struct avl_tree *t, void (*fn)(struct avl_node *n, void *arg),
+	       void *arg);
+
+/*
  * Put new_node where old is, in O(1), without comparing: new_node must sort
  * where old does. old is then out of the tree; new_node must not be in it.
  */

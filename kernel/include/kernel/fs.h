@@ -662,6 +662,7 @@ struct files {
 	struct spinlock lock;
 	int refcount;
 	unsigned int size; /* slots in fd */
+	unsigned int top;  /* slots from here up are empty (a bound) */
 	struct file **fd;
 	uint64_t *cloexec; /* bit per slot */
 	struct file *inline_fd[FILES_INLINE];

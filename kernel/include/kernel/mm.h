@@ -136,6 +136,13 @@ struct page *pmm_alloc_pages(unsigned int order, unsigned int flags);
 
 /* Free a block from pmm_alloc_pages (whatever its refcount). */
 void pmm_free_pages(struct page *page, unsigned int order);
+/*
+ * Free a single page whose bytes the caller knows are all zero: the next
+ * PMM_ZERO allocation on this CPU may take it without clearing it.
+ */
+void pmm_free_zeroed(struct page *page);
+/* How many such pages this CPU holds now (tests; interrupts off). */
+unsigned int pmm_cpu_zeroed_count(void);
 
 /*
  * Single pages come and go through a small cache on each CPU (pmm.c):

@@ -73,6 +73,7 @@ struct vm_space {
 	void *owner;			/* the process, later */
 	uint64_t table_pages;		/* page-table pages (under lock) */
 	struct page *tables; /* those below the root, through page->next */
+	uint64_t leaves;     /* atomic: leaf entries mapped (large: one) */
 	uint64_t cpus; /* atomic: bit n, loaded on CPU n (TLB shootdown) */
 	bool dead;     /* being torn down: no CPU loads it or looks at it */
 };

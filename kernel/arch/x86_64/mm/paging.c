@@ -97,14 +97,15 @@ static int split(struct vm_space *s, uint64_t *e, unsigned int level)
 	if (old & PTE_PAT_HUGE) /* the PAT bit moves for 4 KiB pages */
 		attrs |= level == 2 ? PTE_PAT_4K : PTE_PAT_HUGE;
 	if (level == 2)
-		attrs &= ~PTE_HUGE; /* bit 7 is now PAT, set above if needed */
-	phys = pt_alloc_table(s);   /* zeroed: it is filled whole next */
+		attrs &= ~PTE_HUGE;  /* bit 7 is now PAT, set above if needed */
+	phys = pt_alloc_table(s, e); /* zeroed: it is filled whole next */
 	if (!phys)
 		return -ENOMEM;
 	t = pt_table(phys);
 	for (unsigned int i = 0; i < PT_ENTRIES; i++)
 		t[i] = (base + i * pt_span(level - 1)) | attrs;
 	*e = phys | PTE_PRESENT | PTE_WRITE | (old & PTE_USER);
+	__atomic_add_fetch(&s->leaves, PT_ENTRIES - 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -211,6 +212,7 @@ static int map_locked(struct vm_space *s, uintptr_t va, uint64_t pa,
 		if (err)
 			return err;
 		*e = (pa + *done) | leaf_bits(prot, l, va);
+		__atomic_add_fetch(&s->leaves, 1, __ATOMIC_RELAXED);
 		*done += pt_span(l);
 	}
 	return 0;
@@ -269,6 +271,7 @@ struct range_walk {
 	uintptr_t start, last, stop;
 	int (*leaf)(struct range_walk *w, uint64_t *e, unsigned int l,
 		    uintptr_t va);
+	uint64_t cleared;  /* leaves unmapped so far */
 	bool look_only;	   /* no splits: nothing changes */
 	unsigned int prot; /* change: the new protection */
 	bool keep;	   /* change: re-protect (else unmap) */
@@ -347,7 +350,18 @@ static int change_leaf(struct range_walk *w, uint64_t *e, unsigned int l,
 	*e = w->keep ? leaf_phys(*e, l) | (*e & (PTE_ACCESSED | PTE_DIRTY)) |
 			       leaf_bits(w->prot, l, va)
 		     : 0;
+	w->cleared += !w->keep;
 	return 0;
+}
+
+/* walk_range, then the leaf count down by what it unmapped. */
+static int walk_range_count(struct range_walk *w, uintptr_t va, size_t size)
+{
+	int err = walk_range(w, va, size);
+
+	if (w->cleared)
+		__atomic_sub_fetch(&w->s->leaves, w->cleared, __ATOMIC_RELAXED);
+	return err;
 }
 
 /*
@@ -359,7 +373,7 @@ static int change_locked(struct vm_space *s, uintptr_t va, size_t size,
 {
 	struct range_walk w = {
 		.s = s, .leaf = change_leaf, .prot = prot, .keep = keep};
-	int err = walk_range(&w, va, size);
+	int err = walk_range_count(&w, va, size);
 
 	*done = w.stop - va;
 	return err;
@@ -371,6 +385,7 @@ static int collect_leaf(struct range_walk *w, uint64_t *e, unsigned int l,
 	uint64_t phys = leaf_phys(*e, l);
 
 	*e = 0;
+	w->cleared++;
 	for (uint64_t o = 0; o < pt_span(l); o += PAGE_SIZE)
 		w->put(phys + o, w->arg);
 	return 0;
@@ -386,7 +401,7 @@ static int collect_locked(struct vm_space *s, uintptr_t va, size_t size,
 {
 	struct range_walk w = {
 		.s = s, .leaf = collect_leaf, .put = put, .arg = arg};
-	int err = walk_range(&w, va, size);
+	int err = walk_range_count(&w, va, size);
 
 	*done = w.stop - va;
 	return err;
@@ -460,6 +475,7 @@ int vm_walk(struct vm_space *s, uintptr_t va, size_t size,
 struct fork_walk {
 	struct vm_space *to;
 	uintptr_t start, end;
+	uint64_t copied; /* leaves */
 	bool cow, changed;
 	void (*get)(uint64_t phys, void *arg);
 	void *arg;
@@ -508,6 +524,7 @@ static int fork_table(struct fork_walk *w, uint64_t *t, unsigned int l,
 			w->changed = true;
 		}
 		dt[i] = e;
+		w->copied++;
 		for (uint64_t o = 0; o < pt_span(l); o += PAGE_SIZE)
 			w->get(leaf_phys(e, l) + o, w->arg);
 	}
@@ -518,7 +535,12 @@ int vm_fork_range(struct vm_space *from, struct vm_space *to, uintptr_t va,
 		  size_t size, bool cow, void (*get)(uint64_t phys, void *arg),
 		  void *arg)
 {
-	struct fork_walk w = {to, va, va + size, cow, false, get, arg};
+	struct fork_walk w = {.to = to,
+			      .start = va,
+			      .end = va + size,
+			      .cow = cow,
+			      .get = get,
+			      .arg = arg};
 	int err = check_range(from, va, size, 0);
 	unsigned long flags;
 
@@ -529,6 +551,7 @@ int vm_fork_range(struct vm_space *from, struct vm_space *to, uintptr_t va,
 	flags = spin_lock_irqsave(&from->lock);
 	err = fork_table(&w, pt_table(from->root), pt_levels, 0);
 	spin_unlock_irqrestore(&from->lock, flags);
+	__atomic_add_fetch(&to->leaves, w.copied, __ATOMIC_RELAXED);
 	if (w.changed)
 		flush_range(from, va, size);
 	return err;

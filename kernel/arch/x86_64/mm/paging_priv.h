@@ -36,8 +36,9 @@ static inline uint64_t pt_span(unsigned int level)
 	return 1ULL << (3 + 9 * level);
 }
 
-/* A new zeroed table page of space s, on its list: its address, or 0. */
-uint64_t pt_alloc_table(struct vm_space *s);
+/* A new zeroed table page of space s, on its list, that *parent will
+ * point at: its address, or 0. */
+uint64_t pt_alloc_table(struct vm_space *s, uint64_t *parent);
 /* Point *e at a new zeroed table of space s: 0 or -ENOMEM. */
 int pt_new_table(struct vm_space *s, uint64_t *e, bool user);
 

@@ -10,6 +10,8 @@
  */
 #include <kernel/arch.h>
 #include <kernel/errno.h>
+#include <kernel/interrupt.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 
 #include "mm/paging_priv.h"
@@ -32,15 +34,18 @@ uintptr_t vm_user_limit = (1ULL << 47) - PAGE_SIZE; /* 4 levels until told */
 
 /*
  * A zeroed table page for s, on its list: destroying the space frees the
- * list instead of scanning the tables for their entries.
+ * list instead of scanning the tables for their entries. The page
+ * remembers the entry that will point at it (parent), for
+ * arch_space_free.
  */
-uint64_t pt_alloc_table(struct vm_space *s)
+uint64_t pt_alloc_table(struct vm_space *s, uint64_t *parent)
 {
 	struct page *page =
 		pmm_alloc_pages(0, PMM_ZERO | PMM_USE(MM_USE_PAGE_TABLE));
 
 	if (!page)
 		return 0;
+	page->private_data = (uintptr_t)parent;
 	page->next = s->tables;
 	s->tables = page;
 	s->table_pages++;
@@ -49,7 +54,7 @@ uint64_t pt_alloc_table(struct vm_space *s)
 
 int pt_new_table(struct vm_space *s, uint64_t *e, bool user)
 {
-	uint64_t phys = pt_alloc_table(s);
+	uint64_t phys = pt_alloc_table(s, e);
 
 	if (!phys)
 		return -ENOMEM;
@@ -57,30 +62,102 @@ int pt_new_table(struct vm_space *s, uint64_t *e, bool user)
 	return 0;
 }
 
+/*
+ * Roots of spaces freed whole, ready for the next space: the user half
+ * zero, the kernel half what every space has (it never changes once
+ * sealed). A few per CPU, as Linux's old pgd quicklists; they count as
+ * page tables in use.
+ */
+#define ROOT_CACHE 4
+
+struct root_cache {
+	uint64_t root[ROOT_CACHE];
+	unsigned int count;
+} __aligned(64);
+
+static struct root_cache root_caches[SMP_MAX_CPUS];
+
+static uint64_t root_cache_pop(void)
+{
+	unsigned long irq;
+	struct root_cache *c;
+	uint64_t root = 0;
+
+	if (!percpu_ready())
+		return 0;
+	irq = irq_save();
+	c = &root_caches[cpu_id()];
+	if (c->count)
+		root = c->root[--c->count];
+	irq_restore(irq);
+	return root;
+}
+
+static bool root_cache_push(uint64_t root)
+{
+	unsigned long irq;
+	struct root_cache *c;
+	bool kept = false;
+
+	if (!percpu_ready() || !pt_kernel_top_sealed)
+		return false;
+	irq = irq_save();
+	c = &root_caches[cpu_id()];
+	if (c->count < ROOT_CACHE) {
+		c->root[c->count++] = root;
+		kept = true;
+	}
+	irq_restore(irq);
+	return kept;
+}
+
 int arch_space_init(struct vm_space *s)
 {
-	uint64_t root = pmm_alloc_phys(PMM_ZERO | PMM_USE(MM_USE_PAGE_TABLE));
+	uint64_t root = root_cache_pop();
 
-	if (!root)
-		return -ENOMEM;
-	/* The kernel half: the same tables as everyone (sealed at mm_init). */
-	memcpy(pt_table(root) + PT_ENTRIES / 2,
-	       pt_table(kernel_space.root) + PT_ENTRIES / 2,
-	       PT_ENTRIES / 2 * sizeof(uint64_t));
+	if (!root) {
+		root = pmm_alloc_phys(PMM_ZERO | PMM_USE(MM_USE_PAGE_TABLE));
+		if (!root)
+			return -ENOMEM;
+		/* The kernel half: everyone's tables (sealed at mm_init). */
+		memcpy(pt_table(root) + PT_ENTRIES / 2,
+		       pt_table(kernel_space.root) + PT_ENTRIES / 2,
+		       PT_ENTRIES / 2 * sizeof(uint64_t));
+	}
 	s->root = root;
 	s->table_pages = 1;
 	return 0;
 }
 
+/*
+ * With no leaf left (its owner unmapped everything: the usual end of a
+ * process), a space's only entries are those pointing at its tables and
+ * its root's kernel half. Cleared, every page is zero again and goes back
+ * as such (pmm_free_zeroed): the next space's tables need no memset.
+ */
 void arch_space_free(struct vm_space *s)
 {
-	while (s->tables) {
-		struct page *page = s->tables;
+	bool zero = !__atomic_load_n(&s->leaves, __ATOMIC_ACQUIRE);
+	struct page *page;
 
+	for (page = s->tables; zero && page; page = page->next)
+		*(uint64_t *)page->private_data = 0;
+	while ((page = s->tables)) {
 		s->tables = page->next;
-		pmm_free_pages(page, 0);
+		if (zero)
+			pmm_free_zeroed(page);
+		else
+			pmm_free_pages(page, 0);
 	}
-	pmm_free_phys(s->root);
+	if (zero && root_cache_push(s->root)) {
+		/* its user half is zero now: kept for the next space */
+	} else if (zero) {
+		memset(pt_table(s->root) + PT_ENTRIES / 2, 0,
+		       PT_ENTRIES / 2 * sizeof(uint64_t));
+		pmm_free_zeroed(phys_to_page(s->root));
+	} else {
+		pmm_free_phys(s->root);
+	}
 	s->root = 0;
 }
 
