@@ -14,7 +14,9 @@
  *   5     find, lower_bound, upper_bound and floor of the key; find takes
  *         no more comparisons than the tree is tall
  *   6     next and prev of the key's node, first and last
- *   7     remove every node in an in-order walk, taking next first
+ *   7     bit 3 clear: remove every node in an in-order walk, taking next
+ *         first; set: rebuild, avl_clear (each node once, children
+ *         first) then avl_build of the model's nodes in order
  *
  * Every result must match the model, and avl_check must pass after every
  * operation that changes the tree. At the end the tree is walked against
@@ -172,6 +174,40 @@ static void do_clear(void)
 	check(tree.root == NULL && tree.count == 0 && model_count == 0);
 }
 
+static bool gone[2][KEYS]; /* handed to avl_clear's visitor */
+
+static bool *gone_of(const struct avl_node *n)
+{
+	const struct item *it = avl_entry(n, struct item, node);
+
+	return &gone[it >= pool[1] && it < pool[1] + KEYS][it->key];
+}
+
+static void visit_cleared(struct avl_node *n, void *arg)
+{
+	check(!*gone_of(n));
+	check(!n->left || *gone_of(n->left));
+	check(!n->right || *gone_of(n->right));
+	*gone_of(n) = true;
+	++*(size_t *)arg;
+}
+
+static void do_rebuild(void)
+{
+	struct avl_node *first = NULL, **tail = &first;
+	size_t seen = 0;
+
+	memset(gone, 0, sizeof(gone));
+	avl_clear(&tree, visit_cleared, &seen);
+	check(seen == model_count && tree.root == NULL && tree.count == 0);
+	for (size_t i = 0; i < model_count; i++) {
+		check(*gone_of(model_at(i)));
+		*tail = model_at(i);
+		tail = &model_at(i)->right;
+	}
+	avl_build(&tree, first, model_count);
+}
+
 /* The whole tree, in order, against the model. */
 static void check_all(void)
 {
@@ -203,7 +239,10 @@ static void run_op(uint8_t op, int key)
 		do_walk(key);
 		return;
 	default:
-		do_clear();
+		if (op & 8)
+			do_rebuild();
+		else
+			do_clear();
 		break;
 	}
 	/* The queries take the tree const: only the others need checking. */

@@ -707,6 +707,7 @@ static void write_seeds(const char *dir)
 	shuffle(perm, 64);
 	for (int k = 63; k >= 0; k--)
 		put(OP_INSERT | OP_POOL_B, k);
+	put(OP_CLEAR | OP_POOL_B, 0); /* a rebuild: avl_clear, avl_build */
 	for (int k = 0; k < 64; k++) {
 		put(OP_INSERT, perm[63 - k]);
 		put(OP_WALK, perm[k]);

@@ -3,7 +3,7 @@
  * with, so that the caller's output shows what execve passed.
  *   argc, each argv[i], each environment string (unless ECHO_QUIET is set:
  *   then only argc and the total length of the strings); with CHECK_FDS=1
- *   whether fds 3..6 are open (close-on-exec), with CHECK_SIG=1 the signal
+ *   whether fds 3..6, 90 and 100 are open (close-on-exec), with CHECK_SIG=1 the signal
  *   dispositions and mask inherited across execve, with CHECK_IDS=1 the
  *   real/effective/saved uid and gid. Exits with EXIT_CODE (default 0).
  */
@@ -54,9 +54,11 @@ int main(int argc, char **argv, char **envp)
 	if (quiet)
 		t_say("echoargs: %zu bytes of strings", total);
 	if (getenv("CHECK_FDS")) {
-		for (int fd = 3; fd <= 6; fd++)
-			t_say("echoargs: fd %d %s", fd,
-			      fcntl(fd, F_GETFD) < 0 ? "closed" : "open");
+		static const int fds[] = {3, 4, 5, 6, 90, 100};
+
+		for (unsigned int i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+			t_say("echoargs: fd %d %s", fds[i],
+			      fcntl(fds[i], F_GETFD) < 0 ? "closed" : "open");
 	}
 	if (getenv("CHECK_SIG"))
 		check_sig();

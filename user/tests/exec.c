@@ -165,6 +165,9 @@ static void cloexec(void)
 	T_OK("FD_CLOEXEC on the dup", fcntl(c, F_SETFD, FD_CLOEXEC));
 	T_EQ("dup of an O_CLOEXEC fd does not inherit it", fcntl(d, F_GETFD),
 	     0);
+	/* High slots: the fork copies, and the exec closes, up to them. */
+	T_EQ("dup3 O_CLOEXEC to 90", dup3(a, 90, O_CLOEXEC), 90);
+	T_EQ("dup2 to 100", dup2(b, 100), 100);
 	char buf[64] = {0};
 	T_EQ("read the file", read(b, buf, sizeof(buf) - 1), 25);
 	buf[24] = buf[24] == '\n' ? 0 : buf[24];
@@ -176,6 +179,8 @@ static void cloexec(void)
 	close(b);
 	close(c);
 	close(d);
+	close(90);
+	close(100);
 }
 
 static void on_usr1(int sig)
