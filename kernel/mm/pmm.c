@@ -61,11 +61,14 @@ static uint64_t reclaimable_pages; /* bootloader-reclaimable, not freed */
 #define PCP_HIGH 64
 #define PCP_ZEROED 32
 
+/* Cached pages, through page->next. */
+struct pcp_list {
+	struct page *first;
+	unsigned int count, dma32; /* pages, of which below 4 GiB */
+};
+
 struct pcp {
-	struct page *list;	     /* through page->next */
-	unsigned int count, dma32;   /* pages, of which below 4 GiB */
-	struct page *zeroed;	     /* known zero, through page->next */
-	unsigned int zcount, zdma32; /* the same for those */
+	struct pcp_list any, zeroed; /* zeroed: pages known to be zero */
 	int64_t used[MM_USE_COUNT];  /* this CPU's part of used_pages */
 } __aligned(64);
 
@@ -201,23 +204,23 @@ static bool below_4g(const struct page *page)
 	return page_to_pfn(page) < DMA32_END_PFN;
 }
 
-static void pcp_push(struct pcp *p, struct page *page)
+static void pcp_push(struct pcp_list *l, struct page *page)
 {
 	page->flags = PG_PCP;
-	page->next = p->list;
-	p->list = page;
-	p->count++;
-	p->dma32 += below_4g(page);
+	page->next = l->first;
+	l->first = page;
+	l->count++;
+	l->dma32 += below_4g(page);
 }
 
-static struct page *pcp_pop(struct pcp *p)
+static struct page *pcp_pop(struct pcp_list *l)
 {
-	struct page *page = p->list;
+	struct page *page = l->first;
 
 	if (page) {
-		p->list = page->next;
-		p->count--;
-		p->dma32 -= below_4g(page);
+		l->first = page->next;
+		l->count--;
+		l->dma32 -= below_4g(page);
 	}
 	return page;
 }
@@ -226,51 +229,25 @@ static struct page *pcp_pop(struct pcp *p)
 static void pcp_refill(struct pcp *p)
 {
 	spin_lock(&pmm_lock);
-	while (p->count < PCP_BATCH) {
+	while (p->any.count < PCP_BATCH) {
 		struct page *page = buddy_alloc(&zones[ZONE_NORMAL], 0);
 
 		if (!page)
 			page = buddy_alloc(&zones[ZONE_DMA32], 0);
 		if (!page)
 			break;
-		pcp_push(p, page);
+		pcp_push(&p->any, page);
 	}
 	spin_unlock(&pmm_lock);
 }
 
-/* Give all but keep pages of p back to the zones. Interrupts off. */
-static void pcp_drain(struct pcp *p, unsigned int keep)
+/* Give all but keep pages of l back to the zones. Interrupts off. */
+static void pcp_drain(struct pcp_list *l, unsigned int keep)
 {
 	spin_lock(&pmm_lock);
-	while (p->count > keep) {
-		struct page *page = pcp_pop(p);
+	while (l->count > keep) {
+		struct page *page = pcp_pop(l);
 
-		page->flags = PG_HEAD;
-		page->order = 0;
-		if (buddy_free(zone_of(page), page, 0))
-			panic("pmm: a cached page would not go back");
-	}
-	spin_unlock(&pmm_lock);
-}
-
-/* A page known to be zero from p, or NULL. Interrupts off. */
-static struct page *pcp_pop_zeroed(struct pcp *p)
-{
-	struct page *page = p->zeroed;
-
-	if (page) {
-		p->zeroed = page->next;
-		p->zcount--;
-		p->zdma32 -= below_4g(page);
-	}
-	return page;
-}
-
-/* The zeroed pages of p back to the zones. Interrupts off. */
-static void pcp_drain_zeroed(struct pcp *p)
-{
-	spin_lock(&pmm_lock);
-	for (struct page *page; (page = pcp_pop_zeroed(p));) {
 		page->flags = PG_HEAD;
 		page->order = 0;
 		if (buddy_free(zone_of(page), page, 0))
@@ -285,14 +262,14 @@ static struct page *pcp_alloc(unsigned int usage, bool *zero)
 {
 	unsigned long irq = irq_save();
 	struct pcp *p = &pcps[cpu_id()];
-	struct page *page = *zero ? pcp_pop_zeroed(p) : NULL;
+	struct page *page = *zero ? pcp_pop(&p->zeroed) : NULL;
 
 	if (page) {
 		*zero = false;
 	} else {
-		if (!p->count)
+		if (!p->any.count)
 			pcp_refill(p);
-		page = pcp_pop(p);
+		page = pcp_pop(&p->any);
 	}
 	if (page) {
 		set_allocated(page, 0, usage);
@@ -346,9 +323,9 @@ static int pcp_free(struct page *page)
 
 	p->used[usage < MM_USE_COUNT ? usage : MM_USE_OTHER]--;
 	clear_allocated(page);
-	pcp_push(p, page);
-	if (p->count > PCP_HIGH)
-		pcp_drain(p, PCP_HIGH - PCP_BATCH);
+	pcp_push(&p->any, page);
+	if (p->any.count > PCP_HIGH)
+		pcp_drain(&p->any, PCP_HIGH - PCP_BATCH);
 	irq_restore(irq);
 	return 0;
 }
@@ -402,7 +379,7 @@ void pmm_free_zeroed(struct page *page)
 	}
 	irq = irq_save();
 	p = &pcps[cpu_id()];
-	if (p->zcount >= PCP_ZEROED) {
+	if (p->zeroed.count >= PCP_ZEROED) {
 		irq_restore(irq);
 		pmm_free_pages(page, 0);
 		return;
@@ -410,23 +387,19 @@ void pmm_free_zeroed(struct page *page)
 	usage = page->usage;
 	p->used[usage < MM_USE_COUNT ? usage : MM_USE_OTHER]--;
 	clear_allocated(page);
-	page->flags = PG_PCP;
-	page->next = p->zeroed;
-	p->zeroed = page;
-	p->zcount++;
-	p->zdma32 += below_4g(page);
+	pcp_push(&p->zeroed, page);
 	irq_restore(irq);
 }
 
 unsigned int pmm_cpu_zeroed_count(void)
 {
-	return pcps[cpu_id()].zcount;
+	return pcps[cpu_id()].zeroed.count;
 }
 
 static void drain_here(void *arg)
 {
-	pcp_drain(&pcps[cpu_id()], 0);
-	pcp_drain_zeroed(&pcps[cpu_id()]);
+	pcp_drain(&pcps[cpu_id()].any, 0);
+	pcp_drain(&pcps[cpu_id()].zeroed, 0);
 }
 
 void pmm_drain_cpu_caches(void)
@@ -523,10 +496,11 @@ void mm_get_stats(struct mm_stats *st)
 		const struct pcp *p = &pcps[cpu];
 
 		/* Another CPU's counts: read racily, but each whole. */
-		cached += __atomic_load_n(&p->count, __ATOMIC_RELAXED) +
-			  __atomic_load_n(&p->zcount, __ATOMIC_RELAXED);
-		cached_dma32 += __atomic_load_n(&p->dma32, __ATOMIC_RELAXED) +
-				__atomic_load_n(&p->zdma32, __ATOMIC_RELAXED);
+		cached += __atomic_load_n(&p->any.count, __ATOMIC_RELAXED) +
+			  __atomic_load_n(&p->zeroed.count, __ATOMIC_RELAXED);
+		cached_dma32 +=
+			__atomic_load_n(&p->any.dma32, __ATOMIC_RELAXED) +
+			__atomic_load_n(&p->zeroed.dma32, __ATOMIC_RELAXED);
 		for (unsigned int u = 0; u < MM_USE_COUNT; u++)
 			used[u] += p->used[u];
 	}
