@@ -11,6 +11,13 @@
  * cached page carries a dirty flag: set by writes and shared mappings'
  * write faults, cleared when inode_write_pages writes it back. The
  * inode's dirty_pages counts them, so that a clean inode costs nothing.
+ *
+ * A disk file's clean page that only the cache holds (not mapped, not
+ * being read or written) can go when memory runs short: the page cache
+ * is a shrinker (<kernel/mm.h>). The inodes of disk files with cached
+ * pages are in one list, taken in turn, each from its first page on;
+ * a miss on a disk file gives pages back first when free memory is low,
+ * so that reading files never takes the last of it.
  */
 #include <kernel/blkdev.h>
 #include <kernel/errno.h>
@@ -32,6 +39,14 @@ struct cached_page {
 
 static struct kmem_cache *inode_cache, *cached_cache;
 static uint64_t next_ino = 1;
+
+static uint64_t cached_all, cached_disk; /* pages in caches (atomic) */
+
+static LIST_HEAD(reclaim_list); /* struct inode, by reclaim_link */
+static DEFINE_SPINLOCK(reclaim_lock, LOCK_RANK_RECLAIM);
+
+#define RECLAIM_BATCH 256     /* pages given back at a time when low */
+#define RECLAIM_LOOK_MAX 8192 /* pages looked at, at most, per scan */
 
 static struct page *cache_lookup(struct inode *in, uint64_t index);
 
@@ -153,12 +168,8 @@ struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
 	mutex_init(&in->mmap_lock, "inode mmaps");
 	list_init(&in->mmaps);
 	list_init(&in->dirty_link);
+	list_init(&in->reclaim_link);
 	return in;
-}
-
-void inode_get(struct inode *in)
-{
-	__atomic_add_fetch(&in->refcount, 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -168,6 +179,109 @@ void inode_get(struct inode *in)
 static int charge(struct inode *in, long pages)
 {
 	return in->ops && in->ops->charge ? in->ops->charge(in, pages) : 0;
+}
+
+/* n pages came into (or, negative, left) in's cache: the totals. */
+static void count_cached(struct inode *in, long n)
+{
+	__atomic_add_fetch(&cached_all, (uint64_t)n, __ATOMIC_RELAXED);
+	if (in->ops && in->ops->read_page)
+		__atomic_add_fetch(&cached_disk, (uint64_t)n, __ATOMIC_RELAXED);
+}
+
+void inode_cache_totals(uint64_t *pages, uint64_t *disk_pages)
+{
+	*pages = __atomic_load_n(&cached_all, __ATOMIC_RELAXED);
+	*disk_pages = __atomic_load_n(&cached_disk, __ATOMIC_RELAXED);
+}
+
+/* A disk file's inode has pages cached now: in the reclaim list. */
+static void reclaim_track(struct inode *in)
+{
+	unsigned long flags;
+
+	if (!in->ops || !in->ops->read_page || !list_empty(&in->reclaim_link))
+		return; /* (a racy look: the lock decides) */
+	flags = spin_lock_irqsave(&reclaim_lock);
+	if (list_empty(&in->reclaim_link))
+		list_add_tail(&in->reclaim_link, &reclaim_list);
+	spin_unlock_irqrestore(&reclaim_lock, flags);
+}
+
+/*
+ * Unlink up to want of in's clean pages that only the cache holds, looking
+ * at *look pages at most, onto *gone (chained through node.right): how
+ * many. reclaim_lock held, which keeps in alive (inode_put leaves the
+ * list first).
+ */
+static uint64_t reclaim_inode(struct inode *in, uint64_t want,
+			      unsigned int *look, struct avl_node **gone)
+{
+	unsigned long flags = spin_lock_irqsave(&in->cache_lock);
+	struct avl_node *n = avl_first(&in->cache);
+	uint64_t got = 0;
+
+	for (; n && got < want && *look; --*look) {
+		struct cached_page *c = avl_entry(n, struct cached_page, node);
+
+		n = avl_next(n); /* first: c may leave the tree */
+		/* One reference, the cache's: under cache_lock, nobody can
+		 * take another but through the cache. */
+		if (c->dirty ||
+		    __atomic_load_n(&c->page->refcount, __ATOMIC_ACQUIRE) != 1)
+			continue;
+		avl_remove(&in->cache, &c->node);
+		in->cached_pages--;
+		c->node.right = *gone;
+		*gone = &c->node;
+		got++;
+	}
+	spin_unlock_irqrestore(&in->cache_lock, flags);
+	if (got) {
+		charge(in, -(long)got);
+		count_cached(in, -(long)got);
+	}
+	return got;
+}
+
+/* The page cache's shrinker: each disk inode in turn, until want pages
+ * are free or every inode was looked at. */
+static uint64_t page_cache_scan(uint64_t want)
+{
+	unsigned long flags = spin_lock_irqsave(&reclaim_lock);
+	unsigned int look = RECLAIM_LOOK_MAX;
+	struct avl_node *gone = NULL;
+	struct inode *first = NULL;
+	uint64_t got = 0;
+
+	while (got < want && look && !list_empty(&reclaim_list)) {
+		struct inode *in = list_first_entry(&reclaim_list, struct inode,
+						    reclaim_link);
+
+		if (in == first)
+			break; /* round the list once */
+		first = first ? first : in;
+		list_del(&in->reclaim_link); /* to the end: the next turn */
+		list_add_tail(&in->reclaim_link, &reclaim_list);
+		got += reclaim_inode(in, want - got, &look, &gone);
+	}
+	spin_unlock_irqrestore(&reclaim_lock, flags);
+	while (gone) {
+		struct cached_page *c =
+			avl_entry(gone, struct cached_page, node);
+
+		gone = gone->right;
+		page_put(c->page);
+		kmem_cache_free(cached_cache, c);
+	}
+	return got;
+}
+
+static struct shrinker page_cache_shrinker = {.scan = page_cache_scan};
+
+void inode_get(struct inode *in)
+{
+	__atomic_add_fetch(&in->refcount, 1, __ATOMIC_RELAXED);
 }
 
 void inode_drop_range(struct inode *in, uint64_t first, uint64_t end)
@@ -191,6 +305,7 @@ void inode_drop_range(struct inode *in, uint64_t first, uint64_t end)
 		if (!c)
 			return;
 		charge(in, -1);
+		count_cached(in, -1);
 		page_put(c->page);
 		kmem_cache_free(cached_cache, c);
 	}
@@ -222,6 +337,12 @@ void inode_put(struct inode *in)
 {
 	if (!in || __atomic_sub_fetch(&in->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (in->ops && in->ops->read_page) { /* out of the shrinker's way */
+		unsigned long flags = spin_lock_irqsave(&reclaim_lock);
+
+		list_del(&in->reclaim_link);
+		spin_unlock_irqrestore(&reclaim_lock, flags);
+	}
 	if (in->sb && in->sb->writeback)
 		writeback_evict(in); /* its data and metadata first */
 	if (in->ops && in->ops->release)
@@ -264,7 +385,7 @@ static int cache_fill(struct inode *in, uint64_t index, struct page **out)
 	if (err)
 		return err;
 	c = kmem_cache_alloc(cached_cache);
-	page = pmm_alloc_pages(0, PMM_ZERO | PMM_USE(MM_USE_USER));
+	page = pmm_alloc_pages_shrink(0, PMM_ZERO | PMM_USE(MM_USE_USER));
 	err = c && page ? 0 : -ENOMEM;
 	if (!err && in->ops && in->ops->read_page)
 		err = in->ops->read_page(in, index, page_address(page));
@@ -290,8 +411,12 @@ static int cache_fill(struct inode *in, uint64_t index, struct page **out)
 	}
 	page_get(page); /* the caller's */
 	spin_unlock_irqrestore(&in->cache_lock, flags);
-	if (old)
+	if (old) {
 		charge(in, -1);
+	} else {
+		count_cached(in, 1);
+		reclaim_track(in);
+	}
 	*out = page;
 	return 0;
 }
@@ -313,6 +438,8 @@ int inode_get_page(struct inode *in, uint64_t index, struct page **out)
 	struct page *page = cache_lookup(in, index);
 
 	spin_unlock_irqrestore(&in->cache_lock, flags);
+	if (!page && in->ops && in->ops->read_page && mm_memory_low())
+		mm_shrink(RECLAIM_BATCH); /* room first, from older pages */
 	/* A miss on a disk: the pages after it too, in one go (most reads
 	 * are sequential); what that could not cache, cache_fill reads. */
 	if (!page && in->ops && in->ops->readahead &&
@@ -332,6 +459,7 @@ void inode_init(void)
 		kmem_cache_create("page cache", sizeof(struct cached_page), 8);
 	if (!inode_cache || !cached_cache)
 		panic("fs: no memory for the inode caches");
+	mm_register_shrinker(&page_cache_shrinker);
 }
 
 int inode_add_page(struct inode *in, uint64_t index, struct page *page)
@@ -361,6 +489,9 @@ int inode_add_page(struct inode *in, uint64_t index, struct page *page)
 	if (err) {
 		kmem_cache_free(cached_cache, c);
 		charge(in, -1);
+	} else {
+		count_cached(in, 1);
+		reclaim_track(in);
 	}
 	return err;
 }

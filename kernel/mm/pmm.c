@@ -482,6 +482,53 @@ void pmm_reclaim(uint64_t start, uint64_t end)
 	spin_unlock_irqrestore(&pmm_lock, irq);
 }
 
+static struct shrinker *shrinkers;
+static DEFINE_SPINLOCK(shrinkers_lock, LOCK_RANK_NONE);
+
+void mm_register_shrinker(struct shrinker *sh)
+{
+	unsigned long irq = spin_lock_irqsave(&shrinkers_lock);
+
+	sh->next = shrinkers;
+	__atomic_store_n(&shrinkers, sh, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&shrinkers_lock, irq);
+}
+
+/* The list only grows, at its head: walked without the lock. */
+uint64_t mm_shrink(uint64_t want)
+{
+	uint64_t got = 0;
+
+	for (struct shrinker *sh =
+		     __atomic_load_n(&shrinkers, __ATOMIC_ACQUIRE);
+	     sh && got < want; sh = sh->next)
+		got += sh->scan(want - got);
+	return got;
+}
+
+/* Free pages in the zones (the CPUs' caches left out: a few each). */
+static uint64_t zone_free_pages(void)
+{
+	return __atomic_load_n(&zones[0].free_pages, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&zones[1].free_pages, __ATOMIC_RELAXED);
+}
+
+bool mm_memory_low(void)
+{
+	uint64_t managed = zones[0].managed_pages + zones[1].managed_pages;
+
+	return zone_free_pages() < MAX(managed / 32, 256);
+}
+
+struct page *pmm_alloc_pages_shrink(unsigned int order, unsigned int flags)
+{
+	struct page *page = pmm_alloc_pages(order, flags);
+
+	if (!page && mm_shrink(64ULL << order))
+		page = pmm_alloc_pages(order, flags);
+	return page;
+}
+
 void mm_get_stats(struct mm_stats *st)
 {
 	unsigned long irq = spin_lock_irqsave(&pmm_lock);

@@ -73,8 +73,8 @@ static int map_page(struct mm *mm, uintptr_t va, struct page *page,
 /* A fresh private copy of src (or zeroes if src is NULL). */
 static struct page *private_copy(struct page *src)
 {
-	struct page *p =
-		pmm_alloc_pages(0, PMM_USE(MM_USE_USER) | (src ? 0 : PMM_ZERO));
+	struct page *p = pmm_alloc_pages_shrink(
+		0, PMM_USE(MM_USE_USER) | (src ? 0 : PMM_ZERO));
 
 	if (p && src)
 		memcpy(page_address(p), page_address(src), PAGE_SIZE);

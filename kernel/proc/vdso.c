@@ -42,8 +42,10 @@ void vdso_init(void)
 	if (!vvar || !vdso_inode || inode_add_page(vdso_inode, 0, vvar))
 		panic("vdso: no memory for its pages");
 	vdso_inode->size = (vdso_pages + 1) * PAGE_SIZE;
+	/* The clock writes it for good: it keeps its reference, so the
+	 * page cache's shrinker never takes it (an image page it may:
+	 * read_image reads it again). */
 	clock_set_vdso_data(page_address(vvar));
-	page_put(vvar); /* the cache holds it */
 	klog(KLOG_INFO, "vdso: %lu pages, clock in user mode: %s\n",
 	     (unsigned long)vdso_pages, clock_vdso_capable() ? "yes" : "no");
 }

@@ -979,6 +979,74 @@ static void test_fallocate(void)
 	CHECK(blk_host_remove(bd));
 }
 
+/* The page cache of a disk file's inode: its cached page count. */
+static uint64_t cached_of(const char *path)
+{
+	struct inode *in;
+	uint64_t n;
+
+	CHECK_EQ(path_lookup(AT_FDCWD, path, true, &in), 0);
+	n = in->cached_pages;
+	inode_put(in);
+	return n;
+}
+
+/*
+ * The page cache as a shrinker: it gives back the clean pages nobody
+ * holds (read again from the disk on the next read), never a dirty page
+ * (until written back) or one somebody holds; and with memory low, a
+ * read gives pages back as it goes and still reads right.
+ */
+static void test_shrink(void)
+{
+	static uint8_t buf[64 * 1024], back[sizeof(buf)];
+	struct block_device *bd;
+	struct inode *in;
+	struct page *held;
+	uint64_t got;
+	long live;
+
+	CHECK(img1k);
+	bd = blk_host_add("sda", img1k, img1k_size);
+	vfs_host_sandbox_begin(NULL);
+	CHECK_EQ(ext2_host_mount(bd, "/mnt", 0), 0);
+	fill(buf, sizeof(buf), 0, 11);
+	CHECK_EQ(ext2_host_write("/mnt/clean", buf, sizeof(buf), 0, O_CREAT),
+		 (long)sizeof(buf));
+	CHECK_EQ(sync_all(true), 0);
+	CHECK_EQ(ext2_host_write("/mnt/dirty", buf, sizeof(buf), 0, O_CREAT),
+		 (long)sizeof(buf));
+	CHECK_EQ(cached_of("/mnt/clean"), 16);
+	CHECK_EQ(cached_of("/mnt/dirty"), 16);
+	CHECK_EQ(path_lookup(AT_FDCWD, "/mnt/clean", true, &in), 0);
+	CHECK_EQ(inode_get_page(in, 3, &held), 0);
+
+	live = vfs_host_live_pages();
+	got = mm_shrink(1000);
+	CHECK(got >= 15);
+	CHECK_EQ(vfs_host_live_pages(), live - (long)got);
+	CHECK_EQ(cached_of("/mnt/clean"), 1); /* the page held */
+	CHECK(inode_find_page(in, 3) == held);
+	page_put(held); /* inode_find_page's */
+	page_put(held);
+	inode_put(in);
+	CHECK_EQ(cached_of("/mnt/dirty"), 16);
+	CHECK_EQ(ext2_host_read("/mnt/clean", back, sizeof(back), 0),
+		 (long)sizeof(back));
+	CHECK(memcmp(buf, back, sizeof(buf)) == 0); /* read from the disk */
+
+	CHECK_EQ(sync_all(true), 0); /* the dirty file's pages are clean now */
+	mm_shrink(1000);
+	CHECK_EQ(cached_of("/mnt/dirty"), 0);
+	vfs_host_memory_low = true;
+	CHECK_EQ(ext2_host_read("/mnt/dirty", back, sizeof(back), 0),
+		 (long)sizeof(back));
+	vfs_host_memory_low = false;
+	CHECK(memcmp(buf, back, sizeof(buf)) == 0);
+	CHECK(vfs_host_sandbox_end());
+	CHECK(blk_host_remove(bd));
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/test_ext2.XXXXXX";
@@ -1006,6 +1074,7 @@ int main(void)
 	img1k = mkfs("pristine", "-b 1024", true, 16384, &img1k_size);
 	RUN(test_statfs(), "ext2: statfs");
 	RUN(test_fallocate(), "ext2: fallocate: EOPNOTSUPP, the file intact");
+	RUN(test_shrink(), "ext2: the page cache gives back clean pages only");
 	for (volatile size_t i = 0;
 	     i < sizeof(bad_supers) / sizeof(bad_supers[0]); i++)
 		RUN(test_bad_super((int)i), "ext2: bad %s: mount refused",

@@ -196,6 +196,40 @@ long vfs_host_live_pages(void)
 	return pages_live;
 }
 
+/* The kernel's shrinker list, as pmm.c keeps it; memory is low when a
+ * test says so (vfs_host_memory_low). */
+static struct shrinker *shrinkers;
+bool vfs_host_memory_low;
+
+void mm_register_shrinker(struct shrinker *sh)
+{
+	sh->next = shrinkers;
+	shrinkers = sh;
+}
+
+uint64_t mm_shrink(uint64_t want)
+{
+	uint64_t got = 0;
+
+	for (struct shrinker *sh = shrinkers; sh && got < want; sh = sh->next)
+		got += sh->scan(want - got);
+	return got;
+}
+
+bool mm_memory_low(void)
+{
+	return vfs_host_memory_low;
+}
+
+struct page *pmm_alloc_pages_shrink(unsigned int order, unsigned int flags)
+{
+	struct page *page = pmm_alloc_pages(order, flags);
+
+	if (!page && mm_shrink(64ULL << order))
+		page = pmm_alloc_pages(order, flags);
+	return page;
+}
+
 void mm_get_stats(struct mm_stats *st)
 {
 	memset(st, 0, sizeof(*st));

@@ -44,6 +44,8 @@ void vfs_host_reset_root(void);
 /* Live objects of a slab cache ("dentry", "inode", "file"), pages. */
 long vfs_host_live(const char *cache);
 long vfs_host_live_pages(void);
+/* Whether mm_memory_low says memory is low (false until a test sets it). */
+extern bool vfs_host_memory_low;
 /* The n-th allocation from now fails (kmalloc, caches, pages); 0: none. */
 void vfs_host_fail_nth(long n);
 /* Has an injected failure happened since the last vfs_host_fail_nth? */

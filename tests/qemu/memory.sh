@@ -4,6 +4,10 @@
 # kernel's tests, and check mm's totals against the memory map in the log
 # (check_totals in lib.sh: usable memory free, page array sized for the end
 # of RAM, bootloader memory reclaimed but the MP response's pages).
+# Then the page cache under pressure: with 48 MiB, busybox reads three
+# 24 MiB files of an ext2 disk (the cache must give back the pages of the
+# ones read before, and of the one being read) and every md5sum must be
+# the host's; the shell still runs programs after, and poweroff works.
 . "$(dirname "$0")/lib.sh"
 
 cmdline="test=all"
@@ -19,4 +23,44 @@ expect_boot mem-8g-5lvl --paging 5 --mem 8192 --cmdline "$cmdline"
 check_totals mem-8g-5lvl
 check "mem-8g-5lvl: 1 GiB pages used" "log: $(field '^(mm: .*1 GiB pages.*)$')" \
     grep -q '^mm: .*1 GiB pages yes$' "$BOOT_LOG"
+
+# The page cache gives memory back.
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+mkdir -p "$WORK/pc/root/bin" "$WORK/pc/fs"
+cp "$BUSYBOX" "$WORK/pc/root/bin/busybox"
+cat >"$WORK/pc/root/init" <<'INIT'
+#!/bin/busybox sh
+bb=/bin/busybox
+$bb mkdir -p /mnt /proc /dev
+$bb mount -t proc proc /proc
+$bb mount -t devtmpfs dev /dev
+$bb mount -t ext2 /dev/sda /mnt || echo "pagecache: mount failed"
+for i in 1 2 3; do
+    $bb md5sum /mnt/big$i || echo "pagecache: big$i failed"
+done
+$bb cat /mnt/big1 /mnt/big2 | $bb md5sum
+$bb echo "pagecache: shell still runs $($bb uname -s)"
+$bb poweroff -f
+INIT
+chmod 755 "$WORK/pc/root/init"
+for i in 1 2 3; do
+    head -c 24M /dev/urandom >"$WORK/pc/fs/big$i"
+done
+(cd "$WORK/pc/fs" && md5sum big1 big2 big3 | sed 's|  |  /mnt/|') >"$WORK/pc/want"
+cat "$WORK/pc/fs/big1" "$WORK/pc/fs/big2" | md5sum >>"$WORK/pc/want"
+echo "pagecache: shell still runs Linux" >>"$WORK/pc/want"
+(cd "$WORK/pc/root" && find . | cpio -o -H newc --quiet) >"$WORK/pc/init.cpio"
+if mke2fs -q -F -t ext2 -b 4096 -d "$WORK/pc/fs" "$WORK/pc/disk.img" 100M \
+    >/dev/null; then
+    boot mem-48m-pagecache --until 'powering off|^panic' -- \
+        --initrd "$WORK/pc/init.cpio" --disk "$WORK/pc/disk.img" --mem 48 \
+        --cmdline "loglevel=warn"
+    grep -E '^[0-9a-f]{32}  |^pagecache: ' "$BOOT_LOG" >"$WORK/pc/got"
+    same "mem-48m-pagecache: 72 MiB of files read in 48 MiB, md5sums right" \
+        "$WORK/pc/want" "$WORK/pc/got"
+    check "mem-48m-pagecache: busybox poweroff -f ran after" "log: $(tail -n 2 "$BOOT_LOG" | tr '\n' ' ')" \
+        grep -q '^reboot: Power down' "$BOOT_LOG"
+else
+    fail "mem-48m-pagecache: mke2fs failed"
+fi
 exit $suite_status

@@ -29,26 +29,32 @@ static void kb_line(struct seq_buf *s, const char *name, uint64_t kb)
 int proc_show_meminfo(struct seq_buf *s, struct proc_node *n)
 {
 	static const char *const zeros[] = {
-		"Buffers:",	   "Cached:",	    "SwapCached:",
-		"Active:",	   "Inactive:",	    "Active(anon):",
-		"Inactive(anon):", "Active(file):", "Inactive(file):",
-		"Unevictable:",	   "Mlocked:",	    "SwapTotal:",
-		"SwapFree:",	   "Zswap:",	    "Zswapped:",
-		"Dirty:",	   "Writeback:",
+		"SwapCached:",	   "Active:",	      "Inactive:",
+		"Active(anon):",   "Inactive(anon):", "Active(file):",
+		"Inactive(file):", "Unevictable:",    "Mlocked:",
+		"SwapTotal:",	   "SwapFree:",	      "Zswap:",
+		"Zswapped:",	   "Dirty:",	      "Writeback:",
 	};
 	struct mm_stats st;
-	uint64_t slab;
+	uint64_t slab, cached, disk, user;
 
 	mm_get_stats(&st);
+	inode_cache_totals(&cached, &disk);
+	cached *= PAGE_SIZE / KiB; /* (MM_USE_USER pages, as anon ones) */
+	disk *= PAGE_SIZE / KiB;
+	user = st.used_kib[MM_USE_USER];
 	slab = st.used_kib[MM_USE_SLAB] + st.used_kib[MM_USE_HEAP_LARGE];
 	kb_line(s, "MemTotal:", st.managed_kib);
 	kb_line(s, "MemFree:", st.free_kib);
-	kb_line(s, "MemAvailable:", st.free_kib);
+	/* What the page cache would give back comes on top of free pages. */
+	kb_line(s, "MemAvailable:", st.free_kib + disk);
+	kb_line(s, "Buffers:", 0);
+	kb_line(s, "Cached:", cached);
 	for (size_t i = 0; i < sizeof(zeros) / sizeof(zeros[0]); i++)
 		kb_line(s, zeros[i], 0);
-	kb_line(s, "AnonPages:", st.used_kib[MM_USE_USER]);
+	kb_line(s, "AnonPages:", user > cached ? user - cached : 0);
 	kb_line(s, "Mapped:", 0);
-	kb_line(s, "Shmem:", 0);
+	kb_line(s, "Shmem:", cached - disk); /* tmpfs's, and the like */
 	kb_line(s, "KReclaimable:", 0);
 	kb_line(s, "Slab:", slab);
 	kb_line(s, "SReclaimable:", 0);

@@ -40,9 +40,10 @@
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 
-#define LOCK_RANK_INODE 600 /* an inode's page cache (inside mm's) */
-#define LOCK_RANK_WB 605    /* a super_block's dirty inodes (writeback.c) */
-#define LOCK_RANK_FILES 610 /* a descriptor table */
+#define LOCK_RANK_RECLAIM 595 /* the page cache's disk inodes (inode.c) */
+#define LOCK_RANK_INODE 600   /* an inode's page cache (inside mm's) */
+#define LOCK_RANK_WB 605      /* a super_block's dirty inodes (writeback.c) */
+#define LOCK_RANK_FILES 610   /* a descriptor table */
 #define LOCK_RANK_DCACHE 620
 
 #include <kernel/stat_mode.h> /* S_IF*, S_IS* */
@@ -294,6 +295,9 @@ struct inode {
 	struct spinlock cache_lock;
 	struct avl_tree cache;
 	uint64_t cached_pages;
+	/* A disk file's (read_page) with pages cached: in the list the
+	 * page cache gives pages back from (inode.c's reclaim_lock). */
+	struct list_head reclaim_link;
 
 	bool linkable; /* O_TMPFILE, no O_EXCL: linkat may name it */
 
@@ -367,6 +371,9 @@ void inode_allow_write_access(struct inode *inode);
 int inode_get_page(struct inode *inode, uint64_t index, struct page **out);
 /* The cached page at index, referenced, or NULL (nothing is read). */
 struct page *inode_find_page(struct inode *inode, uint64_t index);
+/* Pages in every inode's cache, and of those in disk files' (which the
+ * page cache gives back when memory runs short): /proc/meminfo. */
+void inode_cache_totals(uint64_t *pages, uint64_t *disk_pages);
 /* Put page in the cache at index (the cache takes a reference): 0 or -errno. */
 int inode_add_page(struct inode *inode, uint64_t index, struct page *page);
 /*

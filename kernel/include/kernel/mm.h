@@ -173,6 +173,28 @@ struct mm_stats {
 };
 
 void mm_get_stats(struct mm_stats *stats);
+
+/*
+ * Memory that others keep but can give back when free pages run short:
+ * the page cache's clean pages of disk files. scan frees up to want pages
+ * and returns how many it freed. Registered once, never removed.
+ */
+struct shrinker {
+	uint64_t (*scan)(uint64_t want);
+	struct shrinker *next;
+};
+void mm_register_shrinker(struct shrinker *shrinker);
+/*
+ * Ask the shrinkers for want pages: how many came back. With no spinlock
+ * held (they take their own): a caller that can wait (a page fault, the
+ * page cache filling itself), not the allocator itself.
+ */
+uint64_t mm_shrink(uint64_t want);
+/* Free memory is below the low mark (a 32nd of it, at least 256 pages):
+ * pages about to be cached should have others given back first. */
+bool mm_memory_low(void);
+/* pmm_alloc_pages for such a caller: on a failure, shrink and try again. */
+struct page *pmm_alloc_pages_shrink(unsigned int order, unsigned int flags);
 /* Print the statistics ("mm: ..." lines). */
 void mm_log_stats(void);
 /* "page-table", "slab", ...: one word, for logs. */
