@@ -10,6 +10,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/fs.h>
+#include <kernel/mm.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 #include <kernel/uvm.h>
@@ -76,6 +77,22 @@ long filemap_read(struct file *f, uintptr_t ubuf, size_t n, uint64_t pos)
 	return inode_read_pages(f->inode, ubuf, n, pos, f->inode->size);
 }
 
+/*
+ * Dirty pages of one file, with free memory low, past which a writer
+ * writes them back itself before dirtying more: only clean pages can go
+ * back (the page cache's shrinker), so writing a file larger than memory
+ * would otherwise run out of it.
+ */
+#define DIRTY_THROTTLE_PAGES 64
+
+/* The write's throttle, inode locked: 0, or the write-back's -errno. */
+static inline int throttle_dirty(struct inode *in)
+{
+	if (in->dirty_pages < DIRTY_THROTTLE_PAGES || !mm_memory_low())
+		return 0;
+	return inode_write_pages(in, 0, UINT64_MAX);
+}
+
 /* Write at pos with the inode locked: bytes written, or -errno. */
 static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 			 uint64_t pos)
@@ -89,6 +106,8 @@ static long write_locked(struct inode *in, uintptr_t ubuf, size_t n,
 		/* Sealed, a write stops where Linux's does: at the page. */
 		int err = seals_check_write(in, pos + done, chunk);
 
+		if (!err)
+			err = throttle_dirty(in);
 		if (!err)
 			err = inode_get_page(in, (pos + done) / PAGE_SIZE,
 					     &page);

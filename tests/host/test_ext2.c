@@ -979,27 +979,35 @@ static void test_fallocate(void)
 	CHECK(blk_host_remove(bd));
 }
 
-/* The page cache of a disk file's inode: its cached page count. */
-static uint64_t cached_of(const char *path)
+/* The page cache of a disk file's inode: its cached (or, dirty, its
+ * dirty) page count. */
+static uint64_t pages_of(const char *path, bool dirty)
 {
 	struct inode *in;
 	uint64_t n;
 
 	CHECK_EQ(path_lookup(AT_FDCWD, path, true, &in), 0);
-	n = in->cached_pages;
+	n = dirty ? in->dirty_pages : in->cached_pages;
 	inode_put(in);
 	return n;
+}
+
+static uint64_t cached_of(const char *path)
+{
+	return pages_of(path, false);
 }
 
 /*
  * The page cache as a shrinker: it gives back the clean pages nobody
  * holds (read again from the disk on the next read), never a dirty page
  * (until written back) or one somebody holds; and with memory low, a
- * read gives pages back as it goes and still reads right.
+ * read gives pages back as it goes and still reads right, and a writer
+ * writes its dirty pages back as it goes.
  */
 static void test_shrink(void)
 {
 	static uint8_t buf[64 * 1024], back[sizeof(buf)];
+	static uint8_t big[1 << 20], big_back[sizeof(big)];
 	struct block_device *bd;
 	struct inode *in;
 	struct page *held;
@@ -1041,8 +1049,15 @@ static void test_shrink(void)
 	vfs_host_memory_low = true;
 	CHECK_EQ(ext2_host_read("/mnt/dirty", back, sizeof(back), 0),
 		 (long)sizeof(back));
+	fill(big, sizeof(big), 0, 12);
+	CHECK_EQ(ext2_host_write("/mnt/big", big, sizeof(big), 0, O_CREAT),
+		 (long)sizeof(big));
 	vfs_host_memory_low = false;
 	CHECK(memcmp(buf, back, sizeof(buf)) == 0);
+	CHECK(pages_of("/mnt/big", true) <= 64); /* of its 256 */
+	CHECK_EQ(ext2_host_read("/mnt/big", big_back, sizeof(big_back), 0),
+		 (long)sizeof(big_back));
+	CHECK(memcmp(big, big_back, sizeof(big)) == 0);
 	CHECK(vfs_host_sandbox_end());
 	CHECK(blk_host_remove(bd));
 }
@@ -1074,7 +1089,8 @@ int main(void)
 	img1k = mkfs("pristine", "-b 1024", true, 16384, &img1k_size);
 	RUN(test_statfs(), "ext2: statfs");
 	RUN(test_fallocate(), "ext2: fallocate: EOPNOTSUPP, the file intact");
-	RUN(test_shrink(), "ext2: the page cache gives back clean pages only");
+	RUN(test_shrink(), "ext2: the page cache gives back clean pages only, "
+			   "writers write back when memory is low");
 	for (volatile size_t i = 0;
 	     i < sizeof(bad_supers) / sizeof(bad_supers[0]); i++)
 		RUN(test_bad_super((int)i), "ext2: bad %s: mount refused",

@@ -6,8 +6,10 @@
 # of RAM, bootloader memory reclaimed but the MP response's pages).
 # Then the page cache under pressure: with 48 MiB, busybox reads three
 # 24 MiB files of an ext2 disk (the cache must give back the pages of the
-# ones read before, and of the one being read) and every md5sum must be
-# the host's; the shell still runs programs after, and poweroff works.
+# ones read before, and of the one being read) and writes a 64 MiB one
+# (the writer must write back its dirty pages as it goes); every md5sum
+# must be the host's, the shell still runs programs after, poweroff works
+# and the host's e2fsck finds the disk clean.
 . "$(dirname "$0")/lib.sh"
 
 cmdline="test=all"
@@ -39,6 +41,10 @@ for i in 1 2 3; do
     $bb md5sum /mnt/big$i || echo "pagecache: big$i failed"
 done
 $bb cat /mnt/big1 /mnt/big2 | $bb md5sum
+$bb dd if=/dev/zero of=/mnt/zeros bs=1M count=64 2>/dev/null &&
+    echo "pagecache: dd wrote 64 MiB"
+$bb md5sum /mnt/zeros
+$bb sync
 $bb echo "pagecache: shell still runs $($bb uname -s)"
 $bb poweroff -f
 INIT
@@ -48,18 +54,21 @@ for i in 1 2 3; do
 done
 (cd "$WORK/pc/fs" && md5sum big1 big2 big3 | sed 's|  |  /mnt/|') >"$WORK/pc/want"
 cat "$WORK/pc/fs/big1" "$WORK/pc/fs/big2" | md5sum >>"$WORK/pc/want"
+echo "pagecache: dd wrote 64 MiB" >>"$WORK/pc/want"
+head -c 64M /dev/zero | md5sum | sed 's|  -|  /mnt/zeros|' >>"$WORK/pc/want"
 echo "pagecache: shell still runs Linux" >>"$WORK/pc/want"
 (cd "$WORK/pc/root" && find . | cpio -o -H newc --quiet) >"$WORK/pc/init.cpio"
-if mke2fs -q -F -t ext2 -b 4096 -d "$WORK/pc/fs" "$WORK/pc/disk.img" 100M \
+if mke2fs -q -F -t ext2 -b 4096 -d "$WORK/pc/fs" "$WORK/pc/disk.img" 200M \
     >/dev/null; then
     boot mem-48m-pagecache --until 'powering off|^panic' -- \
         --initrd "$WORK/pc/init.cpio" --disk "$WORK/pc/disk.img" --mem 48 \
         --cmdline "loglevel=warn"
     grep -E '^[0-9a-f]{32}  |^pagecache: ' "$BOOT_LOG" >"$WORK/pc/got"
-    same "mem-48m-pagecache: 72 MiB of files read in 48 MiB, md5sums right" \
+    same "mem-48m-pagecache: 72 MiB read and 64 MiB written in 48 MiB, md5sums right" \
         "$WORK/pc/want" "$WORK/pc/got"
     check "mem-48m-pagecache: busybox poweroff -f ran after" "log: $(tail -n 2 "$BOOT_LOG" | tr '\n' ' ')" \
         grep -q '^reboot: Power down' "$BOOT_LOG"
+    fsck_clean mem-48m-pagecache "$WORK/pc/disk.img"
 else
     fail "mem-48m-pagecache: mke2fs failed"
 fi
