@@ -9,6 +9,13 @@
  * reference). A deleted name (unlink, rmdir) leaves the hash and its
  * parent's list at once but lives on while open files refer to it.
  *
+ * When memory runs short, a file system that can look names up again
+ * (sb->dentries_reclaimable: ext2) loses pinned dentries nothing else
+ * holds, with their inodes if clean: the dentry cache is a shrinker,
+ * asked after the page cache. It looks at the hash a part at a time,
+ * from where it stopped, and unpins leaves (a directory with cached
+ * children is held by them), so that a tree goes from its leaves up.
+ *
  * Lock: dcache_lock (a spinlock) guards the hash, the children lists,
  * the flags and the decision to free. Changes to the tree also hold
  * namespace_lock (namei.c), so a path walk sees a stable tree; d_put
@@ -17,6 +24,7 @@
 #include <kernel/errno.h>
 #include <kernel/fs.h>
 #include <kernel/heap.h>
+#include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/string.h>
 
@@ -46,6 +54,62 @@ static struct list_head *bucket(const struct dentry *parent, uint32_t hash)
 	return &hash_table[(hash ^ p ^ (p >> HASH_BITS)) & (HASH_SIZE - 1)];
 }
 
+#define SCAN_LOOK_MAX 4096 /* dentries looked at per scan */
+#define SCAN_DROP_MAX 64   /* dentries dropped per scan */
+
+static unsigned int scan_next; /* the bucket the next scan starts at */
+
+/*
+ * Nothing but its file system's pin holds d, which that file system can
+ * look up again, and dropping its inode writes nothing (a dirty inode
+ * would be written back by its eviction, here, short of memory).
+ * dcache_lock held.
+ */
+static bool droppable(const struct dentry *d)
+{
+	const struct inode *in = d->inode;
+
+	return (d->flags & DENTRY_PINNED) &&
+	       __atomic_load_n(&d->refcount, __ATOMIC_ACQUIRE) == 1 && in &&
+	       in->sb && in->sb->dentries_reclaimable &&
+	       !__atomic_load_n(&in->dirty, __ATOMIC_ACQUIRE);
+}
+
+/* The dentry cache's shrinker: unpin up to SCAN_DROP_MAX droppable
+ * dentries (about a page of memory each, with their inodes). */
+static uint64_t dcache_scan(uint64_t want)
+{
+	struct dentry *drop[SCAN_DROP_MAX];
+	unsigned int n = 0, look = SCAN_LOOK_MAX;
+	unsigned long flags = spin_lock_irqsave(&dcache_lock);
+
+	for (unsigned int b = 0;
+	     b < HASH_SIZE && look && n < want && n < SCAN_DROP_MAX; b++) {
+		struct list_head *head = &hash_table[scan_next];
+		struct dentry *d;
+
+		scan_next = (scan_next + 1) % HASH_SIZE;
+		list_for_each_entry(d, head, hash_link)
+		{
+			if (!look || n == SCAN_DROP_MAX)
+				break;
+			look--;
+			if (!droppable(d))
+				continue;
+			/* The pin's reference is ours now: a lookup from
+			 * here on takes one of its own. */
+			d->flags &= ~DENTRY_PINNED;
+			drop[n++] = d;
+		}
+	}
+	spin_unlock_irqrestore(&dcache_lock, flags);
+	for (unsigned int i = 0; i < n; i++)
+		d_put(drop[i]);
+	return n;
+}
+
+static struct shrinker dcache_shrinker = {.scan = dcache_scan};
+
 void dcache_init(void)
 {
 	for (unsigned int i = 0; i < HASH_SIZE; i++)
@@ -53,6 +117,7 @@ void dcache_init(void)
 	dentry_cache = kmem_cache_create("dentry", sizeof(struct dentry), 8);
 	if (!dentry_cache)
 		panic("fs: no memory for the dentry cache");
+	mm_register_shrinker(&dcache_shrinker);
 }
 
 /* A dentry named name[0..len), unlinked from everything. */

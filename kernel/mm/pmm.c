@@ -485,16 +485,20 @@ void pmm_reclaim(uint64_t start, uint64_t end)
 static struct shrinker *shrinkers;
 static DEFINE_SPINLOCK(shrinkers_lock, LOCK_RANK_NONE);
 
+/* In the order registered: the first is asked first. */
 void mm_register_shrinker(struct shrinker *sh)
 {
 	unsigned long irq = spin_lock_irqsave(&shrinkers_lock);
+	struct shrinker **link = &shrinkers;
 
-	sh->next = shrinkers;
-	__atomic_store_n(&shrinkers, sh, __ATOMIC_RELEASE);
+	while (*link)
+		link = &(*link)->next;
+	sh->next = NULL;
+	__atomic_store_n(link, sh, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&shrinkers_lock, irq);
 }
 
-/* The list only grows, at its head: walked without the lock. */
+/* The list only grows, at its end: walked without the lock. */
 uint64_t mm_shrink(uint64_t want)
 {
 	uint64_t got = 0;

@@ -203,8 +203,12 @@ bool vfs_host_memory_low;
 
 void mm_register_shrinker(struct shrinker *sh)
 {
-	sh->next = shrinkers;
-	shrinkers = sh;
+	struct shrinker **link = &shrinkers;
+
+	while (*link)
+		link = &(*link)->next;
+	sh->next = NULL;
+	*link = sh;
 }
 
 uint64_t mm_shrink(uint64_t want)

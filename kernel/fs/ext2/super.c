@@ -393,6 +393,7 @@ static int fill_super(struct ext2_sb *s, struct super_block *sb, bool ro)
 	if (s->read_only)
 		sb->flags |= MS_RDONLY;
 	writeback_register(sb);
+	sb->dentries_reclaimable = true;
 	err = ext2_iget(s, EXT2_ROOT_INO, &root);
 	if (!err && !S_ISDIR(root->mode)) {
 		err = ext2_corrupt(s, "root inode mode", root->mode);

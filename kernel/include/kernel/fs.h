@@ -164,6 +164,9 @@ struct super_block {
 	unsigned int flags; /* MS_RDONLY */
 	int mounts;	    /* mounts of it (namespace_lock) */
 	void *priv;	    /* the file system's */
+	/* Its pinned dentries may go when unused and memory runs short: its
+	 * lookup finds them again on the disk (ext2; not tmpfs). */
+	bool dentries_reclaimable;
 
 	/* Write-back (writeback.c), for file systems that registered with
 	 * writeback_register: the inodes with dirty pages or metadata, in

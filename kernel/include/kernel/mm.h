@@ -177,7 +177,8 @@ void mm_get_stats(struct mm_stats *stats);
 /*
  * Memory that others keep but can give back when free pages run short:
  * the page cache's clean pages of disk files. scan frees up to want pages
- * and returns how many it freed. Registered once, never removed.
+ * and returns how many it freed. Registered once, never removed; asked
+ * in the order registered (the page cache first, then the dentries).
  */
 struct shrinker {
 	uint64_t (*scan)(uint64_t want);
