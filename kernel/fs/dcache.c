@@ -75,25 +75,26 @@ static bool droppable(const struct dentry *d)
 	       !__atomic_load_n(&in->dirty, __ATOMIC_ACQUIRE);
 }
 
-/* The dentry cache's shrinker: unpin up to SCAN_DROP_MAX droppable
- * dentries (about a page of memory each, with their inodes). */
-static uint64_t dcache_scan(uint64_t want)
+/*
+ * Unpin up to max droppable dentries into drop, looking at *look at most,
+ * from bucket scan_next on, once round the hash at most: how many.
+ */
+static unsigned int scan_some(struct dentry **drop, unsigned int max,
+			      unsigned int *look)
 {
-	struct dentry *drop[SCAN_DROP_MAX];
-	unsigned int n = 0, look = SCAN_LOOK_MAX;
 	unsigned long flags = spin_lock_irqsave(&dcache_lock);
+	unsigned int n = 0;
 
-	for (unsigned int b = 0;
-	     b < HASH_SIZE && look && n < want && n < SCAN_DROP_MAX; b++) {
+	for (unsigned int b = 0; b < HASH_SIZE && *look && n < max; b++) {
 		struct list_head *head = &hash_table[scan_next];
 		struct dentry *d;
 
 		scan_next = (scan_next + 1) % HASH_SIZE;
 		list_for_each_entry(d, head, hash_link)
 		{
-			if (!look || n == SCAN_DROP_MAX)
+			if (!*look || n == max)
 				break;
-			look--;
+			--*look;
 			if (!droppable(d))
 				continue;
 			/* The pin's reference is ours now: a lookup from
@@ -103,9 +104,30 @@ static uint64_t dcache_scan(uint64_t want)
 		}
 	}
 	spin_unlock_irqrestore(&dcache_lock, flags);
-	for (unsigned int i = 0; i < n; i++)
-		d_put(drop[i]);
 	return n;
+}
+
+/* The dentry cache's shrinker: droppable dentries (each with its inode
+ * about a page of memory), SCAN_DROP_MAX at a time, leaves first (a
+ * parent's turn comes once its children went). */
+static uint64_t dcache_scan(uint64_t want)
+{
+	struct dentry *drop[SCAN_DROP_MAX];
+	unsigned int look = SCAN_LOOK_MAX;
+	uint64_t dropped = 0;
+
+	while (dropped < want && look) {
+		unsigned int n = scan_some(
+			drop, (unsigned int)MIN(want - dropped, SCAN_DROP_MAX),
+			&look);
+
+		if (!n)
+			break;
+		for (unsigned int i = 0; i < n; i++)
+			d_put(drop[i]);
+		dropped += n;
+	}
+	return dropped;
 }
 
 static struct shrinker dcache_shrinker = {.scan = dcache_scan};

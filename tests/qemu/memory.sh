@@ -29,16 +29,42 @@ check_totals mem-8g-5lvl
 check "mem-8g-5lvl: 1 GiB pages used" "log: $(field '^(mm: .*1 GiB pages.*)$')" \
     grep -q '^mm: .*1 GiB pages yes$' "$BOOT_LOG"
 
+# busybox_disk_boot NAME DIR MEM: boot with DIR/init.cpio (busybox, and
+# an /init that mounts /proc and /dev, then runs the script on stdin) and
+# DIR/disk.img, in MEM MiB; the log's lines that start with a 32-digit
+# md5sum or NAME's tag ("pagecache: ") go to DIR/got.
+busybox_disk_boot() {
+    local name=$1 dir=$2 mem=$3 tag=${1#mem-*-}
+    mkdir -p "$dir/root/bin"
+    cp "${BUSYBOX:-/bin/busybox}" "$dir/root/bin/busybox"
+    {
+        printf '#!/bin/busybox sh\nbb=/bin/busybox\n'
+        printf '$bb mkdir -p /mnt /proc /dev\n$bb mount -t proc proc /proc\n'
+        printf '$bb mount -t devtmpfs dev /dev\n'
+        cat
+        printf '$bb echo "%s: shell still runs $($bb uname -s)"\n' "$tag"
+        printf '$bb poweroff -f\n'
+    } >"$dir/root/init"
+    chmod 755 "$dir/root/init"
+    (cd "$dir/root" && find . | cpio -o -H newc --quiet) >"$dir/init.cpio"
+    boot "$name" --until 'powering off|^panic' -- --initrd "$dir/init.cpio" \
+        --disk "$dir/disk.img" --mem "$mem" --cmdline "loglevel=warn"
+    grep -E "^[0-9a-f]{32}  |^$tag: " "$BOOT_LOG" >"$dir/got"
+    echo "$tag: shell still runs Linux" >>"$dir/want"
+}
+
 # The page cache gives memory back.
-BUSYBOX=${BUSYBOX:-/bin/busybox}
-mkdir -p "$WORK/pc/root/bin" "$WORK/pc/fs"
-cp "$BUSYBOX" "$WORK/pc/root/bin/busybox"
-cat >"$WORK/pc/root/init" <<'INIT'
-#!/bin/busybox sh
-bb=/bin/busybox
-$bb mkdir -p /mnt /proc /dev
-$bb mount -t proc proc /proc
-$bb mount -t devtmpfs dev /dev
+mkdir -p "$WORK/pc/fs"
+for i in 1 2 3; do
+    head -c 24M /dev/urandom >"$WORK/pc/fs/big$i"
+done
+(cd "$WORK/pc/fs" && md5sum big1 big2 big3 | sed 's|  |  /mnt/|') >"$WORK/pc/want"
+cat "$WORK/pc/fs/big1" "$WORK/pc/fs/big2" | md5sum >>"$WORK/pc/want"
+echo "pagecache: dd wrote 64 MiB" >>"$WORK/pc/want"
+head -c 64M /dev/zero | md5sum | sed 's|  -|  /mnt/zeros|' >>"$WORK/pc/want"
+if mke2fs -q -F -t ext2 -b 4096 -d "$WORK/pc/fs" "$WORK/pc/disk.img" 200M \
+    >/dev/null; then
+    busybox_disk_boot mem-48m-pagecache "$WORK/pc" 48 <<'INIT'
 $bb mount -t ext2 /dev/sda /mnt || echo "pagecache: mount failed"
 for i in 1 2 3; do
     $bb md5sum /mnt/big$i || echo "pagecache: big$i failed"
@@ -48,25 +74,7 @@ $bb dd if=/dev/zero of=/mnt/zeros bs=1M count=64 2>/dev/null &&
     echo "pagecache: dd wrote 64 MiB"
 $bb md5sum /mnt/zeros
 $bb sync
-$bb echo "pagecache: shell still runs $($bb uname -s)"
-$bb poweroff -f
 INIT
-chmod 755 "$WORK/pc/root/init"
-for i in 1 2 3; do
-    head -c 24M /dev/urandom >"$WORK/pc/fs/big$i"
-done
-(cd "$WORK/pc/fs" && md5sum big1 big2 big3 | sed 's|  |  /mnt/|') >"$WORK/pc/want"
-cat "$WORK/pc/fs/big1" "$WORK/pc/fs/big2" | md5sum >>"$WORK/pc/want"
-echo "pagecache: dd wrote 64 MiB" >>"$WORK/pc/want"
-head -c 64M /dev/zero | md5sum | sed 's|  -|  /mnt/zeros|' >>"$WORK/pc/want"
-echo "pagecache: shell still runs Linux" >>"$WORK/pc/want"
-(cd "$WORK/pc/root" && find . | cpio -o -H newc --quiet) >"$WORK/pc/init.cpio"
-if mke2fs -q -F -t ext2 -b 4096 -d "$WORK/pc/fs" "$WORK/pc/disk.img" 200M \
-    >/dev/null; then
-    boot mem-48m-pagecache --until 'powering off|^panic' -- \
-        --initrd "$WORK/pc/init.cpio" --disk "$WORK/pc/disk.img" --mem 48 \
-        --cmdline "loglevel=warn"
-    grep -E '^[0-9a-f]{32}  |^pagecache: ' "$BOOT_LOG" >"$WORK/pc/got"
     same "mem-48m-pagecache: 72 MiB read and 64 MiB written in 48 MiB, md5sums right" \
         "$WORK/pc/want" "$WORK/pc/got"
     check "mem-48m-pagecache: busybox poweroff -f ran after" "log: $(tail -n 2 "$BOOT_LOG" | tr '\n' ' ')" \
@@ -77,34 +85,20 @@ else
 fi
 
 # The dentry cache gives memory back.
-mkdir -p "$WORK/dc/root/bin" "$WORK/dc/fs"
-cp "$BUSYBOX" "$WORK/dc/root/bin/busybox"
-cat >"$WORK/dc/root/init" <<'INIT'
-#!/bin/busybox sh
-bb=/bin/busybox
-$bb mkdir -p /mnt /proc /dev
-$bb mount -t proc proc /proc
-$bb mount -t devtmpfs dev /dev
-$bb mount -t ext2 -o ro /dev/sda /mnt || echo "dcache: mount failed"
-for pass in 1 2; do
-    echo "dcache: pass $pass: $($bb find /mnt -type f | $bb wc -l) files"
-done
-$bb echo "dcache: shell still runs $($bb uname -s)"
-$bb poweroff -f
-INIT
-chmod 755 "$WORK/dc/root/init"
+mkdir -p "$WORK/dc/fs"
 for d in $(seq 0 99); do
     mkdir "$WORK/dc/fs/d$d"
     (cd "$WORK/dc/fs/d$d" && touch $(seq -f "f%g" 0 399))
 done
-printf 'dcache: pass 1: 40000 files\ndcache: pass 2: 40000 files\ndcache: shell still runs Linux\n' >"$WORK/dc/want"
-(cd "$WORK/dc/root" && find . | cpio -o -H newc --quiet) >"$WORK/dc/init.cpio"
+printf 'dcache: pass 1: 40000 files\ndcache: pass 2: 40000 files\n' >"$WORK/dc/want"
 if mke2fs -q -F -t ext2 -b 4096 -N 50000 -d "$WORK/dc/fs" "$WORK/dc/disk.img" \
     300M >/dev/null; then
-    boot mem-32m-dcache --until 'powering off|^panic' -- \
-        --initrd "$WORK/dc/init.cpio" --disk "$WORK/dc/disk.img" --mem 32 \
-        --cmdline "loglevel=warn"
-    grep -E '^dcache: ' "$BOOT_LOG" >"$WORK/dc/got"
+    busybox_disk_boot mem-32m-dcache "$WORK/dc" 32 <<'INIT'
+$bb mount -t ext2 -o ro /dev/sda /mnt || echo "dcache: mount failed"
+for pass in 1 2; do
+    echo "dcache: pass $pass: $($bb find /mnt -type f | $bb wc -l) files"
+done
+INIT
     same "mem-32m-dcache: find walks 40,000 files in 32 MiB, twice" \
         "$WORK/dc/want" "$WORK/dc/got"
 else
