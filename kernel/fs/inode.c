@@ -172,6 +172,11 @@ struct inode *inode_alloc(struct super_block *sb, uint32_t mode,
 	return in;
 }
 
+void inode_get(struct inode *in)
+{
+	__atomic_add_fetch(&in->refcount, 1, __ATOMIC_RELAXED);
+}
+
 /*
  * Account pages added to (or, negative, dropped from) the cache to the
  * file system (tmpfs's size limit): 0, or -ENOSPC to refuse them.
@@ -181,11 +186,17 @@ static int charge(struct inode *in, long pages)
 	return in->ops && in->ops->charge ? in->ops->charge(in, pages) : 0;
 }
 
+/* A disk file's (its pages can be read again): the shrinker's. */
+static bool disk_backed(const struct inode *in)
+{
+	return in->ops && in->ops->read_page;
+}
+
 /* n pages came into (or, negative, left) in's cache: the totals. */
 static void count_cached(struct inode *in, long n)
 {
 	__atomic_add_fetch(&cached_all, (uint64_t)n, __ATOMIC_RELAXED);
-	if (in->ops && in->ops->read_page)
+	if (disk_backed(in))
 		__atomic_add_fetch(&cached_disk, (uint64_t)n, __ATOMIC_RELAXED);
 }
 
@@ -195,12 +206,14 @@ void inode_cache_totals(uint64_t *pages, uint64_t *disk_pages)
 	*disk_pages = __atomic_load_n(&cached_disk, __ATOMIC_RELAXED);
 }
 
-/* A disk file's inode has pages cached now: in the reclaim list. */
-static void reclaim_track(struct inode *in)
+/* A page entered in's cache: counted, and a disk file's inode is in the
+ * reclaim list. */
+static void page_cached(struct inode *in)
 {
 	unsigned long flags;
 
-	if (!in->ops || !in->ops->read_page || !list_empty(&in->reclaim_link))
+	count_cached(in, 1);
+	if (!disk_backed(in) || !list_empty(&in->reclaim_link))
 		return; /* (a racy look: the lock decides) */
 	flags = spin_lock_irqsave(&reclaim_lock);
 	if (list_empty(&in->reclaim_link))
@@ -279,11 +292,6 @@ static uint64_t page_cache_scan(uint64_t want)
 
 static struct shrinker page_cache_shrinker = {.scan = page_cache_scan};
 
-void inode_get(struct inode *in)
-{
-	__atomic_add_fetch(&in->refcount, 1, __ATOMIC_RELAXED);
-}
-
 void inode_drop_range(struct inode *in, uint64_t first, uint64_t end)
 {
 	for (;;) {
@@ -337,7 +345,7 @@ void inode_put(struct inode *in)
 {
 	if (!in || __atomic_sub_fetch(&in->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
-	if (in->ops && in->ops->read_page) { /* out of the shrinker's way */
+	if (disk_backed(in)) { /* out of the shrinker's way */
 		unsigned long flags = spin_lock_irqsave(&reclaim_lock);
 
 		list_del(&in->reclaim_link);
@@ -411,12 +419,10 @@ static int cache_fill(struct inode *in, uint64_t index, struct page **out)
 	}
 	page_get(page); /* the caller's */
 	spin_unlock_irqrestore(&in->cache_lock, flags);
-	if (old) {
+	if (old)
 		charge(in, -1);
-	} else {
-		count_cached(in, 1);
-		reclaim_track(in);
-	}
+	else
+		page_cached(in);
 	*out = page;
 	return 0;
 }
@@ -438,7 +444,7 @@ int inode_get_page(struct inode *in, uint64_t index, struct page **out)
 	struct page *page = cache_lookup(in, index);
 
 	spin_unlock_irqrestore(&in->cache_lock, flags);
-	if (!page && in->ops && in->ops->read_page && mm_memory_low())
+	if (!page && disk_backed(in) && mm_memory_low())
 		mm_shrink(RECLAIM_BATCH); /* room first, from older pages */
 	/* A miss on a disk: the pages after it too, in one go (most reads
 	 * are sequential); what that could not cache, cache_fill reads. */
@@ -486,12 +492,11 @@ int inode_add_page(struct inode *in, uint64_t index, struct page *page)
 		in->cached_pages++;
 	}
 	spin_unlock_irqrestore(&in->cache_lock, flags);
-	if (err) {
+	if (!err) {
+		page_cached(in);
+	} else {
 		kmem_cache_free(cached_cache, c);
 		charge(in, -1);
-	} else {
-		count_cached(in, 1);
-		reclaim_track(in);
 	}
 	return err;
 }

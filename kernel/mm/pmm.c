@@ -315,7 +315,8 @@ static void clear_allocated(struct page *page)
 	page->private_data = 0;
 }
 
-static int pcp_free(struct page *page)
+/* Into this CPU's cache: its zeroed list if zero and that has room. */
+static inline int pcp_free(struct page *page, bool zero)
 {
 	unsigned long irq = irq_save();
 	struct pcp *p = &pcps[cpu_id()];
@@ -323,7 +324,8 @@ static int pcp_free(struct page *page)
 
 	p->used[usage < MM_USE_COUNT ? usage : MM_USE_OTHER]--;
 	clear_allocated(page);
-	pcp_push(&p->any, page);
+	pcp_push(zero && p->zeroed.count < PCP_ZEROED ? &p->zeroed : &p->any,
+		 page);
 	if (p->any.count > PCP_HIGH)
 		pcp_drain(&p->any, PCP_HIGH - PCP_BATCH);
 	irq_restore(irq);
@@ -340,7 +342,7 @@ int pmm_free_pages_check(struct page *page, unsigned int order)
 		return -EINVAL;
 	if (order == 0 && page->flags == PG_HEAD && page->order == 0 &&
 	    percpu_ready())
-		return pcp_free(page);
+		return pcp_free(page, false);
 	irq = spin_lock_irqsave(&pmm_lock);
 	usage = page->usage;
 	err = buddy_free(zone_of(page), page, order);
@@ -366,29 +368,13 @@ static bool page_is_zero(struct page *page)
 
 void pmm_free_zeroed(struct page *page)
 {
-	unsigned long irq;
-	struct pcp *p;
-	unsigned int usage;
-
 	if (heap_debug() && !page_is_zero(page))
 		panic("pmm: page 0x%lx freed as zeroed holds data",
 		      page_to_phys(page));
-	if (page->flags != PG_HEAD || page->order != 0 || !percpu_ready()) {
+	if (page->flags == PG_HEAD && page->order == 0 && percpu_ready())
+		pcp_free(page, true);
+	else
 		pmm_free_pages(page, 0);
-		return;
-	}
-	irq = irq_save();
-	p = &pcps[cpu_id()];
-	if (p->zeroed.count >= PCP_ZEROED) {
-		irq_restore(irq);
-		pmm_free_pages(page, 0);
-		return;
-	}
-	usage = page->usage;
-	p->used[usage < MM_USE_COUNT ? usage : MM_USE_OTHER]--;
-	clear_allocated(page);
-	pcp_push(&p->zeroed, page);
-	irq_restore(irq);
 }
 
 unsigned int pmm_cpu_zeroed_count(void)

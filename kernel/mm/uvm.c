@@ -330,7 +330,6 @@ static void free_node(struct avl_node *n, void *arg)
 
 void mm_put(struct mm *mm)
 {
-
 	if (!mm || __atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
 	(void)vm_space_retire(mm->space); /* else unmapped the usual way */

@@ -323,15 +323,10 @@ static int walk_table(struct range_walk *w, uint64_t *t, unsigned int l,
 	return 0;
 }
 
-/*
- * Walk [va, va + size) of s (checked), under s->lock. A single page
- * (copy-on-write, munmap of a page) is looked up directly.
- */
-static int walk_range(struct range_walk *w, uintptr_t va, size_t size)
+/* The walk itself: a single page (copy-on-write, munmap of a page) is
+ * looked up directly. */
+static int walk_leaves(struct range_walk *w, uintptr_t va, size_t size)
 {
-	w->start = va;
-	w->last = va + size - 1;
-	w->stop = va + size;
 	if (size == PAGE_SIZE) {
 		unsigned int l;
 		uint64_t *e = find_leaf(w->s, va, &l);
@@ -344,6 +339,21 @@ static int walk_range(struct range_walk *w, uintptr_t va, size_t size)
 	return walk_table(w, pt_table(w->s->root), pt_levels, 0);
 }
 
+/* Walk [va, va + size) of s (checked), under s->lock; the leaves it
+ * unmapped leave the space's count. */
+static int walk_range(struct range_walk *w, uintptr_t va, size_t size)
+{
+	int err;
+
+	w->start = va;
+	w->last = va + size - 1;
+	w->stop = va + size;
+	err = walk_leaves(w, va, size);
+	if (w->cleared)
+		__atomic_sub_fetch(&w->s->leaves, w->cleared, __ATOMIC_RELAXED);
+	return err;
+}
+
 static int change_leaf(struct range_walk *w, uint64_t *e, unsigned int l,
 		       uintptr_t va)
 {
@@ -352,16 +362,6 @@ static int change_leaf(struct range_walk *w, uint64_t *e, unsigned int l,
 		     : 0;
 	w->cleared += !w->keep;
 	return 0;
-}
-
-/* walk_range, then the leaf count down by what it unmapped. */
-static int walk_range_count(struct range_walk *w, uintptr_t va, size_t size)
-{
-	int err = walk_range(w, va, size);
-
-	if (w->cleared)
-		__atomic_sub_fetch(&w->s->leaves, w->cleared, __ATOMIC_RELAXED);
-	return err;
 }
 
 /*
@@ -373,7 +373,7 @@ static int change_locked(struct vm_space *s, uintptr_t va, size_t size,
 {
 	struct range_walk w = {
 		.s = s, .leaf = change_leaf, .prot = prot, .keep = keep};
-	int err = walk_range_count(&w, va, size);
+	int err = walk_range(&w, va, size);
 
 	*done = w.stop - va;
 	return err;
@@ -401,7 +401,7 @@ static int collect_locked(struct vm_space *s, uintptr_t va, size_t size,
 {
 	struct range_walk w = {
 		.s = s, .leaf = collect_leaf, .put = put, .arg = arg};
-	int err = walk_range_count(&w, va, size);
+	int err = walk_range(&w, va, size);
 
 	*done = w.stop - va;
 	return err;

@@ -149,14 +149,12 @@ void arch_space_free(struct vm_space *s)
 		else
 			pmm_free_pages(page, 0);
 	}
-	if (zero && root_cache_push(s->root)) {
-		/* its user half is zero now: kept for the next space */
-	} else if (zero) {
+	if (!zero) {
+		pmm_free_phys(s->root);
+	} else if (!root_cache_push(s->root)) { /* (kept: user half zero) */
 		memset(pt_table(s->root) + PT_ENTRIES / 2, 0,
 		       PT_ENTRIES / 2 * sizeof(uint64_t));
 		pmm_free_zeroed(phys_to_page(s->root));
-	} else {
-		pmm_free_phys(s->root);
 	}
 	s->root = 0;
 }
